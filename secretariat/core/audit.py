@@ -1,0 +1,109 @@
+"""The action log: every write records who, when, what and why, in the same transaction.
+
+Rows form a hash chain (each row hashes its content and the previous row's hash), so a row
+edited or removed behind the application's back is detected by `verify_action_log`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from secretariat.core.models import ActionLog, ActionLogHead, User
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields of an instance, as JSON-able values (FKs by id)."""
+    data: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        data[name] = _jsonable(getattr(instance, attname))
+    return data
+
+
+def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the keys whose value changed, as (old, new)."""
+    keys = [k for k in new if old.get(k) != new.get(k)]
+    return {k: old.get(k) for k in keys}, {k: new[k] for k in keys}
+
+
+def record_action(
+    *,
+    actor: User | None,
+    event: str,
+    target: models.Model,
+    old: Mapping[str, Any] | None = None,
+    new: Mapping[str, Any] | None = None,
+    reason: str | None = None,
+) -> ActionLog:
+    """Append one row to the action log; must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_action must run inside a transaction")
+    head, _created = ActionLogHead.objects.select_for_update().get_or_create(pk=1)
+    entry = ActionLog(
+        created_at=timezone.now(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=(actor.email if actor is not None and actor.is_authenticated else "system"),
+        event=event,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:300],
+        old_values=_jsonable(dict(old or {})),
+        new_values=_jsonable(dict(new or {})),
+        reason=reason or "",
+        prev_hash=head.last_hash,
+    )
+    entry.hash = entry.compute_hash()
+    entry.save()
+    head.last_hash = entry.hash
+    head.save(update_fields=["last_hash"])
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    entry_id: int
+    problem: str
+
+
+def verify_chain(batch_size: int = 2000) -> Iterator[ChainProblem]:
+    """Walk the chain in order and yield every row whose hash or link does not match."""
+    prev = "0" * 64
+    last_id = 0
+    while True:
+        rows = list(ActionLog.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        if not rows:
+            break
+        for row in rows:
+            if row.prev_hash != prev:
+                yield ChainProblem(row.id, "link")
+            if row.compute_hash() != row.hash:
+                yield ChainProblem(row.id, "content")
+            prev = row.hash
+            last_id = row.id
+    head = ActionLogHead.objects.filter(pk=1).first()
+    if head is not None and head.last_hash != prev:
+        yield ChainProblem(last_id, "head")

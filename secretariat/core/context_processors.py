@@ -1,0 +1,21 @@
+"""What every page's shell needs: the language switcher and the navigation for the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import get_language_info
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    path = request.get_full_path()
+    languages = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        languages.append({"code": code, "name": info["name_local"], "url": translate_url(path, code)})
+    user = request.user
+    is_staff = bool(user.is_authenticated and user.has_role("secretary_general", "officer", "finance", "comptroller"))  # type: ignore[union-attr]
+    return {"shell_languages": languages, "shell_is_staff": is_staff}

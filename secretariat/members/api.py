@@ -1,0 +1,5 @@
+"""Members API (public read endpoints)."""
+
+from ninja import Router
+
+router = Router(tags=["members"])
