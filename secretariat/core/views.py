@@ -17,9 +17,18 @@ from secretariat.core.tables import paginate
 
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
+    from secretariat.governance.selectors import authorities_in_force, body_list
     from secretariat.members.selectors import directory_counts
 
-    return render(request, "core/home.html", {"counts": directory_counts()})
+    return render(
+        request,
+        "core/home.html",
+        {
+            "counts": directory_counts(),
+            "bodies": body_list(top_level=True),
+            "authorities": authorities_in_force(),
+        },
+    )
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

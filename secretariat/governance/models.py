@@ -37,7 +37,7 @@ class Body(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     source = models.CharField(_("source"), max_length=500, blank=True)
-    history = HistoricalRecords()
+    # History is registered in translation.py, after the translated fields exist.
 
     class Meta:
         verbose_name = _("body")
@@ -59,7 +59,7 @@ class Office(models.Model):
     term_years = models.PositiveSmallIntegerField(_("term (years)"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     source = models.CharField(_("source"), max_length=500, blank=True)
-    history = HistoricalRecords()
+    # History is registered in translation.py, after the translated fields exist.
 
     class Meta:
         verbose_name = _("office")

@@ -41,7 +41,7 @@ class SubRegion(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
-    history = HistoricalRecords()
+    # History is registered in translation.py, after the translated fields exist.
 
     class Meta:
         verbose_name = _("sub-region")
@@ -71,7 +71,7 @@ class Country(models.Model):
         help_text=_("Empty when not yet known."),
     )
     subregion_source = models.CharField(_("source of the sub-region"), max_length=500, blank=True)
-    history = HistoricalRecords()
+    # History is registered in translation.py, after the translated fields exist.
 
     class Meta:
         verbose_name = _("country or territory")
@@ -94,7 +94,7 @@ class Category(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     published_count = models.PositiveIntegerField(_("published count"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
-    history = HistoricalRecords()
+    # History is registered in translation.py, after the translated fields exist.
 
     class Meta:
         verbose_name = _("membership category")
@@ -123,7 +123,7 @@ class Institution(models.Model):
     source = models.CharField(_("source"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    # History is registered in translation.py, after the translated fields exist.
 
     class Meta:
         verbose_name = _("institution")

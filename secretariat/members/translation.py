@@ -1,6 +1,7 @@
 """Translated content fields (django-modeltranslation); Spanish is authoritative."""
 
 from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as register_history
 
 from secretariat.members.models import Category, Country, Institution, SubRegion
 
@@ -24,3 +25,8 @@ class CategoryTranslation(TranslationOptions):
 class InstitutionTranslation(TranslationOptions):
     # Names are proper names, kept as the institution writes them; descriptions translate.
     fields = ("description",)
+
+
+# simple_history must see the translated columns, so history is registered here, after them.
+for _model in (SubRegion, Country, Category, Institution):
+    register_history(_model, app="secretariat.members")

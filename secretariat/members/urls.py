@@ -1,4 +1,7 @@
 """Member registry URLs; each views module declares its own patterns."""
 
+from secretariat.members.views import imports, portal, public, requests, staff
+
 app_name = "members"
-urlpatterns: list = []
+# Staff, portal and import prefixes come first so they are not taken for a member's slug.
+urlpatterns = staff.urlpatterns + requests.urlpatterns + portal.urlpatterns + imports.urlpatterns + public.urlpatterns

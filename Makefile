@@ -1,0 +1,63 @@
+# Secretariat — the two first commands: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: demo test test-pg e2e lint typecheck messages bench install serve clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	$(PY) scripts/vendor.py
+	touch $@
+
+install: $(VENV)/.installed static/vendor/.installed
+
+## demo: install, migrate a fresh SQLite database, load CISS data and demo accounts, serve :8000
+demo: install
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py seed_demo
+	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## test: lint, migrations check, type check and the whole suite (browser tests included)
+test: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(VENV)/bin/mypy secretariat config
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+## test-pg: the same suite on PostgreSQL (127.0.0.1:5432, trust)
+test-pg:
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/secretariat $(MAKE) test
+
+e2e: install
+	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy secretariat config
+
+## messages: extract strings and compile catalogs (needs gettext)
+messages: install
+	$(PY) manage.py makemessages -l es -l en -l pt -l fr --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv
+
+## bench: 10x data, gunicorn with 4 workers, loopback load; figures in bench/results/
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var/db.sqlite3* static/vendor

@@ -1,0 +1,149 @@
+"""Personas and reference rows shared by every app's tests.
+
+Personas (built once per test that asks for them): the Secretary General, a Secretariat
+officer, a finance officer, the Comptroller, the representative of member A, of member B,
+and anonymous. Staff personas have a TOTP authenticator so the MFA requirement is met.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from secretariat.core import roles
+from secretariat.core.models import User
+from secretariat.members.models import Category, Country, Institution, Membership, Representative, Source, SubRegion
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_user(email: str, *role_names: str, mfa: bool = True) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, full_name=email.split("@")[0].title())
+    for name in role_names:
+        group, _ = Group.objects.get_or_create(name=name)
+        user.groups.add(group)
+    if mfa and roles.STAFF_ROLES.intersection(role_names):
+        from allauth.mfa.models import Authenticator
+
+        Authenticator.objects.create(
+            user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}
+        )
+    return user
+
+
+@pytest.fixture
+def categories(db) -> dict[str, Category]:
+    spec = [
+        ("full", "Miembro titular", "Miembros titulares", "Full member", "Full members", True),
+        ("associate", "Miembro asociado", "Miembros asociados", "Associate member", "Associate members", False),
+        ("affiliate", "Miembro adherente", "Miembros adherentes", "Affiliate member", "Affiliate members", False),
+        ("linked", "Miembro vinculado", "Miembros vinculados", "Linked member", "Linked members", False),
+    ]
+    result = {}
+    for order, (code, es, es_pl, en, en_pl, vote) in enumerate(spec):
+        result[code] = Category.objects.create(
+            code=code, name_es=es, name_plural_es=es_pl, name_en=en, name_plural_en=en_pl,
+            has_vote=vote, order=order, source="test",
+        )
+    return result
+
+
+@pytest.fixture
+def countries(db) -> dict[str, Country]:
+    four = SubRegion.objects.create(number=4, name_es="Subregión IV", name_en="Sub-region IV")
+    return {
+        "MX": Country.objects.create(code="MX", name_es="México", name_en="Mexico"),
+        "PE": Country.objects.create(code="PE", name_es="Perú", name_en="Peru"),
+        "CA": Country.objects.create(code="CA", name_es="Canadá", name_en="Canada", subregion=four),
+    }
+
+
+def make_member(
+    name: str, country: Country, category: Category | None, since: dt.date | None = dt.date(2010, 1, 1), **extra
+) -> Institution:
+    inst = Institution.objects.create(
+        name=name, country=country, slug=name.lower().replace(" ", "-")[:100], origin=Source.REFERENCE,
+        source="test", **extra,
+    )
+    Membership.objects.create(institution=inst, category=category, valid_from=since, source="test")
+    return inst
+
+
+@pytest.fixture
+def member_a(categories, countries) -> Institution:
+    return make_member("Instituto Alfa", countries["MX"], categories["full"], acronym="IA")
+
+
+@pytest.fixture
+def member_b(categories, countries) -> Institution:
+    return make_member("Instituto Beta", countries["PE"], categories["associate"], acronym="IB")
+
+
+@pytest.fixture
+def secretary_general(db) -> User:
+    return make_user("sg@example.org", roles.SECRETARY_GENERAL)
+
+
+@pytest.fixture
+def officer(db) -> User:
+    return make_user("officer@example.org", roles.OFFICER)
+
+
+@pytest.fixture
+def finance_officer(db) -> User:
+    return make_user("finance@example.org", roles.FINANCE)
+
+
+@pytest.fixture
+def comptroller(db) -> User:
+    return make_user("comptroller@example.org", roles.COMPTROLLER)
+
+
+@pytest.fixture
+def rep_a(member_a) -> User:
+    user = make_user("rep.a@example.org", roles.REPRESENTATIVE)
+    Representative.objects.create(
+        institution=member_a, user=user, full_name="Ana Alfa", role=Representative.Role.LIAISON,
+        valid_from=dt.date(2020, 1, 1),
+    )
+    return user
+
+
+@pytest.fixture
+def rep_b(member_b) -> User:
+    user = make_user("rep.b@example.org", roles.REPRESENTATIVE)
+    Representative.objects.create(
+        institution=member_b, user=user, full_name="Bruno Beta", role=Representative.Role.LIAISON,
+        valid_from=dt.date(2020, 1, 1),
+    )
+    return user
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_officer(officer) -> Client:
+    return client_for(officer)
+
+
+@pytest.fixture
+def as_rep_a(rep_a) -> Client:
+    return client_for(rep_a)
+
+
+@pytest.fixture
+def as_anonymous() -> Client:
+    return Client()
