@@ -207,9 +207,7 @@ class Loader:
                     "subregion_source": row.get("source") if roman else None,
                 },
                 # Why the sub-region is empty, until the Secretariat assigns one.
-                on_create={"subregion_source": row["note"]}
-                if row.get("note")
-                else None,
+                on_create={"subregion_source": row["note"]} if row.get("note") else None,
             )
         return result
 
@@ -221,7 +219,9 @@ class Loader:
         for row in data["institutions"]:
             country = countries.get(row["country"])
             if country is None:
-                raise CommandError(f"institutions.yaml: {row['name']}: unknown country {row['country']!r}")
+                raise CommandError(
+                    f"institutions.yaml: {row['name']}: unknown country {row['country']!r}"
+                )
             if not row.get("source"):
                 raise CommandError(f"institutions.yaml: {row['name']}: no source")
             institution = self._institution(row, country)
@@ -230,10 +230,14 @@ class Loader:
         return result
 
     def _institution(self, row: Mapping[str, Any], country: Country) -> Institution:
-        slug = institution_slug(name=row["name"], acronym=row.get("acronym"), country_code=country.code)
+        slug = institution_slug(
+            name=row["name"], acronym=row.get("acronym"), country_code=country.code
+        )
         existing = (
             Institution.objects.filter(slug=slug, country=country).first()
-            or Institution.objects.filter(name=row["name"], country=country, origin=Source.REFERENCE).first()
+            or Institution.objects.filter(
+                name=row["name"], country=country, origin=Source.REFERENCE
+            ).first()
         )
         values = {
             "name": row["name"],
@@ -273,7 +277,9 @@ class Loader:
         }
         memberships = list(institution.memberships.all())
         if not memberships:
-            membership = Membership(institution=institution, **{k: v for k, v in values.items() if v is not None})
+            membership = Membership(
+                institution=institution, **{k: v for k, v in values.items() if v is not None}
+            )
             self.save(membership, created=True)
             return
         # Update only the membership these files created; a membership the Secretariat has
@@ -313,7 +319,9 @@ class Loader:
         for row in data["bodies"]:
             parent_code = row.get("parent")
             if parent_code is not None and parent_code not in result:
-                raise CommandError(f"bodies.yaml: {row['code']}: parent {parent_code!r} must come first")
+                raise CommandError(
+                    f"bodies.yaml: {row['code']}: parent {parent_code!r} must come first"
+                )
             if row["kind"] not in Body.Kind.values:
                 raise CommandError(f"bodies.yaml: {row['code']}: unknown kind {row['kind']!r}")
             result[row["code"]] = self.upsert(
@@ -402,14 +410,17 @@ class Command(BaseCommand):
     help = "Load the CISS reference data (data/ciss/*.yaml): facts only, each with its source."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="Folder of the YAML files.")
+        parser.add_argument(
+            "--data-dir", type=Path, default=DATA_DIR, help="Folder of the YAML files."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         tally = load_all(options["data_dir"])
         if tally.changed:
             self.stdout.write(
-                self.style.SUCCESS(f"CISS reference data: {tally.created} created, {tally.updated} updated.")
+                self.style.SUCCESS(
+                    f"CISS reference data: {tally.created} created, {tally.updated} updated."
+                )
             )
         else:
             self.stdout.write("CISS reference data: already up to date, nothing changed.")
-
