@@ -318,7 +318,7 @@ def representative_update(
 
 def _new_request(**fields: Any) -> MembershipRequest:
     request = MembershipRequest(reference=next_request_reference(), **fields)
-    request.full_clean()
+    request.full_clean(exclude=["state"])  # protected FSM field: cleaning would assign it
     request.save()
     return request
 
@@ -603,7 +603,7 @@ def request_approve(
     request.decided_on = decided_on
     request.effective_on = effective_on
     request.outcome_reason = (reason or "").strip()
-    request.full_clean()
+    request.full_clean(exclude=["state"])
     request.save()
     old, new = diff(before, snapshot(request, REQUEST_FIELDS))
     record_action(actor=actor, event="request.approved", target=request, old=old, new=new, reason=reason)

@@ -1,0 +1,201 @@
+"""Every route × every role: the expected HTTP status. A new route without an entry fails.
+
+Roles: anonymous, the representative of member A (whose records the objects belong to),
+the representative of member B (wrong scope), a Secretariat officer, a finance officer,
+the Comptroller and the Secretary General.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from secretariat.core.services import rule_setting_record  # noqa: F401  (keeps the import graph honest)
+from secretariat.members import services
+from secretariat.members.models import ImportBatch
+
+ROLES = ["anonymous", "rep_a", "rep_b", "officer", "finance", "comptroller", "sg"]
+
+# Expected statuses per role, in ROLES order. "login" = redirect to the login page.
+L = "login"
+PUBLIC = (200, 200, 200, 200, 200, 200, 200)
+LOGGED_IN = (L, 200, 200, 200, 200, 200, 200)
+STAFF_READ = (L, 403, 403, 200, 200, 200, 200)
+STAFF_WRITE = (L, 403, 403, 200, 403, 403, 200)
+AUDIT_READ = (L, 403, 403, 200, 403, 200, 200)
+SCOPED_A = (L, 200, 404, 200, 200, 200, 200)  # a record of member A: its representative and staff
+REP_A_ONLY = (L, 200, 404, 403, 403, 403, 403)  # an action only member A's representative takes
+POST_ONLY = (L, 405, 405, 405, 405, 405, 405)
+
+# Routes of the project's own namespaces. Third-party routes (allauth under /accounts/,
+# the admin) are tested by their own suites; the login flow is tested in test_mfa.py.
+MATRIX: dict[str, tuple] = {
+    "core:home": PUBLIC,
+    "core:dashboard": LOGGED_IN,
+    "core:action-log": AUDIT_READ,
+    "core:rule-list": (L, 403, 403, 200, 200, 200, 200),
+    "core:rule-detail": (L, 403, 403, 200, 200, 200, 200),
+    "governance:body-list": PUBLIC,
+    "governance:body-detail": PUBLIC,
+    "members:directory": PUBLIC,
+    "members:directory-export": PUBLIC,
+    "members:member-detail": PUBLIC,
+    "members:apply": PUBLIC,
+    "members:apply-done": PUBLIC,
+    "members:institution-list": STAFF_READ,
+    "members:institution-detail": STAFF_READ,
+    "members:institution-create": STAFF_WRITE,
+    "members:institution-edit": STAFF_WRITE,
+    "members:membership-admit": STAFF_WRITE,
+    "members:membership-change": STAFF_WRITE,
+    "members:membership-end": STAFF_WRITE,
+    "members:representative-add": STAFF_WRITE,
+    "members:representative-edit": STAFF_WRITE,
+    "members:correction-list": STAFF_READ,
+    "members:correction-detail": STAFF_READ,
+    "members:my-institution": SCOPED_A,
+    "members:correction-propose": REP_A_ONLY,
+    "members:request-disaffiliation": REP_A_ONLY,
+    "members:request-list": LOGGED_IN,
+    "members:request-create": STAFF_WRITE,
+    "members:request-detail": SCOPED_A,
+    "members:request-attachment": SCOPED_A,
+    "members:request-review": POST_ONLY,
+    "members:request-checklist": POST_ONLY,
+    "members:request-forward": POST_ONLY,
+    "members:request-approve": POST_ONLY,
+    "members:request-reject": POST_ONLY,
+    "members:request-withdraw": POST_ONLY,
+    "members:request-attach": POST_ONLY,
+    "members:import-upload": STAFF_WRITE,
+    "members:import-list": STAFF_WRITE,
+    "members:import-template": STAFF_WRITE,
+    "members:import-preview": STAFF_WRITE,
+    "members:import-commit": POST_ONLY,
+    "members:import-discard": POST_ONLY,
+}
+API_PUBLIC_PREFIX = "api:"
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
+    found = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            found.extend(_names(pattern, ns))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            found.append(prefix + pattern.name)
+    return found
+
+
+def project_routes() -> list[str]:
+    return sorted(
+        {n for n in _names(get_resolver()) if n.split(":")[0] in {"core", "members", "governance", "api"}}
+    )
+
+
+def test_it_has_an_entry_for_every_route():
+    missing = [n for n in project_routes() if n not in MATRIX and not n.startswith(API_PUBLIC_PREFIX)]
+    assert missing == [], f"Add these routes to the permission matrix: {missing}"
+    stale = [n for n in MATRIX if n not in project_routes()]
+    assert stale == [], f"Routes in the matrix that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(db, member_a, member_b, rep_a, rep_b, officer, finance_officer, comptroller, secretary_general):
+    from secretariat.governance.models import Body
+
+    Body.objects.create(code="general-assembly", name_es="Asamblea General", kind="assembly")
+    request = services.request_disaffiliation_by_member(
+        actor=rep_a, institution=member_a, statement="Leaving",
+        files=[SimpleUploadedFile("letter.pdf", b"%PDF-1.4 test", content_type="application/pdf")],
+    )
+    correction = services.correction_propose(actor=rep_a, institution=member_a, changes={"phone": "+52 55 1234"})
+    rep = member_a.representatives.first()
+    batch = ImportBatch.objects.create(
+        file_name="m.csv", checksum="0" * 64, rows=[], errors=[], uploaded_by=officer
+    )
+    kwargs = {
+        "core:rule-detail": {"key": "members.arrears.threshold_years"},
+        "governance:body-detail": {"code": "general-assembly"},
+        "members:directory-export": {"fmt": "csv"},
+        "members:import-template": {"fmt": "csv"},
+        "members:request-attachment": {"pk": request.pk, "att_pk": request.attachments.first().pk},
+        "members:representative-edit": {"pk": rep.pk},
+        "members:correction-detail": {"pk": correction.pk},
+        "members:import-preview": {"pk": batch.pk},
+        "members:import-commit": {"pk": batch.pk},
+        "members:import-discard": {"pk": batch.pk},
+    }
+    for name in MATRIX:
+        if name.startswith("members:request-") and name not in kwargs and name not in (
+            "members:request-list", "members:request-create", "members:request-disaffiliation"
+        ):
+            kwargs[name] = {"pk": request.pk}
+    users = {
+        "anonymous": None, "rep_a": rep_a, "rep_b": rep_b, "officer": officer, "finance": finance_officer,
+        "comptroller": comptroller, "sg": secretary_general,
+    }
+    return {"kwargs": kwargs, "slug": member_a.slug, "users": users}
+
+
+def _url(name: str, world) -> str:
+    kwargs = world["kwargs"].get(name)
+    if kwargs is None:
+        try:
+            return reverse(name)
+        except Exception:
+            return reverse(name, kwargs={"slug": world["slug"]})
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.django_db
+def test_it_gives_each_role_the_expected_status(world):
+    failures = []
+    for role_index, role in enumerate(ROLES):
+        client = Client()
+        if world["users"][role] is not None:
+            client.force_login(world["users"][role])
+        for name, expected_row in MATRIX.items():
+            expected = expected_row[role_index]
+            url = _url(name, world)
+            response = client.get(url)
+            got = response.status_code
+            if expected == L:
+                ok = got == 302 and "/accounts/login/" in response["Location"]
+            else:
+                ok = got == expected
+            if not ok:
+                failures.append(f"{role:12} {name:36} expected {expected} got {got}")
+    assert failures == [], "\n" + "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_it_refuses_post_actions_to_the_wrong_roles(world):
+    # POST-only actions: members' representatives and read-only staff cannot take them.
+    for role in ("rep_b", "finance", "comptroller"):
+        client = Client()
+        client.force_login(world["users"][role])
+        for name, row in MATRIX.items():
+            if row is not POST_ONLY:
+                continue
+            data = {"reason": "test", "decision_reference": "Res. 1", "decided_on": "2026-01-01",
+                    "effective_on": "2026-01-01", "check_letter": "on"}
+            response = client.post(_url(name, world), data)
+            assert response.status_code in (403, 404), (role, name, response.status_code)
+    # and nothing changed
+    from secretariat.members.models import MembershipRequest
+
+    assert MembershipRequest.objects.get().state == "submitted"
+
+
+@pytest.mark.django_db
+def test_it_serves_the_public_api_to_anyone(world):
+    client = Client()
+    for path in ("/api/v1/members", "/api/v1/categories", "/api/v1/countries", "/api/v1/openapi.json",
+                 "/api/v1/docs", f"/api/v1/members/{world['slug']}"):
+        assert client.get(path).status_code == 200, path
