@@ -1,0 +1,91 @@
+"""Governance reads shared by the public pages, the home page and (later) the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from secretariat.governance.models import Body, Mandate, Office
+
+# Sort keys a list page may ask for (see secretariat.core.tables.sort_from_request).
+BODY_SORTS: dict[str, str] = {"order": "order", "name": "name", "kind": "kind"}
+
+
+@dataclass(frozen=True)
+class OfficeHolders:
+    """An office of a body and the people holding it on a date (none: vacant or unrecorded)."""
+
+    office: Office
+    mandates: list[Mandate]
+
+
+@dataclass(frozen=True)
+class PastAndUpcoming:
+    past: list[Mandate]
+    upcoming: list[Mandate]
+
+
+def body_list(
+    *, kind: str | None = None, top_level: bool = False, order_by: list[str] | None = None
+) -> QuerySet[Body]:
+    """Every body (public), with the body it belongs to preloaded."""
+    qs = Body.objects.select_related("parent")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if top_level:
+        qs = qs.filter(parent__isnull=True)
+    return qs.order_by(*(order_by or ["order", "name", "pk"]))
+
+
+def body_get(*, code: str) -> Body:
+    """One body with its parent, sub-bodies and offices preloaded; Http404 if unknown."""
+    body = (
+        Body.objects.select_related("parent")
+        .prefetch_related(
+            Prefetch("children", queryset=Body.objects.order_by("order", "name", "pk")),
+            Prefetch("offices", queryset=Office.objects.order_by("order", "name", "pk")),
+        )
+        .filter(code=code)
+        .first()
+    )
+    if body is None:
+        raise Http404
+    return body
+
+
+def authorities_in_force(*, on: dt.date | None = None, body: Body | None = None) -> list[Mandate]:
+    """The mandates in force on a date (default today), office preloaded, in office order."""
+    day = on or timezone.localdate()
+    qs = Mandate.objects.active_on(day).select_related("office", "office__body")
+    if body is not None:
+        qs = qs.filter(office__body=body)
+    return list(qs.order_by("office__order", "office__name", "valid_from", "holder", "pk"))
+
+
+def office_holders(*, body: Body, on: dt.date | None = None) -> list[OfficeHolders]:
+    """Each office of the body (prefetched by `body_get`) with its holders on the date."""
+    by_office: dict[int, list[Mandate]] = {}
+    for mandate in authorities_in_force(on=on, body=body):
+        by_office.setdefault(mandate.office_id, []).append(mandate)
+    return [OfficeHolders(office=o, mandates=by_office.get(o.pk, [])) for o in body.offices.all()]
+
+
+def mandates_not_in_force(*, body: Body, on: dt.date | None = None) -> PastAndUpcoming:
+    """The body's mandates ended before the date (latest first) and those not yet begun."""
+    day = on or timezone.localdate()
+    rows = (
+        Mandate.objects.filter(office__body=body)
+        .filter(Q(valid_to__lte=day) | Q(valid_from__gt=day))
+        .select_related("office")
+        .order_by("-valid_from", "office__order", "pk")
+    )
+    past: list[Mandate] = []
+    upcoming: list[Mandate] = []
+    for mandate in rows:
+        (upcoming if mandate.valid_from and mandate.valid_from > day else past).append(mandate)
+    upcoming.reverse()
+    return PastAndUpcoming(past=past, upcoming=upcoming)

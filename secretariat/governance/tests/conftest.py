@@ -1,0 +1,146 @@
+"""Bodies, offices and mandates shaped like the CISS's, created directly for governance tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from secretariat.governance.models import Body, Mandate, Office
+from secretariat.members.models import DatePrecision
+
+# Every test here pins the same day, so "in force today" does not depend on the clock.
+TODAY = dt.date(2024, 6, 1)
+
+
+@dataclass
+class Organs:
+    assembly: Body
+    committee: Body
+    ciess: Body
+    ciess_board: Body
+    president: Office
+    vice_president: Office
+    secretary_general: Office
+    director: Office
+
+
+@pytest.fixture
+def today(monkeypatch) -> dt.date:
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: TODAY)
+    return TODAY
+
+
+@pytest.fixture
+def organs(db) -> Organs:
+    assembly = Body.objects.create(
+        code="general-assembly",
+        name_es="Asamblea General",
+        name_en="General Assembly",
+        kind=Body.Kind.ASSEMBLY,
+        order=1,
+        description_es="Órgano supremo.",
+        description_en="Highest organ.",
+        source="https://ciss-bienestar.org",
+    )
+    committee = Body.objects.create(
+        code="standing-committee",
+        name_es="Comité Permanente",
+        name_en="Standing Committee",
+        kind=Body.Kind.COMMITTEE,
+        order=2,
+    )
+    ciess = Body.objects.create(
+        code="ciess", name_es="CIESS", name_en="CIESS", kind=Body.Kind.CENTRE, order=5
+    )
+    ciess_board = Body.objects.create(
+        code="ciess-board",
+        name_es="Junta Directiva del CIESS",
+        name_en="CIESS Board of Directors",
+        kind=Body.Kind.COMMITTEE,
+        order=3,
+        parent=ciess,
+    )
+    president = Office.objects.create(
+        code="president",
+        name_es="Presidencia",
+        name_en="President",
+        body=committee,
+        term_years=3,
+        order=1,
+    )
+    vice_president = Office.objects.create(
+        code="vice-president",
+        name_es="Vicepresidencia",
+        name_en="Vice-President",
+        body=committee,
+        order=2,
+    )
+    secretary_general = Office.objects.create(
+        code="secretary-general",
+        name_es="Secretaría General",
+        name_en="Secretary General",
+        body=committee,
+        term_years=3,
+        order=3,
+    )
+    director = Office.objects.create(
+        code="ciess-director",
+        name_es="Dirección del CIESS",
+        name_en="CIESS Director",
+        body=ciess,
+        order=4,
+    )
+    year = DatePrecision.YEAR
+    Mandate.objects.create(
+        office=president,
+        holder="Zoé Robledo Aburto",
+        valid_from=dt.date(2023, 1, 1),
+        valid_from_precision=year,
+        valid_to=dt.date(2026, 1, 1),
+        valid_to_precision=year,
+        term_label="2023–2025",
+        decision="XXX Ordinary General Assembly (September 2022)",
+    )
+    for y, holder in [
+        (2023, "David A. Matthias"),
+        (2024, "Gino Dávila Herrera"),
+        (2025, "André Rodrigues Veras"),
+    ]:
+        Mandate.objects.create(
+            office=vice_president,
+            holder=holder,
+            valid_from=dt.date(y, 1, 1),
+            valid_from_precision=year,
+            valid_to=dt.date(y + 1, 1, 1),
+            valid_to_precision=year,
+            term_label=str(y),
+        )
+    Mandate.objects.create(
+        office=secretary_general,
+        holder="Omar de la Torre",
+        valid_from=dt.date(2016, 1, 1),
+        valid_to=dt.date(2023, 1, 1),
+        valid_to_precision=year,
+    )
+    Mandate.objects.create(
+        office=secretary_general,
+        holder="Álvaro Velarca Hernández",
+        valid_from=dt.date(2023, 1, 1),
+        valid_from_precision=year,
+        valid_to=dt.date(2026, 1, 1),
+        valid_to_precision=year,
+        term_label="2023–2025",
+    )
+    Mandate.objects.create(office=director, holder="Emilio A. Carrasco González", valid_from=None)
+    return Organs(
+        assembly,
+        committee,
+        ciess,
+        ciess_board,
+        president,
+        vice_president,
+        secretary_general,
+        director,
+    )
