@@ -465,7 +465,7 @@ class ImportBatch(models.Model):
     file_name = models.CharField(_("file name"), max_length=255)
     checksum = models.CharField(_("checksum"), max_length=64)
     rows = models.JSONField(_("rows"))
-    errors = models.JSONField(_("errors"), default=list)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PREVIEW)
     summary = models.JSONField(_("summary"), default=dict)
     uploaded_by = models.ForeignKey(

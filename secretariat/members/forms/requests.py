@@ -1,0 +1,334 @@
+"""Forms for affiliation and disaffiliation requests: recording one, each workflow step, and
+the member's own disaffiliation request. Forms parse and bound input; the services decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from secretariat.core.rulebook import BODY_CHOICES
+from secretariat.core.selectors import rule_value
+from secretariat.members.models import Category, Institution, MembershipRequest
+from secretariat.members.selectors import country_list
+from secretariat.members.uploads import ATTACHMENT_TYPES, validate_attachment
+
+MAX_FILES = 10
+REASON_MAX = 2000
+STATEMENT_MAX = 5000
+DECISION_HELP = _("The body's decision, e.g. “Resolution CISS No. 123, XXXI General Assembly”.")
+
+
+# --- Shared pieces -------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.FileInput):
+    """A file input that accepts several files (Django docs, "Uploading multiple files")."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several uploaded files as a list, each checked by type, content and size."""
+
+    def __init__(self, *args: Any, max_files: int = MAX_FILES, **kwargs: Any) -> None:
+        accept = ",".join(sorted(ATTACHMENT_TYPES))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
+        self.max_files = max_files
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        uploads = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
+        if not uploads:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(uploads) > self.max_files:
+            raise ValidationError(
+                _("Send at most %(limit)s files at a time."),
+                code="too_many",
+                params={"limit": self.max_files},
+            )
+        single_clean = super().clean
+        cleaned: list[UploadedFile] = []
+        errors: list[ValidationError] = []
+        for upload in uploads:
+            upload = single_clean(upload, initial)
+            try:
+                validate_attachment(upload)
+            except ValidationError as exc:
+                errors.append(
+                    ValidationError(f"{upload.name}: {' '.join(exc.messages)}", code=exc.code)
+                )
+            cleaned.append(upload)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def reason_field(*, required: bool, label: Any = None, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=label or _("Reason"),
+        required=required,
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text or _("Recorded with the change in the request's history."),
+    )
+
+
+def not_in_future(value: Any) -> None:
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(_("This date is in the future."), code="future")
+
+
+def add_service_error(
+    form: forms.Form, exc: ValidationError, aliases: Mapping[str, str] | None = None
+) -> None:
+    """Attach a service's ValidationError to the form: each keyed message to its field when the
+    form has it (renamed through `aliases`), everything else to the form as a whole."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for key, errors in exc.error_dict.items():
+        name = (aliases or {}).get(key, key)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def deciding_body_choices() -> list[tuple[str, str]]:
+    """The bodies that may decide a request now, the setting's body first.
+
+    Mirrors `services.request_forward`: setting `members.affiliation.deciding_body`, and both
+    bodies when `members.affiliation.interim_body_allowed`. (A selector; it belongs in
+    members/selectors.py — kept here because that file is not ours to edit.)
+    """
+    default = str(rule_value("members.affiliation.deciding_body"))
+    labels = {code: str(label) for code, label in BODY_CHOICES}
+    bodies = [default]
+    if rule_value("members.affiliation.interim_body_allowed"):
+        bodies += [code for code, _label in BODY_CHOICES if code != default]
+    return [(code, labels.get(code, code)) for code in bodies]
+
+
+class InstitutionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Institution) -> str:
+        label = f"{obj} — {obj.country}"
+        return f"{label} [{_('Example')}]" if obj.is_example else label
+
+
+# --- Recording and listing -----------------------------------------------------------
+
+
+class RequestFilterForm(forms.Form):
+    """The filter bar above the request list (GET)."""
+
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("open", _("Open (not yet decided)")),
+            *MembershipRequest.State.choices,
+        ],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All")), *MembershipRequest.Kind.choices]
+    )
+
+    def values(self) -> tuple[str, str]:
+        """(state, kind); unknown values are ignored rather than shown as errors."""
+        if not self.is_bound:
+            return "", ""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return data.get("state") or "", data.get("kind") or ""
+
+
+class RequestRecordForm(forms.Form):
+    """A request received by letter or e-mail, recorded by the Secretariat."""
+
+    kind = forms.ChoiceField(label=_("Kind of request"), choices=MembershipRequest.Kind.choices)
+    institution = InstitutionChoiceField(
+        label=_("Institution in the registry"),
+        queryset=Institution.objects.select_related("country").order_by("name"),
+        required=False,
+        help_text=_(
+            "Required for a disaffiliation. For a new applicant leave it empty "
+            "and fill in the fields below."
+        ),
+    )
+    applicant_name = forms.CharField(
+        label=_("Applicant institution's name"), max_length=300, required=False
+    )
+    applicant_acronym = forms.CharField(label=_("Acronym"), max_length=40, required=False)
+    applicant_country = forms.ModelChoiceField(
+        label=_("Country"), queryset=country_list(), required=False
+    )
+    applicant_website = forms.URLField(
+        label=_("Website"), max_length=200, required=False, assume_scheme="https"
+    )
+    requested_category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
+        label=_("Requested category"), queryset=Category.objects.order_by("order"), required=False
+    )
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254, required=False)
+    contact_phone = forms.CharField(label=_("Contact telephone"), max_length=60, required=False)
+    statement = forms.CharField(
+        label=_("Statement"),
+        max_length=STATEMENT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("A summary of the letter or e-mail."),
+    )
+    received_on = forms.DateField(
+        label=_("Received on"),
+        required=False,
+        widget=date_input(),
+        validators=[not_in_future],
+        help_text=_("Today when left empty."),
+    )
+    documents = MultipleFileField(
+        label=_("Documents"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG or Word (.docx); several files may be chosen."),
+    )
+    reason = reason_field(required=False, label=_("Note for the history"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Text for a new applicant only makes sense without an institution chosen.
+        if data.get("institution") is not None and data.get("applicant_name"):
+            self.add_error(
+                "applicant_name", _("Choose an institution or name a new applicant, not both.")
+            )
+        return data
+
+
+class RequestDisaffiliationForm(forms.Form):
+    """A member's representative asks to leave the organization."""
+
+    statement = forms.CharField(
+        label=_("Statement"),
+        max_length=STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Why the institution asks to leave, and from when."),
+    )
+    documents = MultipleFileField(
+        label=_("Documents"),
+        required=False,
+        help_text=_("The signed letter of the head of the institution (PDF, PNG, JPEG or .docx)."),
+    )
+
+
+# --- Workflow steps ------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """A workflow step's form. Several share the record page, so each prefixes its ids."""
+
+    action_key = "action"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.action_key}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class RequestReviewForm(ActionForm):
+    action_key = "review"
+    reason = reason_field(required=False, label=_("Note"))
+
+
+class RequestChecklistForm(ActionForm):
+    """One checkbox per document the file must contain (the request's own checklist)."""
+
+    action_key = "checklist"
+
+    def __init__(self, *args: Any, membership_request: MembershipRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label, done in membership_request.checklist:
+            self.fields[name] = forms.BooleanField(label=label, required=False, initial=done)
+        self.fields["note"] = reason_field(required=False, label=_("Note"))
+        self.check_names: Sequence[str] = [
+            name for name, _label, _done in membership_request.checklist
+        ]
+
+    def checks(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name in self.check_names}
+
+
+class RequestForwardForm(ActionForm):
+    action_key = "forward"
+    deciding_body = forms.ChoiceField(label=_("Deciding body"))
+    reason = reason_field(required=False, label=_("Note"))
+
+    def __init__(self, *args: Any, bodies: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["deciding_body"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = bodies
+        field.initial = bodies[0][0] if bodies else None
+
+
+class RequestApproveForm(ActionForm):
+    action_key = "approve"
+    decision_reference = forms.CharField(
+        label=_("Decision"), max_length=300, help_text=DECISION_HELP
+    )
+    decided_on = forms.DateField(
+        label=_("Decided on"), widget=date_input(), validators=[not_in_future]
+    )
+    effective_on = forms.DateField(
+        label=_("Effective on"),
+        widget=date_input(),
+        help_text=_("The first day the decision takes effect."),
+    )
+    granted_category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
+        label=_("Category granted"), queryset=Category.objects.order_by("order")
+    )
+    reason = reason_field(required=False, label=_("Note"))
+
+    def __init__(self, *args: Any, membership_request: MembershipRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if membership_request.kind == MembershipRequest.Kind.DISAFFILIATION:
+            del self.fields["granted_category"]
+            self.fields["effective_on"].help_text = _(
+                "The first day the institution is no longer a member."
+            )
+        else:
+            self.fields["granted_category"].initial = membership_request.requested_category_id
+
+
+class RequestRejectForm(ActionForm):
+    action_key = "reject"
+    decision_reference = forms.CharField(
+        label=_("Decision"), max_length=300, help_text=DECISION_HELP
+    )
+    decided_on = forms.DateField(
+        label=_("Decided on"), widget=date_input(), validators=[not_in_future]
+    )
+    reason = reason_field(required=True, help_text=_("Why the body rejected the request."))
+
+
+class RequestWithdrawForm(ActionForm):
+    action_key = "withdraw"
+    reason = reason_field(
+        required=True, help_text=_("Why the request is withdrawn, e.g. the applicant's letter.")
+    )
+
+
+class RequestAttachForm(ActionForm):
+    action_key = "attach"
+    documents = MultipleFileField(
+        label=_("Documents"),
+        help_text=_("PDF, PNG, JPEG or Word (.docx); several files may be chosen."),
+    )
+    reason = reason_field(required=False, label=_("Note"))

@@ -1,0 +1,164 @@
+"""Import of the member spreadsheet: upload, preview, commit or discard, history, template.
+
+Every page needs `members.import_members` (the Secretary General and Secretariat officers).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from secretariat.core.models import User
+from secretariat.core.tables import paginate
+from secretariat.members import imports
+from secretariat.members.forms.imports import ImportCommitForm, ImportDiscardForm, ImportUploadForm
+from secretariat.members.models import ImportBatch
+
+PERM = "members.import_members"
+PREVIEW_PAGE_SIZE = 100
+SHOW_CHOICES = ("all", "errors", "changes")
+
+
+def _user(request: HttpRequest) -> User:
+    # LoginRequiredMiddleware and the permission check let only signed-in users through.
+    return cast(User, request.user)
+
+
+def _add_error(form: Any, field: str, exc: ValidationError) -> None:
+    # A dict of errors names its own fields; a plain one belongs to `field`.
+    form.add_error(None if hasattr(exc, "error_dict") else field, exc)
+
+
+def _preview_context(
+    request: HttpRequest, batch: ImportBatch, commit_form: ImportCommitForm | None = None
+) -> dict[str, Any]:
+    show = request.GET.get("show", "all")
+    show = show if show in SHOW_CHOICES else "all"
+    page = paginate(request, imports.filter_rows(batch.rows, show), PREVIEW_PAGE_SIZE)
+    can_commit = batch.state == ImportBatch.State.PREVIEW and not batch.errors
+    commit_form = commit_form or ImportCommitForm()
+    if not can_commit:
+        commit_form.fields["reason"].disabled = True
+    return {
+        "batch": batch,
+        "page": page,
+        "rows": imports.import_rows_for_display(batch=batch, rows=page.object_list),
+        "counts": batch.summary.get("counts", {}),
+        "show": show,
+        "commit_form": commit_form,
+        "discard_form": ImportDiscardForm(),
+        "can_commit": can_commit,
+    }
+
+
+@permission_required(PERM, raise_exception=True)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm()
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                batch = imports.import_preview(
+                    actor=_user(request), upload=form.cleaned_data["file"]
+                )
+            except ValidationError as exc:
+                _add_error(form, "file", exc)
+            else:
+                messages.success(
+                    request, _("The file was read. Check the preview, then commit or discard it.")
+                )
+                return redirect("members:import-preview", pk=batch.pk)
+    return render(request, "members/import_upload.html", {"form": form, "columns": imports.COLUMNS})
+
+
+@permission_required(PERM, raise_exception=True)
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = imports.import_batch_get_for_user(user=_user(request), pk=pk)
+    return render(request, "members/import_preview.html", _preview_context(request, batch))
+
+
+@require_POST
+@permission_required(PERM, raise_exception=True)
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = imports.import_batch_get_for_user(user=_user(request), pk=pk)
+    form = ImportCommitForm(request.POST)
+    if form.is_valid():
+        try:
+            batch = imports.import_commit(
+                actor=_user(request), batch=batch, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _add_error(form, "reason", exc)
+        else:
+            changes = batch.summary["result"]["changes"]
+            messages.success(
+                request,
+                ngettext(
+                    "The import was committed: %(count)s row changed the registry.",
+                    "The import was committed: %(count)s rows changed the registry.",
+                    changes,
+                )
+                % {"count": changes},
+            )
+            return redirect("members:import-preview", pk=batch.pk)
+    return render(request, "members/import_preview.html", _preview_context(request, batch, form))
+
+
+@require_POST
+@permission_required(PERM, raise_exception=True)
+def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = imports.import_batch_get_for_user(user=_user(request), pk=pk)
+    form = ImportDiscardForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(list(form.errors["reason"]))
+        imports.import_discard(
+            actor=_user(request), batch=batch, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("members:import-preview", pk=batch.pk)
+    messages.success(request, _("The import was discarded; nothing was changed in the registry."))
+    return redirect("members:import-upload")
+
+
+@permission_required(PERM, raise_exception=True)
+def import_list(request: HttpRequest) -> HttpResponse:
+    batches = imports.import_batch_list_for_user(user=_user(request))
+    return render(request, "members/import_list.html", {"page": paginate(request, batches)})
+
+
+@permission_required(PERM, raise_exception=True)
+def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    language = get_language() or "es"
+    if fmt == "xlsx":
+        content = imports.template_xlsx(language)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "csv":
+        content = imports.template_csv(language)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="ciss-members-template.{fmt}"'
+    return response
+
+
+urlpatterns = [
+    path("import/", import_upload, name="import-upload"),
+    path("import/history/", import_list, name="import-list"),
+    path("import/template.<str:fmt>/", import_template, name="import-template"),
+    path("import/<int:pk>/", import_preview, name="import-preview"),
+    path("import/<int:pk>/commit/", import_commit, name="import-commit"),
+    path("import/<int:pk>/discard/", import_discard, name="import-discard"),
+]
