@@ -25,6 +25,11 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # A fast hasher: the suite creates many personas; production keeps the default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rate limits and allauth's "TOTP code already used" marks live in the cache, keyed by
+    # ids that a rolled-back test may hand to the next one.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def make_user(email: str, *role_names: str, mfa: bool = True) -> User:
