@@ -15,7 +15,15 @@ from django.test import Client
 
 from secretariat.core import roles
 from secretariat.core.models import User
-from secretariat.members.models import Category, Country, Institution, Membership, Representative, Source, SubRegion
+from secretariat.members.models import (
+    Category,
+    Country,
+    Institution,
+    Membership,
+    Representative,
+    Source,
+    SubRegion,
+)
 
 PASSWORD = "correct-horse-battery-staple-42"
 
@@ -33,7 +41,9 @@ def _test_settings(settings, tmp_path):
 
 
 def make_user(email: str, *role_names: str, mfa: bool = True) -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD, full_name=email.split("@")[0].title())
+    user = User.objects.create_user(
+        email=email, password=PASSWORD, full_name=email.split("@")[0].title()
+    )
     for name in role_names:
         group, _ = Group.objects.get_or_create(name=name)
         user.groups.add(group)
@@ -41,7 +51,9 @@ def make_user(email: str, *role_names: str, mfa: bool = True) -> User:
         from allauth.mfa.models import Authenticator
 
         Authenticator.objects.create(
-            user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}
+            user=user,
+            type=Authenticator.Type.TOTP,
+            data={"secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"},
         )
     return user
 
@@ -50,15 +62,42 @@ def make_user(email: str, *role_names: str, mfa: bool = True) -> User:
 def categories(db) -> dict[str, Category]:
     spec = [
         ("full", "Miembro titular", "Miembros titulares", "Full member", "Full members", True),
-        ("associate", "Miembro asociado", "Miembros asociados", "Associate member", "Associate members", False),
-        ("affiliate", "Miembro adherente", "Miembros adherentes", "Affiliate member", "Affiliate members", False),
-        ("linked", "Miembro vinculado", "Miembros vinculados", "Linked member", "Linked members", False),
+        (
+            "associate",
+            "Miembro asociado",
+            "Miembros asociados",
+            "Associate member",
+            "Associate members",
+            False,
+        ),
+        (
+            "affiliate",
+            "Miembro adherente",
+            "Miembros adherentes",
+            "Affiliate member",
+            "Affiliate members",
+            False,
+        ),
+        (
+            "linked",
+            "Miembro vinculado",
+            "Miembros vinculados",
+            "Linked member",
+            "Linked members",
+            False,
+        ),
     ]
     result = {}
     for order, (code, es, es_pl, en, en_pl, vote) in enumerate(spec):
         result[code] = Category.objects.create(
-            code=code, name_es=es, name_plural_es=es_pl, name_en=en, name_plural_en=en_pl,
-            has_vote=vote, order=order, source="test",
+            code=code,
+            name_es=es,
+            name_plural_es=es_pl,
+            name_en=en,
+            name_plural_en=en_pl,
+            has_vote=vote,
+            order=order,
+            source="test",
         )
     return result
 
@@ -74,11 +113,19 @@ def countries(db) -> dict[str, Country]:
 
 
 def make_member(
-    name: str, country: Country, category: Category | None, since: dt.date | None = dt.date(2010, 1, 1), **extra
+    name: str,
+    country: Country,
+    category: Category | None,
+    since: dt.date | None = dt.date(2010, 1, 1),
+    **extra,
 ) -> Institution:
     inst = Institution.objects.create(
-        name=name, country=country, slug=name.lower().replace(" ", "-")[:100], origin=Source.REFERENCE,
-        source="test", **extra,
+        name=name,
+        country=country,
+        slug=name.lower().replace(" ", "-")[:100],
+        origin=Source.REFERENCE,
+        source="test",
+        **extra,
     )
     Membership.objects.create(institution=inst, category=category, valid_from=since, source="test")
     return inst
@@ -118,7 +165,10 @@ def comptroller(db) -> User:
 def rep_a(member_a) -> User:
     user = make_user("rep.a@example.org", roles.REPRESENTATIVE)
     Representative.objects.create(
-        institution=member_a, user=user, full_name="Ana Alfa", role=Representative.Role.LIAISON,
+        institution=member_a,
+        user=user,
+        full_name="Ana Alfa",
+        role=Representative.Role.LIAISON,
         valid_from=dt.date(2020, 1, 1),
     )
     return user
@@ -128,7 +178,10 @@ def rep_a(member_a) -> User:
 def rep_b(member_b) -> User:
     user = make_user("rep.b@example.org", roles.REPRESENTATIVE)
     Representative.objects.create(
-        institution=member_b, user=user, full_name="Bruno Beta", role=Representative.Role.LIAISON,
+        institution=member_b,
+        user=user,
+        full_name="Bruno Beta",
+        role=Representative.Role.LIAISON,
         valid_from=dt.date(2020, 1, 1),
     )
     return user

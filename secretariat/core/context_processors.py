@@ -15,7 +15,13 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     languages = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
-        languages.append({"code": code, "name": info["name_local"], "url": translate_url(path, code)})
+        languages.append(
+            {"code": code, "name": info["name_local"], "url": translate_url(path, code)}
+        )
     user = getattr(request, "user", None)
-    is_staff = bool(user is not None and user.is_authenticated and user.has_role("secretary_general", "officer", "finance", "comptroller"))  # type: ignore[union-attr]
+    is_staff = bool(
+        user is not None
+        and user.is_authenticated
+        and user.has_role("secretary_general", "officer", "finance", "comptroller")
+    )  # type: ignore[union-attr]
     return {"shell_languages": languages, "shell_is_staff": is_staff}

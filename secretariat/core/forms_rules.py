@@ -12,7 +12,9 @@ from secretariat.core.rulebook import RuleDefinition
 
 class RuleSettingForm(forms.Form):
     value = forms.CharField(label=_("Value"), max_length=100)
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     confirmed = forms.BooleanField(
         label=_("Confirmed by the text in force"),
         required=False,
@@ -23,9 +25,13 @@ class RuleSettingForm(forms.Form):
         label=_("Source"),
         max_length=500,
         required=False,
-        help_text=_("The document and its date, e.g. Statute as amended by the XXX General Assembly (2022), art. 12."),
+        help_text=_(
+            "The document and its date, e.g. Statute as amended by the XXX General Assembly (2022), art. 12."
+        ),
     )
-    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
     def __init__(self, *args: Any, definition: RuleDefinition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -35,7 +35,7 @@ class User(AbstractUser):
     )
 
     REQUIRED_FIELDS = ["email"]
-    objects = AccountManager()
+    objects: ClassVar[AccountManager] = AccountManager()  # type: ignore[assignment]  # e-mail-first manager
 
     class Meta:
         verbose_name = _("user")
@@ -81,7 +81,9 @@ class ActionLog(models.Model):
         verbose_name = _("action log entry")
         verbose_name_plural = _("action log")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["target_type", "target_id", "-id"], name="actionlog_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-id"], name="actionlog_target_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.event} {self.target_label}"
@@ -162,3 +164,6 @@ class ActionLogHead(models.Model):
 
     class Meta:
         verbose_name = _("action log head")
+
+    def __str__(self) -> str:
+        return self.last_hash

@@ -78,13 +78,19 @@ def rules_in_force(*, on: dt.date | None = None) -> list[RuleInForce]:
     """Every registered rule on a date, in one query."""
     day = on or timezone.localdate()
     latest: dict[str, RuleSetting] = {}
-    for row in RuleSetting.objects.filter(valid_from__lte=day).order_by("key", "-valid_from", "-id"):
+    for row in RuleSetting.objects.filter(valid_from__lte=day).order_by(
+        "key", "-valid_from", "-id"
+    ):
         latest.setdefault(row.key, row)
     return [_from_row(d, latest.get(k)) for k, d in sorted(REGISTRY.items())]
 
 
 def rule_history(*, key: str) -> QuerySet[RuleSetting]:
-    return RuleSetting.objects.filter(key=key).select_related("recorded_by").order_by("-valid_from", "-id")
+    return (
+        RuleSetting.objects.filter(key=key)
+        .select_related("recorded_by")
+        .order_by("-valid_from", "-id")
+    )
 
 
 def action_log_list(

@@ -33,7 +33,9 @@ def sort_from_request(request: HttpRequest, allowed: dict[str, str], default: st
     return Sort(key=key, descending=descending, allowed=allowed)
 
 
-def paginate(request: HttpRequest, items: QuerySet[Any] | list[Any], per_page: int | None = None) -> Page:
+def paginate(
+    request: HttpRequest, items: QuerySet[Any] | list[Any], per_page: int | None = None
+) -> Page:
     paginator = Paginator(items, per_page or settings.SECRETARIAT_PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
 

@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     from secretariat.members.selectors import dashboard_for_user
 
-    return render(request, "core/dashboard.html", dashboard_for_user(user=request.user))
+    return render(request, "core/dashboard.html", dashboard_for_user(user=request.user))  # type: ignore[arg-type]  # login required
 
 
 @permission_required("core.view_action_log", raise_exception=True)

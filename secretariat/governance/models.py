@@ -33,7 +33,12 @@ class Body(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     source = models.CharField(_("source"), max_length=500, blank=True)
@@ -54,7 +59,12 @@ class Office(models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     body = models.ForeignKey(
-        Body, verbose_name=_("body"), null=True, blank=True, on_delete=models.PROTECT, related_name="offices"
+        Body,
+        verbose_name=_("body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="offices",
     )
     term_years = models.PositiveSmallIntegerField(_("term (years)"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -80,7 +90,9 @@ class MandateQuerySet(models.QuerySet["Mandate"]):
 class Mandate(models.Model):
     """A person holding an office for a period (dates may be known only to the year)."""
 
-    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="mandates")
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="mandates"
+    )
     holder = models.CharField(_("holder"), max_length=200)
     valid_from = models.DateField(_("from"), null=True, blank=True)
     valid_from_precision = models.CharField(

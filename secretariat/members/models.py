@@ -119,7 +119,9 @@ class Institution(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telephone"), max_length=60, blank=True)
     address = models.TextField(_("postal address"), blank=True)
-    origin = models.CharField(_("origin"), max_length=20, choices=Source.choices, default=Source.SECRETARIAT)
+    origin = models.CharField(
+        _("origin"), max_length=20, choices=Source.choices, default=Source.SECRETARIAT
+    )
     source = models.CharField(_("source"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -155,7 +157,10 @@ class Membership(models.Model):
     """An institution's membership in one category, from a date to a date (exclusive)."""
 
     institution = models.ForeignKey(
-        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="memberships"
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     category = models.ForeignKey(
         Category,
@@ -166,13 +171,26 @@ class Membership(models.Model):
         related_name="memberships",
         help_text=_("Empty when the category is not yet known."),
     )
-    valid_from = models.DateField(_("member since"), null=True, blank=True, help_text=_("Empty when not known."))
-    valid_from_precision = models.CharField(
-        _("precision of the start date"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    valid_from = models.DateField(
+        _("member since"), null=True, blank=True, help_text=_("Empty when not known.")
     )
-    valid_to = models.DateField(_("member until"), null=True, blank=True, help_text=_("Exclusive: the first day no longer a member."))
+    valid_from_precision = models.CharField(
+        _("precision of the start date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    valid_to = models.DateField(
+        _("member until"),
+        null=True,
+        blank=True,
+        help_text=_("Exclusive: the first day no longer a member."),
+    )
     decision = models.CharField(
-        _("decision"), max_length=300, blank=True, help_text=_("The body's decision that admitted the member, e.g. a resolution.")
+        _("decision"),
+        max_length=300,
+        blank=True,
+        help_text=_("The body's decision that admitted the member, e.g. a resolution."),
     )
     end_decision = models.CharField(_("decision that ended it"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
@@ -192,7 +210,9 @@ class Membership(models.Model):
                 violation_error_message=_("This institution already has a membership in force."),
             ),
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
                 name="membership_ends_after_start",
                 violation_error_message=_("A membership must end after it starts."),
             ),
@@ -216,7 +236,10 @@ class Representative(models.Model):
         LIAISON = "liaison", _("Liaison")
 
     institution = models.ForeignKey(
-        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="representatives"
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="representatives",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -301,11 +324,21 @@ class MembershipRequest(models.Model):
     applicant_name = models.CharField(_("institution name"), max_length=300, blank=True)
     applicant_acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     applicant_country = models.ForeignKey(
-        Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     applicant_website = models.URLField(_("website"), blank=True)
     requested_category = models.ForeignKey(
-        Category, verbose_name=_("requested category"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Category,
+        verbose_name=_("requested category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
@@ -313,7 +346,9 @@ class MembershipRequest(models.Model):
     statement = models.TextField(_("statement"), blank=True)
     received_on = models.DateField(_("received on"), null=True, blank=True)
     # Completeness checklist (under review).
-    check_letter = models.BooleanField(_("Letter of request signed by the head of the institution"), default=False)
+    check_letter = models.BooleanField(
+        _("Letter of request signed by the head of the institution"), default=False
+    )
     check_legal = models.BooleanField(_("Legal instrument creating the institution"), default=False)
     check_representative = models.BooleanField(_("Designation of a representative"), default=False)
     check_dues = models.BooleanField(_("Commitment to pay the dues"), default=False)
@@ -323,11 +358,21 @@ class MembershipRequest(models.Model):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     effective_on = models.DateField(_("effective on"), null=True, blank=True)
     granted_category = models.ForeignKey(
-        Category, verbose_name=_("granted category"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Category,
+        verbose_name=_("granted category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     outcome_reason = models.TextField(_("reason"), blank=True)
     membership = models.ForeignKey(
-        Membership, verbose_name=_("membership"), null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+        Membership,
+        verbose_name=_("membership"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -360,7 +405,10 @@ class MembershipRequest(models.Model):
         names = ["check_letter", "check_legal", "check_representative", "check_dues"]
         if self.kind == self.Kind.DISAFFILIATION:
             names = ["check_letter"]
-        return [(n, str(self._meta.get_field(n).verbose_name), getattr(self, n)) for n in names]
+        return [
+            (n, str(getattr(self._meta.get_field(n), "verbose_name", n)), getattr(self, n))
+            for n in names
+        ]
 
     @property
     def checklist_complete(self) -> bool:
@@ -375,7 +423,12 @@ class MembershipRequest(models.Model):
     def start_review(self) -> None:
         """Open the completeness review."""
 
-    @transition(field=state, source=State.UNDER_REVIEW, target=State.FORWARDED, conditions=[lambda r: r.checklist_complete])
+    @transition(
+        field=state,
+        source=State.UNDER_REVIEW,
+        target=State.FORWARDED,
+        conditions=[lambda r: r.checklist_complete],  # type: ignore[attr-defined]  # fsm passes the instance
+    )
     def forward(self) -> None:
         """Forward the complete file to the deciding body."""
 
@@ -387,7 +440,11 @@ class MembershipRequest(models.Model):
     def reject(self) -> None:
         """The body rejected the request."""
 
-    @transition(field=state, source=[State.SUBMITTED, State.UNDER_REVIEW, State.FORWARDED], target=State.WITHDRAWN)
+    @transition(
+        field=state,
+        source=[State.SUBMITTED, State.UNDER_REVIEW, State.FORWARDED],
+        target=State.WITHDRAWN,
+    )
     def withdraw(self) -> None:
         """The applicant withdrew the request."""
 
@@ -396,7 +453,10 @@ class RequestAttachment(models.Model):
     """A file sent with a request (letter, legal instrument...). Kept, never deleted."""
 
     request = models.ForeignKey(
-        MembershipRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="attachments"
+        MembershipRequest,
+        verbose_name=_("request"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
     )
     file = models.FileField(_("file"), upload_to=attachment_path)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -405,7 +465,12 @@ class RequestAttachment(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -428,17 +493,30 @@ class ContactCorrection(models.Model):
     FIELDS = ("website", "email", "phone", "address")
 
     institution = models.ForeignKey(
-        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="corrections"
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="corrections",
     )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     changes = models.JSONField(_("proposed values"))
     previous = models.JSONField(_("values when proposed"))
     comment = models.TextField(_("comment"), blank=True)
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PROPOSED)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PROPOSED
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
@@ -466,10 +544,15 @@ class ImportBatch(models.Model):
     checksum = models.CharField(_("checksum"), max_length=64)
     rows = models.JSONField(_("rows"))
     errors = models.JSONField(_("errors"), default=list, blank=True)
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PREVIEW)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PREVIEW
+    )
     summary = models.JSONField(_("summary"), default=dict)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)

@@ -37,7 +37,9 @@ def represented_institution_ids(user) -> set[int]:  # type: ignore[no-untyped-de
 
 rules.add_perm("members.view_registry", reads_everything)
 rules.add_perm("members.manage_registry", manages_records)
-rules.add_perm("members.view_institution_record", reads_everything | (is_representative & represents))
+rules.add_perm(
+    "members.view_institution_record", reads_everything | (is_representative & represents)
+)
 rules.add_perm("members.propose_correction", is_representative & represents)
 rules.add_perm("members.request_disaffiliation", is_representative & represents)
 rules.add_perm("members.view_request", reads_everything | (is_representative & represents))

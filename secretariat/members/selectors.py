@@ -77,13 +77,24 @@ def directory_list(
     return qs
 
 
-def directory_counts(*, on: dt.date | None = None, base: QuerySet[Membership] | None = None) -> dict[str, Any]:
+def directory_counts(
+    *, on: dt.date | None = None, base: QuerySet[Membership] | None = None
+) -> dict[str, Any]:
     """Members in force per category (two queries), including "category not recorded"."""
     qs = base if base is not None else Membership.objects.active_on(on or timezone.localdate())
-    rows = {r["category"]: r["n"] for r in qs.order_by().values("category").annotate(n=Count("id"))}
+    rows: dict[int | None, int] = {
+        r["category"]: r["n"] for r in qs.order_by().values("category").annotate(n=Count("id"))
+    }
     by_category: list[dict[str, Any]] = []
     for cat in Category.objects.all():
-        by_category.append({"category": cat, "code": cat.code, "label": cat.name_plural, "count": rows.get(cat.pk, 0)})
+        by_category.append(
+            {
+                "category": cat,
+                "code": cat.code,
+                "label": cat.name_plural,
+                "count": rows.get(cat.pk, 0),
+            }
+        )
     if rows.get(None):
         by_category.append({"category": None, "code": UNKNOWN, "label": None, "count": rows[None]})
     return {"total": sum(rows.values()), "by_category": by_category}
@@ -116,7 +127,9 @@ def current_membership(institution: Institution) -> Membership | None:
     """The open membership, from the prefetched list when present."""
     memberships = getattr(institution, "membership_list", None)
     if memberships is None:
-        return institution.memberships.filter(valid_to__isnull=True).select_related("category").first()
+        return (
+            institution.memberships.filter(valid_to__isnull=True).select_related("category").first()
+        )
     today = timezone.localdate()
     return next((m for m in memberships if m.is_active_on(today)), None)
 
@@ -139,7 +152,9 @@ def institution_list_for_user(
     *, user: User, q: str = "", status: str = "", country: str = ""
 ) -> QuerySet[Institution]:
     """Institutions the user may see in the staff list: all for staff, own for representatives."""
-    qs = Institution.objects.select_related("country", "country__subregion").prefetch_related(_membership_prefetch())
+    qs = Institution.objects.select_related("country", "country__subregion").prefetch_related(
+        _membership_prefetch()
+    )
     if not user.has_perm("members.view_registry"):
         qs = qs.filter(pk__in=represented_institution_ids(user))
     if q:
@@ -150,7 +165,11 @@ def institution_list_for_user(
     if status == "member":
         qs = qs.filter(memberships__valid_to__isnull=True).distinct()
     elif status == "former":
-        qs = qs.exclude(memberships__valid_to__isnull=True).filter(memberships__isnull=False).distinct()
+        qs = (
+            qs.exclude(memberships__valid_to__isnull=True)
+            .filter(memberships__isnull=False)
+            .distinct()
+        )
     elif status == "none":
         qs = qs.filter(memberships__isnull=True)
     return qs
@@ -165,7 +184,9 @@ def institution_get_for_user(*, user: User, slug: str) -> Institution:
                 _membership_prefetch(),
                 Prefetch(
                     "representatives",
-                    queryset=Representative.objects.select_related("user").order_by("role", "-valid_from"),
+                    queryset=Representative.objects.select_related("user").order_by(
+                        "role", "-valid_from"
+                    ),
                     to_attr="representative_list",
                 ),
             )
@@ -180,7 +201,9 @@ def institution_get_for_user(*, user: User, slug: str) -> Institution:
 
 def record_history(*, target: Any, limit: int = 50) -> list[ActionLog]:
     """The action-log rows about one record, newest first."""
-    return list(action_log_list(target_type=target._meta.label_lower, target_id=str(target.pk))[:limit])
+    return list(
+        action_log_list(target_type=target._meta.label_lower, target_id=str(target.pk))[:limit]
+    )
 
 
 def institution_history(*, institution: Institution, limit: int = 100) -> list[ActionLog]:
@@ -198,12 +221,16 @@ def institution_history(*, institution: Institution, limit: int = 100) -> list[A
     )
 
 
-def request_list_for_user(*, user: User, state: str = "", kind: str = "") -> QuerySet[MembershipRequest]:
+def request_list_for_user(
+    *, user: User, state: str = "", kind: str = ""
+) -> QuerySet[MembershipRequest]:
     qs = MembershipRequest.objects.select_related(
         "institution", "institution__country", "applicant_country", "requested_category"
     )
     if not user.has_perm("members.view_registry"):
-        qs = qs.filter(Q(institution_id__in=represented_institution_ids(user)) | Q(submitted_by=user))
+        qs = qs.filter(
+            Q(institution_id__in=represented_institution_ids(user)) | Q(submitted_by=user)
+        )
     if state == "open":
         qs = qs.filter(state__in=MembershipRequest.OPEN_STATES)
     elif state in MembershipRequest.State.values:
@@ -217,8 +244,13 @@ def request_get_for_user(*, user: User, pk: int) -> MembershipRequest:
     try:
         request = (
             MembershipRequest.objects.select_related(
-                "institution", "institution__country", "applicant_country", "requested_category",
-                "granted_category", "membership", "submitted_by",
+                "institution",
+                "institution__country",
+                "applicant_country",
+                "requested_category",
+                "granted_category",
+                "membership",
+                "submitted_by",
             )
             .prefetch_related("attachments")
             .get(pk=pk)
@@ -227,7 +259,9 @@ def request_get_for_user(*, user: User, pk: int) -> MembershipRequest:
         raise Http404 from exc
     if user.has_perm("members.view_registry"):
         return request
-    if request.submitted_by_id == user.pk or (request.institution_id in represented_institution_ids(user)):
+    if request.submitted_by_id == user.pk or (
+        request.institution_id in represented_institution_ids(user)
+    ):
         return request
     raise Http404
 
@@ -243,10 +277,14 @@ def correction_list_for_user(*, user: User, state: str = "") -> QuerySet[Contact
 
 def correction_get_for_user(*, user: User, pk: int) -> ContactCorrection:
     try:
-        correction = ContactCorrection.objects.select_related("institution", "proposed_by", "decided_by").get(pk=pk)
+        correction = ContactCorrection.objects.select_related(
+            "institution", "proposed_by", "decided_by"
+        ).get(pk=pk)
     except ContactCorrection.DoesNotExist as exc:
         raise Http404 from exc
-    if user.has_perm("members.view_registry") or correction.institution_id in represented_institution_ids(user):
+    if user.has_perm(
+        "members.view_registry"
+    ) or correction.institution_id in represented_institution_ids(user):
         return correction
     raise Http404
 
@@ -259,11 +297,19 @@ def dashboard_for_user(*, user: User) -> dict[str, Any]:
         open_requests = request_list_for_user(user=user, state="open")
         data["open_requests"] = list(open_requests[:10])
         data["open_requests_count"] = open_requests.count()
-        data["pending_corrections"] = list(correction_list_for_user(user=user, state="proposed")[:10])
-        data["unconfirmed_rules_count"] = sum(1 for r in rules_in_force() if r.status != RuleSetting.Status.CONFIRMED)
-        data["recent_actions"] = list(action_log_list()[:10]) if user.has_perm("core.view_action_log") else []
+        data["pending_corrections"] = list(
+            correction_list_for_user(user=user, state="proposed")[:10]
+        )
+        data["unconfirmed_rules_count"] = sum(
+            1 for r in rules_in_force() if r.status != RuleSetting.Status.CONFIRMED
+        )
+        data["recent_actions"] = (
+            list(action_log_list()[:10]) if user.has_perm("core.view_action_log") else []
+        )
     ids = represented_institution_ids(user)
-    data["institutions"] = list(Institution.objects.filter(pk__in=ids).select_related("country").order_by("name"))
+    data["institutions"] = list(
+        Institution.objects.filter(pk__in=ids).select_related("country").order_by("name")
+    )
     if ids:
         data["my_requests"] = list(request_list_for_user(user=user)[:10])
         data["my_corrections"] = list(correction_list_for_user(user=user)[:10])

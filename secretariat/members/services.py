@@ -40,12 +40,51 @@ from secretariat.members.models import (
 from secretariat.members.references import next_request_reference
 from secretariat.members.uploads import validate_attachment
 
-INSTITUTION_FIELDS = ["name", "acronym", "country", "website", "email", "phone", "address", "description_es", "description_en"]
-MEMBERSHIP_FIELDS = ["institution", "category", "valid_from", "valid_from_precision", "valid_to", "decision", "end_decision", "source"]
-REPRESENTATIVE_FIELDS = ["institution", "user", "full_name", "title", "role", "email", "phone", "valid_from", "valid_to"]
+INSTITUTION_FIELDS = [
+    "name",
+    "acronym",
+    "country",
+    "website",
+    "email",
+    "phone",
+    "address",
+    "description_es",
+    "description_en",
+]
+MEMBERSHIP_FIELDS = [
+    "institution",
+    "category",
+    "valid_from",
+    "valid_from_precision",
+    "valid_to",
+    "decision",
+    "end_decision",
+    "source",
+]
+REPRESENTATIVE_FIELDS = [
+    "institution",
+    "user",
+    "full_name",
+    "title",
+    "role",
+    "email",
+    "phone",
+    "valid_from",
+    "valid_to",
+]
 REQUEST_FIELDS = [
-    "state", "kind", "institution", "applicant_name", "applicant_country", "requested_category",
-    "deciding_body", "decision_reference", "decided_on", "effective_on", "granted_category", "outcome_reason",
+    "state",
+    "kind",
+    "institution",
+    "applicant_name",
+    "applicant_country",
+    "requested_category",
+    "deciding_body",
+    "decision_reference",
+    "decided_on",
+    "effective_on",
+    "granted_category",
+    "outcome_reason",
 ]
 
 
@@ -93,7 +132,9 @@ def institution_create(
     _require(actor, "members.manage_registry")
     name = name.strip()
     if Institution.objects.filter(name__iexact=name, country=country).exists():
-        raise ValidationError({"name": _("An institution with this name already exists in this country.")})
+        raise ValidationError(
+            {"name": _("An institution with this name already exists in this country.")}
+        )
     institution = Institution(
         name=name,
         acronym=acronym.strip(),
@@ -139,28 +180,43 @@ def institution_update(
         .exclude(pk=institution.pk)
         .exists()
     ):
-        raise ValidationError({"name": _("An institution with this name already exists in this country.")})
+        raise ValidationError(
+            {"name": _("An institution with this name already exists in this country.")}
+        )
     institution.full_clean()
     old, new = diff(before, snapshot(institution, INSTITUTION_FIELDS))
     if not new:
         return institution
     institution._change_reason = reason  # type: ignore[attr-defined]
     institution.save()
-    record_action(actor=actor, event="institution.updated", target=institution, old=old, new=new, reason=reason)
+    record_action(
+        actor=actor,
+        event="institution.updated",
+        target=institution,
+        old=old,
+        new=new,
+        reason=reason,
+    )
     return institution
 
 
 # --- Memberships --------------------------------------------------------------------
 
 
-def _check_no_overlap(institution: Institution, start: dt.date | None, exclude_pk: int | None = None) -> None:
+def _check_no_overlap(
+    institution: Institution, start: dt.date | None, exclude_pk: int | None = None
+) -> None:
     others = Membership.objects.filter(institution=institution)
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
     for other in others:
         if other.valid_to is None or start is None or other.valid_to > start:
             raise ValidationError(
-                {"valid_from": _("This institution is already a member on that date; end or change that membership.")}
+                {
+                    "valid_from": _(
+                        "This institution is already a member on that date; end or change that membership."
+                    )
+                }
             )
 
 
@@ -192,7 +248,11 @@ def membership_open(
     membership._change_reason = reason or ""  # type: ignore[attr-defined]
     membership.save()
     record_action(
-        actor=actor, event="membership.opened", target=membership, new=snapshot(membership, MEMBERSHIP_FIELDS), reason=reason
+        actor=actor,
+        event="membership.opened",
+        target=membership,
+        new=snapshot(membership, MEMBERSHIP_FIELDS),
+        reason=reason,
     )
     return membership
 
@@ -217,7 +277,9 @@ def membership_end(
     membership._change_reason = reason or ""  # type: ignore[attr-defined]
     membership.save()
     old, new = diff(before, snapshot(membership, MEMBERSHIP_FIELDS))
-    record_action(actor=actor, event="membership.ended", target=membership, old=old, new=new, reason=reason)
+    record_action(
+        actor=actor, event="membership.ended", target=membership, old=old, new=new, reason=reason
+    )
     return membership
 
 
@@ -233,14 +295,23 @@ def membership_change_category(
 ) -> Membership:
     """Move a member to another category from a date: the old membership ends, a new one starts."""
     _require(actor, "members.manage_registry")
-    current = Membership.objects.select_for_update().filter(institution=institution, valid_to__isnull=True).first()
+    current = (
+        Membership.objects.select_for_update()
+        .filter(institution=institution, valid_to__isnull=True)
+        .first()
+    )
     if current is None:
         raise ValidationError(_("This institution has no membership in force."))
     if current.category_id == category.pk:
         raise ValidationError({"category": _("The member is already in this category.")})
     membership_end(actor=actor, membership=current, on=on, decision=decision, reason=reason)
     return membership_open(
-        actor=actor, institution=institution, category=category, valid_from=on, decision=decision, reason=reason
+        actor=actor,
+        institution=institution,
+        category=category,
+        valid_from=on,
+        decision=decision,
+        reason=reason,
     )
 
 
@@ -283,10 +354,22 @@ def representative_add(
         if valid_to is not None:
             overlapping = overlapping.filter(valid_from__lt=valid_to)
         if overlapping.exists():
-            raise ValidationError({"valid_from": _("The institution already has a head representative in that period.")})
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "The institution already has a head representative in that period."
+                    )
+                }
+            )
     rep._change_reason = reason or ""  # type: ignore[attr-defined]
     rep.save()
-    record_action(actor=actor, event="representative.added", target=rep, new=snapshot(rep, REPRESENTATIVE_FIELDS), reason=reason)
+    record_action(
+        actor=actor,
+        event="representative.added",
+        target=rep,
+        new=snapshot(rep, REPRESENTATIVE_FIELDS),
+        reason=reason,
+    )
     return rep
 
 
@@ -309,7 +392,9 @@ def representative_update(
         return rep
     rep._change_reason = reason  # type: ignore[attr-defined]
     rep.save()
-    record_action(actor=actor, event="representative.updated", target=rep, old=old, new=new, reason=reason)
+    record_action(
+        actor=actor, event="representative.updated", target=rep, old=old, new=new, reason=reason
+    )
     return rep
 
 
@@ -379,8 +464,12 @@ def request_submit_public(
         actor=None,
         event="request.submitted",
         target=request,
-        new={"kind": request.kind, "channel": request.channel, "applicant_name": request.applicant_name,
-             "attachments": len(files)},
+        new={
+            "kind": request.kind,
+            "channel": request.channel,
+            "applicant_name": request.applicant_name,
+            "attachments": len(files),
+        },
     )
     return request
 
@@ -414,10 +503,21 @@ def request_record(
         if institution is None:
             raise ValidationError({"institution": _("Choose the member to be disaffiliated.")})
         if not Membership.objects.filter(institution=institution, valid_to__isnull=True).exists():
-            raise ValidationError({"institution": _("This institution has no membership in force.")})
+            raise ValidationError(
+                {"institution": _("This institution has no membership in force.")}
+            )
     elif institution is None and (not applicant_name.strip() or applicant_country is None):
-        raise ValidationError({"applicant_name": _("Give the applicant's name and country, or choose an institution.")})
-    elif institution is not None and Membership.objects.filter(institution=institution, valid_to__isnull=True).exists():
+        raise ValidationError(
+            {
+                "applicant_name": _(
+                    "Give the applicant's name and country, or choose an institution."
+                )
+            }
+        )
+    elif (
+        institution is not None
+        and Membership.objects.filter(institution=institution, valid_to__isnull=True).exists()
+    ):
         raise ValidationError({"institution": _("This institution is already a member.")})
     request = _new_request(
         kind=kind,
@@ -436,7 +536,13 @@ def request_record(
         submitted_by=actor,
     )
     _add_attachments(request, files, actor)
-    record_action(actor=actor, event="request.recorded", target=request, new=snapshot(request, REQUEST_FIELDS), reason=reason)
+    record_action(
+        actor=actor,
+        event="request.recorded",
+        target=request,
+        new=snapshot(request, REQUEST_FIELDS),
+        reason=reason,
+    )
     return request
 
 
@@ -452,7 +558,9 @@ def request_disaffiliation_by_member(
     if not Membership.objects.filter(institution=institution, valid_to__isnull=True).exists():
         raise ValidationError(_("This institution has no membership in force."))
     if MembershipRequest.objects.filter(
-        institution=institution, kind=MembershipRequest.Kind.DISAFFILIATION, state__in=MembershipRequest.OPEN_STATES
+        institution=institution,
+        kind=MembershipRequest.Kind.DISAFFILIATION,
+        state__in=MembershipRequest.OPEN_STATES,
     ).exists():
         raise ValidationError(_("A disaffiliation request for this institution is already open."))
     request = _new_request(
@@ -464,7 +572,12 @@ def request_disaffiliation_by_member(
         submitted_by=actor,
     )
     _add_attachments(request, files, actor)
-    record_action(actor=actor, event="request.submitted", target=request, new=snapshot(request, REQUEST_FIELDS))
+    record_action(
+        actor=actor,
+        event="request.submitted",
+        target=request,
+        new=snapshot(request, REQUEST_FIELDS),
+    )
     return request
 
 
@@ -480,13 +593,16 @@ def _transition(request: MembershipRequest, name: str) -> None:
         if name == "forward" and request.state == MembershipRequest.State.UNDER_REVIEW:
             raise ValidationError(_("Complete the checklist before forwarding the request."))
         raise ValidationError(
-            _("This step is not possible while the request is “%(state)s”.") % {"state": request.get_state_display()}
+            _("This step is not possible while the request is “%(state)s”.")
+            % {"state": request.get_state_display()}
         )
     method()
 
 
 @transaction.atomic
-def request_start_review(*, actor: User, request: MembershipRequest, reason: str | None = None) -> MembershipRequest:
+def request_start_review(
+    *, actor: User, request: MembershipRequest, reason: str | None = None
+) -> MembershipRequest:
     """The Secretariat opens the completeness review of a request."""
     _require(actor, "members.manage_registry")
     request = _locked(request)
@@ -494,7 +610,9 @@ def request_start_review(*, actor: User, request: MembershipRequest, reason: str
     _transition(request, "start_review")
     request.save()
     old, new = diff(before, snapshot(request, REQUEST_FIELDS))
-    record_action(actor=actor, event="request.review_started", target=request, old=old, new=new, reason=reason)
+    record_action(
+        actor=actor, event="request.review_started", target=request, old=old, new=new, reason=reason
+    )
     return request
 
 
@@ -516,13 +634,24 @@ def request_update_checklist(
     old, new = diff(before, snapshot(request, fields))
     if new:
         request.save()
-        record_action(actor=actor, event="request.checklist_updated", target=request, old=old, new=new, reason=note)
+        record_action(
+            actor=actor,
+            event="request.checklist_updated",
+            target=request,
+            old=old,
+            new=new,
+            reason=note,
+        )
     return request
 
 
 @transaction.atomic
 def request_forward(
-    *, actor: User, request: MembershipRequest, deciding_body: str | None = None, reason: str | None = None
+    *,
+    actor: User,
+    request: MembershipRequest,
+    deciding_body: str | None = None,
+    reason: str | None = None,
 ) -> MembershipRequest:
     """Forward a complete request to the deciding body (setting members.affiliation.deciding_body;
     the Standing Committee only when members.affiliation.interim_body_allowed)."""
@@ -534,13 +663,21 @@ def request_forward(
     if rule_value("members.affiliation.interim_body_allowed"):
         allowed |= {"general_assembly", "standing_committee"}
     if body not in allowed:
-        raise ValidationError({"deciding_body": _("This body may not decide membership requests under the rules in force.")})
+        raise ValidationError(
+            {
+                "deciding_body": _(
+                    "This body may not decide membership requests under the rules in force."
+                )
+            }
+        )
     before = snapshot(request, REQUEST_FIELDS)
     _transition(request, "forward")
     request.deciding_body = body
     request.save()
     old, new = diff(before, snapshot(request, REQUEST_FIELDS))
-    record_action(actor=actor, event="request.forwarded", target=request, old=old, new=new, reason=reason)
+    record_action(
+        actor=actor, event="request.forwarded", target=request, old=old, new=new, reason=reason
+    )
     return request
 
 
@@ -560,9 +697,13 @@ def request_approve(
     _require(actor, "members.manage_registry")
     request = _locked(request)
     if not decision_reference.strip():
-        raise ValidationError({"decision_reference": _("Cite the decision (session and resolution).")})
+        raise ValidationError(
+            {"decision_reference": _("Cite the decision (session and resolution).")}
+        )
     if effective_on < decided_on:
-        raise ValidationError({"effective_on": _("The effective date cannot be before the decision.")})
+        raise ValidationError(
+            {"effective_on": _("The effective date cannot be before the decision.")}
+        )
     before = snapshot(request, REQUEST_FIELDS)
     _transition(request, "approve")
     decision = decision_reference.strip()
@@ -589,16 +730,24 @@ def request_approve(
             )
             request.institution = institution
         request.membership = membership_open(
-            actor=actor, institution=institution, category=category, valid_from=effective_on, decision=decision,
+            actor=actor,
+            institution=institution,
+            category=category,
+            valid_from=effective_on,
+            decision=decision,
             reason=reason,
         )
         request.granted_category = category
     else:
         assert request.institution is not None
-        current = Membership.objects.filter(institution=request.institution, valid_to__isnull=True).first()
+        current = Membership.objects.filter(
+            institution=request.institution, valid_to__isnull=True
+        ).first()
         if current is None:
             raise ValidationError(_("This institution has no membership in force."))
-        request.membership = membership_end(actor=actor, membership=current, on=effective_on, decision=decision, reason=reason)
+        request.membership = membership_end(
+            actor=actor, membership=current, on=effective_on, decision=decision, reason=reason
+        )
     request.decision_reference = decision
     request.decided_on = decided_on
     request.effective_on = effective_on
@@ -606,20 +755,29 @@ def request_approve(
     request.full_clean(exclude=["state"])
     request.save()
     old, new = diff(before, snapshot(request, REQUEST_FIELDS))
-    record_action(actor=actor, event="request.approved", target=request, old=old, new=new, reason=reason)
+    record_action(
+        actor=actor, event="request.approved", target=request, old=old, new=new, reason=reason
+    )
     return request
 
 
 @transaction.atomic
 def request_reject(
-    *, actor: User, request: MembershipRequest, decision_reference: str, decided_on: dt.date, reason: str | None
+    *,
+    actor: User,
+    request: MembershipRequest,
+    decision_reference: str,
+    decided_on: dt.date,
+    reason: str | None,
 ) -> MembershipRequest:
     """Record the body's rejection, with its reason."""
     _require(actor, "members.manage_registry")
     reason = _require_reason(reason)
     request = _locked(request)
     if not decision_reference.strip():
-        raise ValidationError({"decision_reference": _("Cite the decision (session and resolution).")})
+        raise ValidationError(
+            {"decision_reference": _("Cite the decision (session and resolution).")}
+        )
     before = snapshot(request, REQUEST_FIELDS)
     _transition(request, "reject")
     request.decision_reference = decision_reference.strip()
@@ -627,14 +785,24 @@ def request_reject(
     request.outcome_reason = reason
     request.save()
     old, new = diff(before, snapshot(request, REQUEST_FIELDS))
-    record_action(actor=actor, event="request.rejected", target=request, old=old, new=new, reason=reason)
+    record_action(
+        actor=actor, event="request.rejected", target=request, old=old, new=new, reason=reason
+    )
     return request
 
 
 @transaction.atomic
-def request_withdraw(*, actor: User, request: MembershipRequest, reason: str | None) -> MembershipRequest:
+def request_withdraw(
+    *, actor: User, request: MembershipRequest, reason: str | None
+) -> MembershipRequest:
     """Record that the applicant withdrew the request (officers; or the member's representative)."""
-    if not (actor.has_perm("members.manage_registry") or (request.institution_id and actor.has_perm("members.request_disaffiliation", request.institution))):
+    if not (
+        actor.has_perm("members.manage_registry")
+        or (
+            request.institution_id
+            and actor.has_perm("members.request_disaffiliation", request.institution)
+        )
+    ):
         raise PermissionDenied(_("You do not have permission to do this."))
     reason = _require_reason(reason)
     request = _locked(request)
@@ -643,13 +811,19 @@ def request_withdraw(*, actor: User, request: MembershipRequest, reason: str | N
     request.outcome_reason = reason
     request.save()
     old, new = diff(before, snapshot(request, REQUEST_FIELDS))
-    record_action(actor=actor, event="request.withdrawn", target=request, old=old, new=new, reason=reason)
+    record_action(
+        actor=actor, event="request.withdrawn", target=request, old=old, new=new, reason=reason
+    )
     return request
 
 
 @transaction.atomic
 def request_attach(
-    *, actor: User, request: MembershipRequest, files: Iterable[UploadedFile], reason: str | None = None
+    *,
+    actor: User,
+    request: MembershipRequest,
+    files: Iterable[UploadedFile],
+    reason: str | None = None,
 ) -> list[RequestAttachment]:
     """Add documents to an open request."""
     _require(actor, "members.manage_registry")
@@ -660,7 +834,10 @@ def request_attach(
         raise ValidationError(_("Documents can only be added to an open request."))
     saved = _add_attachments(request, files, actor)
     record_action(
-        actor=actor, event="request.documents_added", target=request, new={"files": [a.original_name for a in saved]},
+        actor=actor,
+        event="request.documents_added",
+        target=request,
+        new={"files": [a.original_name for a in saved]},
         reason=reason,
     )
     return saved
@@ -680,11 +857,18 @@ def correction_propose(
     proposed = {k: v for k, v in clean.items() if v != current[k]}
     if not proposed:
         raise ValidationError(_("Nothing differs from the data on record."))
-    probe = Institution(**{**{k: getattr(institution, k) for k in ("name", "slug", "country_id")}, **proposed})
+    probe = Institution(
+        **{**{k: getattr(institution, k) for k in ("name", "slug", "country_id")}, **proposed}
+    )
     try:
-        probe.full_clean(exclude=["name", "slug", "country", "acronym", "origin", "description"], validate_unique=False)
+        probe.full_clean(
+            exclude=["name", "slug", "country", "acronym", "origin", "description"],
+            validate_unique=False,
+        )
     except ValidationError as exc:
-        raise ValidationError({k: v for k, v in exc.message_dict.items() if k in ContactCorrection.FIELDS}) from exc
+        raise ValidationError(
+            {k: v for k, v in exc.message_dict.items() if k in ContactCorrection.FIELDS}
+        ) from exc
     correction = ContactCorrection(
         institution=institution,
         proposed_by=actor,
@@ -693,7 +877,9 @@ def correction_propose(
         comment=comment.strip(),
     )
     correction.save()
-    record_action(actor=actor, event="correction.proposed", target=correction, new=proposed, reason=comment)
+    record_action(
+        actor=actor, event="correction.proposed", target=correction, new=proposed, reason=comment
+    )
     return correction
 
 
@@ -708,7 +894,9 @@ def correction_decide(
         raise ValidationError(_("This proposal has already been decided."))
     if not accept:
         reason = _require_reason(reason)
-    correction.state = ContactCorrection.State.ACCEPTED if accept else ContactCorrection.State.REJECTED
+    correction.state = (
+        ContactCorrection.State.ACCEPTED if accept else ContactCorrection.State.REJECTED
+    )
     correction.decided_by = actor
     correction.decided_at = timezone.now()
     correction.decision_reason = (reason or "").strip()

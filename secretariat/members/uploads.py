@@ -13,7 +13,10 @@ ATTACHMENT_TYPES: dict[str, tuple[set[str], bytes | None]] = {
     ".png": ({"image/png"}, b"\x89PNG\r\n\x1a\n"),
     ".jpg": ({"image/jpeg"}, b"\xff\xd8\xff"),
     ".jpeg": ({"image/jpeg"}, b"\xff\xd8\xff"),
-    ".docx": ({"application/vnd.openxmlformats-officedocument.wordprocessingml.document"}, b"PK\x03\x04"),
+    ".docx": (
+        {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+        b"PK\x03\x04",
+    ),
 }
 
 
@@ -22,7 +25,9 @@ def validate_attachment(upload: UploadedFile) -> str:
     name = (upload.name or "").lower()
     ext = name[name.rfind(".") :] if "." in name else ""
     if ext not in ATTACHMENT_TYPES:
-        raise ValidationError(_("Only PDF, PNG, JPEG or Word (.docx) files are accepted."), code="type")
+        raise ValidationError(
+            _("Only PDF, PNG, JPEG or Word (.docx) files are accepted."), code="type"
+        )
     if upload.size is None or upload.size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     if upload.size > settings.SECRETARIAT_MAX_UPLOAD_BYTES:

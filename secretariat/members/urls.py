@@ -4,4 +4,10 @@ from secretariat.members.views import imports, portal, public, requests, staff
 
 app_name = "members"
 # Staff, portal and import prefixes come first so they are not taken for a member's slug.
-urlpatterns = staff.urlpatterns + requests.urlpatterns + portal.urlpatterns + imports.urlpatterns + public.urlpatterns
+urlpatterns = (
+    staff.urlpatterns
+    + requests.urlpatterns
+    + portal.urlpatterns
+    + imports.urlpatterns
+    + public.urlpatterns
+)

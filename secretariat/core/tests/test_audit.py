@@ -13,7 +13,9 @@ from secretariat.core.models import ActionLog
 def _log(n, actor=None, target=None):
     for i in range(n):
         with transaction.atomic():
-            record_action(actor=actor, event="test.event", target=target, new={"i": i}, reason=f"r{i}")
+            record_action(
+                actor=actor, event="test.event", target=target, new={"i": i}, reason=f"r{i}"
+            )
 
 
 @pytest.mark.django_db
@@ -41,7 +43,9 @@ def test_it_detects_an_edited_row(officer, capsys):
     row = ActionLog.objects.order_by("id")[1]
     # when: someone edits the reason behind the application's back
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {ActionLog._meta.db_table} SET reason = %s WHERE id = %s", ["forged", row.id])
+        cursor.execute(
+            f"UPDATE {ActionLog._meta.db_table} SET reason = %s WHERE id = %s", ["forged", row.id]
+        )
     # then
     with pytest.raises(CommandError, match="tampered"):
         call_command("verify_action_log")

@@ -30,7 +30,9 @@ def test_it_asks_staff_for_the_totp_code_at_login():
     make_user("officer2@example.org", roles.OFFICER)
     client = Client()
     # when the password is right
-    response = client.post("/es/accounts/login/", {"login": "officer2@example.org", "password": PASSWORD})
+    response = client.post(
+        "/es/accounts/login/", {"login": "officer2@example.org", "password": PASSWORD}
+    )
     # then a code is asked before the session is authenticated
     assert response.status_code == 302 and "2fa" in response["Location"]
     assert client.get("/es/dashboard/").status_code == 302
@@ -46,7 +48,9 @@ def test_it_asks_staff_for_the_totp_code_at_login():
 def test_it_refuses_a_wrong_totp_code():
     make_user("officer3@example.org", roles.OFFICER)
     client = Client()
-    response = client.post("/es/accounts/login/", {"login": "officer3@example.org", "password": PASSWORD})
+    response = client.post(
+        "/es/accounts/login/", {"login": "officer3@example.org", "password": PASSWORD}
+    )
     response = client.post(response["Location"], {"code": "000000"})
     assert response.status_code == 200
     assert client.get("/es/dashboard/").status_code == 302
@@ -55,7 +59,9 @@ def test_it_refuses_a_wrong_totp_code():
 @pytest.mark.django_db
 def test_it_lets_a_representative_in_with_a_password(rep_a):
     client = Client()
-    response = client.post("/en/accounts/login/", {"login": "rep.a@example.org", "password": PASSWORD})
+    response = client.post(
+        "/en/accounts/login/", {"login": "rep.a@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get("/en/dashboard/").status_code == 200
 
@@ -64,6 +70,8 @@ def test_it_lets_a_representative_in_with_a_password(rep_a):
 def test_it_rate_limits_failed_logins(rep_a):
     client = Client()
     for _ in range(6):
-        response = client.post("/en/accounts/login/", {"login": "rep.a@example.org", "password": "wrong"})
+        response = client.post(
+            "/en/accounts/login/", {"login": "rep.a@example.org", "password": "wrong"}
+        )
     assert response.status_code in (200, 429)
     assert b"Too many" in response.content or response.status_code == 429

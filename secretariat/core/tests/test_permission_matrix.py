@@ -7,8 +7,6 @@ the Comptroller and the Secretary General.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -94,27 +92,39 @@ def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
 
 def project_routes() -> list[str]:
     return sorted(
-        {n for n in _names(get_resolver()) if n.split(":")[0] in {"core", "members", "governance", "api"}}
+        {
+            n
+            for n in _names(get_resolver())
+            if n.split(":")[0] in {"core", "members", "governance", "api"}
+        }
     )
 
 
 def test_it_has_an_entry_for_every_route():
-    missing = [n for n in project_routes() if n not in MATRIX and not n.startswith(API_PUBLIC_PREFIX)]
+    missing = [
+        n for n in project_routes() if n not in MATRIX and not n.startswith(API_PUBLIC_PREFIX)
+    ]
     assert missing == [], f"Add these routes to the permission matrix: {missing}"
     stale = [n for n in MATRIX if n not in project_routes()]
     assert stale == [], f"Routes in the matrix that no longer exist: {stale}"
 
 
 @pytest.fixture
-def world(db, member_a, member_b, rep_a, rep_b, officer, finance_officer, comptroller, secretary_general):
+def world(
+    db, member_a, member_b, rep_a, rep_b, officer, finance_officer, comptroller, secretary_general
+):
     from secretariat.governance.models import Body
 
     Body.objects.create(code="general-assembly", name_es="Asamblea General", kind="assembly")
     request = services.request_disaffiliation_by_member(
-        actor=rep_a, institution=member_a, statement="Leaving",
+        actor=rep_a,
+        institution=member_a,
+        statement="Leaving",
         files=[SimpleUploadedFile("letter.pdf", b"%PDF-1.4 test", content_type="application/pdf")],
     )
-    correction = services.correction_propose(actor=rep_a, institution=member_a, changes={"phone": "+52 55 1234"})
+    correction = services.correction_propose(
+        actor=rep_a, institution=member_a, changes={"phone": "+52 55 1234"}
+    )
     rep = member_a.representatives.first()
     batch = ImportBatch.objects.create(
         file_name="m.csv", checksum="0" * 64, rows=[], errors=[], uploaded_by=officer
@@ -132,13 +142,25 @@ def world(db, member_a, member_b, rep_a, rep_b, officer, finance_officer, comptr
         "members:import-discard": {"pk": batch.pk},
     }
     for name in MATRIX:
-        if name.startswith("members:request-") and name not in kwargs and name not in (
-            "members:request-list", "members:request-create", "members:request-disaffiliation"
+        if (
+            name.startswith("members:request-")
+            and name not in kwargs
+            and name
+            not in (
+                "members:request-list",
+                "members:request-create",
+                "members:request-disaffiliation",
+            )
         ):
             kwargs[name] = {"pk": request.pk}
     users = {
-        "anonymous": None, "rep_a": rep_a, "rep_b": rep_b, "officer": officer, "finance": finance_officer,
-        "comptroller": comptroller, "sg": secretary_general,
+        "anonymous": None,
+        "rep_a": rep_a,
+        "rep_b": rep_b,
+        "officer": officer,
+        "finance": finance_officer,
+        "comptroller": comptroller,
+        "sg": secretary_general,
     }
     return {"kwargs": kwargs, "slug": member_a.slug, "users": users}
 
@@ -183,8 +205,13 @@ def test_it_refuses_post_actions_to_the_wrong_roles(world):
         for name, row in MATRIX.items():
             if row is not POST_ONLY:
                 continue
-            data = {"reason": "test", "decision_reference": "Res. 1", "decided_on": "2026-01-01",
-                    "effective_on": "2026-01-01", "check_letter": "on"}
+            data = {
+                "reason": "test",
+                "decision_reference": "Res. 1",
+                "decided_on": "2026-01-01",
+                "effective_on": "2026-01-01",
+                "check_letter": "on",
+            }
             response = client.post(_url(name, world), data)
             assert response.status_code in (403, 404), (role, name, response.status_code)
     # and nothing changed
@@ -196,6 +223,12 @@ def test_it_refuses_post_actions_to_the_wrong_roles(world):
 @pytest.mark.django_db
 def test_it_serves_the_public_api_to_anyone(world):
     client = Client()
-    for path in ("/api/v1/members", "/api/v1/categories", "/api/v1/countries", "/api/v1/openapi.json",
-                 "/api/v1/docs", f"/api/v1/members/{world['slug']}"):
+    for path in (
+        "/api/v1/members",
+        "/api/v1/categories",
+        "/api/v1/countries",
+        "/api/v1/openapi.json",
+        "/api/v1/docs",
+        f"/api/v1/members/{world['slug']}",
+    ):
         assert client.get(path).status_code == 200, path
