@@ -318,6 +318,22 @@ def membership_change_category(
 # --- Representatives ----------------------------------------------------------------
 
 
+def _check_one_head(rep: Representative) -> None:
+    """An institution has one head representative at a time (alternates and liaisons may be many)."""
+    if rep.role != Representative.Role.HEAD:
+        return
+    others = Representative.objects.filter(institution_id=rep.institution_id, role=rep.role)
+    if rep.pk:
+        others = others.exclude(pk=rep.pk)
+    others = others.exclude(valid_to__lte=rep.valid_from)
+    if rep.valid_to is not None:
+        others = others.filter(valid_from__lt=rep.valid_to)
+    if others.exists():
+        raise ValidationError(
+            {"valid_from": _("The institution already has a head representative in that period.")}
+        )
+
+
 @transaction.atomic
 def representative_add(
     *,
@@ -347,20 +363,7 @@ def representative_add(
         user=user,
     )
     rep.full_clean()
-    if role == Representative.Role.HEAD:
-        overlapping = Representative.objects.filter(institution=institution, role=role).exclude(
-            valid_to__lte=valid_from
-        )
-        if valid_to is not None:
-            overlapping = overlapping.filter(valid_from__lt=valid_to)
-        if overlapping.exists():
-            raise ValidationError(
-                {
-                    "valid_from": _(
-                        "The institution already has a head representative in that period."
-                    )
-                }
-            )
+    _check_one_head(rep)
     rep._change_reason = reason or ""  # type: ignore[attr-defined]
     rep.save()
     record_action(
@@ -387,6 +390,7 @@ def representative_update(
             value = data[field]
             setattr(rep, field, value.strip() if isinstance(value, str) else value)
     rep.full_clean()
+    _check_one_head(rep)
     old, new = diff(before, snapshot(rep, REPRESENTATIVE_FIELDS))
     if not new:
         return rep

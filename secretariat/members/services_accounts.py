@@ -130,25 +130,6 @@ def representative_add_with_account(
     return rep
 
 
-def _check_head_overlap(rep: Representative, data: Mapping[str, Any]) -> None:
-    """Only one head representative at a time (as representative_add checks on creation)."""
-    role = data.get("role", rep.role)
-    if role != Representative.Role.HEAD:
-        return
-    start = data.get("valid_from", rep.valid_from)
-    end = data.get("valid_to", rep.valid_to)
-    others = Representative.objects.filter(institution_id=rep.institution_id, role=role).exclude(
-        pk=rep.pk
-    )
-    others = others.exclude(valid_to__lte=start)
-    if end is not None:
-        others = others.filter(valid_from__lt=end)
-    if others.exists():
-        raise ValidationError(
-            {"valid_from": _("The institution already has a head representative in that period.")}
-        )
-
-
 @transaction.atomic
 def representative_change(
     *,
@@ -161,7 +142,7 @@ def representative_change(
     """Correct a representation or end it (set `valid_to`), and link or unlink its account."""
     _require_manager(actor)
     fields = {k: v for k, v in data.items() if k != "user"}
-    _check_head_overlap(representative, fields)
+    # representative_update checks the one-head rule.
     rep = representative_update(
         actor=actor, representative=representative, data=fields, reason=reason
     )

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from secretariat.conftest import client_for, make_member
 from secretariat.core.models import ActionLog
@@ -40,7 +41,9 @@ def fresh(req: MembershipRequest) -> MembershipRequest:
 def url(name: str, req: MembershipRequest | None = None, **kwargs) -> str:
     if req is not None:
         kwargs["pk"] = req.pk
-    return reverse(f"members:{name}", kwargs=kwargs or None)
+    # English pages: the assertions below read the interface's English text.
+    with translation.override("en"):
+        return reverse(f"members:{name}", kwargs=kwargs or None)
 
 
 def applicant(
@@ -946,3 +949,25 @@ def test_it_shows_only_the_steps_a_withdrawn_request_went_through(
     assert "Forwarded to the deciding body" not in steps
     assert steps.count('aria-current="step"') == 1
     assert "Desistió" in body
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_internal_history_from_representatives(rep_a, member_a, officer):
+    # given a disaffiliation request of member A, reviewed by an officer with an internal note
+    from secretariat.conftest import client_for
+    from secretariat.members import services as svc
+
+    req = svc.request_disaffiliation_by_member(
+        actor=rep_a, institution=member_a, statement="We leave"
+    )
+    svc.request_start_review(
+        actor=officer, request=req, reason="internal: check the letter's signature"
+    )
+    # when the representative opens it
+    html = client_for(rep_a).get(f"/en/members/staff/requests/{req.pk}/").content.decode()
+    # then they follow the steps but see neither the officer nor the internal note
+    assert "Under review" in html
+    assert "officer@example.org" not in html and "internal: check" not in html
+    # and the officer sees the history
+    staff_html = client_for(officer).get(f"/en/members/staff/requests/{req.pk}/").content.decode()
+    assert "internal: check" in staff_html
