@@ -38,6 +38,8 @@ test: install
 
 ## test-pg: the same suite on PostgreSQL (127.0.0.1:5432, trust)
 test-pg:
+	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'secretariat'" | grep -q 1 \
+	  || createdb -h 127.0.0.1 -U postgres secretariat
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/secretariat $(MAKE) test
 
 e2e: install
