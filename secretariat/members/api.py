@@ -6,6 +6,7 @@ Names come in the language of `?lang=` or, failing that, of the Accept-Language 
 
 # No "from __future__ import annotations": django-ninja reads the real annotations.
 import datetime as dt
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Literal
 
 from django.conf import settings
@@ -27,6 +28,26 @@ MAX_LIMIT = 500
 def _language(request: HttpRequest) -> str:
     """The language chosen for this request (set by each endpoint from ?lang= or the headers)."""
     return getattr(request, "api_language", None) or settings.LANGUAGE_CODE
+
+
+def _in_language(request: HttpRequest) -> AbstractContextManager[None]:
+    """Translate in the request's language; no switch when it is already active (the common
+    case: the resolvers run once per field of every item)."""
+    lang = _language(request)
+    if translation.get_language() == lang:
+        return nullcontext()
+    return translation.override(lang)
+
+
+def _member_url(request: HttpRequest, slug: str) -> str:
+    """Absolute URL of a member page; reversed once per request, then filled per item."""
+    template = getattr(request, "_member_url_template", None)
+    if template is None:
+        with _in_language(request):
+            path = reverse("members:member-detail", kwargs={"slug": "__slug__"})
+        template = request.build_absolute_uri(path)
+        request._member_url_template = template  # type: ignore[attr-defined]  # per-request cache
+    return template.replace("__slug__", slug)
 
 
 def _choose_language(request: HttpRequest, lang: str | None) -> str:
@@ -93,7 +114,7 @@ class MemberOut(Schema):
     @staticmethod
     def resolve_country(obj: Membership, context: dict[str, Any]) -> dict[str, str]:
         country = obj.institution.country
-        with translation.override(_language(context["request"])):
+        with _in_language(context["request"]):
             return {"code": country.code, "name": country.name}
 
     @staticmethod
@@ -105,7 +126,7 @@ class MemberOut(Schema):
     def resolve_category(obj: Membership, context: dict[str, Any]) -> dict[str, Any] | None:
         if obj.category is None:
             return None
-        with translation.override(_language(context["request"])):
+        with _in_language(context["request"]):
             return {
                 "code": obj.category.code,
                 "name": obj.category.name,
@@ -130,10 +151,7 @@ class MemberOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Membership, context: dict[str, Any]) -> str:
-        request = context["request"]
-        with translation.override(_language(request)):
-            path = reverse("members:member-detail", kwargs={"slug": obj.institution.slug})
-        return request.build_absolute_uri(path)
+        return _member_url(context["request"], obj.institution.slug)
 
 
 class MemberFilters(Schema):

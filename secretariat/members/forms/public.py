@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from secretariat.core.widgets import FastSelect
 from secretariat.members.models import Category, Country
 from secretariat.members.selectors import UNKNOWN
 from secretariat.members.uploads import validate_attachment
@@ -74,6 +75,7 @@ class DirectoryFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"),
         required=False,
+        widget=FastSelect,
         error_messages={
             "invalid_choice": _("This category is not known; all categories are shown.")
         },
@@ -81,6 +83,7 @@ class DirectoryFilterForm(forms.Form):
     country = forms.ChoiceField(
         label=_("Country or territory"),
         required=False,
+        widget=FastSelect,
         error_messages={
             "invalid_choice": _("This country has no members; all countries are shown.")
         },
@@ -88,6 +91,7 @@ class DirectoryFilterForm(forms.Form):
     subregion = forms.ChoiceField(
         label=_("Sub-region"),
         required=False,
+        widget=FastSelect,
         error_messages={
             "invalid_choice": _("This sub-region is not known; all sub-regions are shown.")
         },
