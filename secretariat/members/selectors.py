@@ -314,3 +314,18 @@ def dashboard_for_user(*, user: User) -> dict[str, Any]:
         data["my_requests"] = list(request_list_for_user(user=user)[:10])
         data["my_corrections"] = list(correction_list_for_user(user=user)[:10])
     return data
+
+
+def deciding_bodies_allowed(*, on: dt.date | None = None) -> list[str]:
+    """Bodies that may decide membership requests on a date, the setting's body first:
+    `members.affiliation.deciding_body` (default: the General Assembly), and the other body
+    too when `members.affiliation.interim_body_allowed` (the Standing Committee between
+    Assemblies)."""
+    from secretariat.core.rulebook import BODY_CHOICES
+    from secretariat.core.selectors import rule_value
+
+    default = str(rule_value("members.affiliation.deciding_body", on=on))
+    bodies = [default]
+    if rule_value("members.affiliation.interim_body_allowed", on=on):
+        bodies += [code for code, _label in BODY_CHOICES if code != default]
+    return bodies

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from secretariat.core.audit import diff, record_action, snapshot
 from secretariat.core.models import User
-from secretariat.core.selectors import rule_value
 from secretariat.members.models import (
     Category,
     ContactCorrection,
@@ -661,11 +660,10 @@ def request_forward(
     the Standing Committee only when members.affiliation.interim_body_allowed)."""
     _require(actor, "members.manage_registry")
     request = _locked(request)
-    default_body = rule_value("members.affiliation.deciding_body")
-    body = deciding_body or default_body
-    allowed = {default_body}
-    if rule_value("members.affiliation.interim_body_allowed"):
-        allowed |= {"general_assembly", "standing_committee"}
+    from secretariat.members.selectors import deciding_bodies_allowed
+
+    allowed = deciding_bodies_allowed()
+    body = deciding_body or allowed[0]
     if body not in allowed:
         raise ValidationError(
             {

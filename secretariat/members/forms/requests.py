@@ -4,7 +4,7 @@ the member's own disaffiliation request. Forms parse and bound input; the servic
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from secretariat.core.forms import add_service_error  # noqa: F401  (re-exported for the views)
 from secretariat.core.rulebook import BODY_CHOICES
-from secretariat.core.selectors import rule_value
 from secretariat.members.models import Category, Institution, MembershipRequest
-from secretariat.members.selectors import country_list
+from secretariat.members.selectors import country_list, deciding_bodies_allowed
 from secretariat.members.uploads import ATTACHMENT_TYPES, validate_attachment
 
 MAX_FILES = 10
@@ -91,32 +91,10 @@ def not_in_future(value: Any) -> None:
         raise ValidationError(_("This date is in the future."), code="future")
 
 
-def add_service_error(
-    form: forms.Form, exc: ValidationError, aliases: Mapping[str, str] | None = None
-) -> None:
-    """Attach a service's ValidationError to the form: each keyed message to its field when the
-    form has it (renamed through `aliases`), everything else to the form as a whole."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for key, errors in exc.error_dict.items():
-        name = (aliases or {}).get(key, key)
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def deciding_body_choices() -> list[tuple[str, str]]:
-    """The bodies that may decide a request now, the setting's body first.
-
-    Mirrors `services.request_forward`: setting `members.affiliation.deciding_body`, and both
-    bodies when `members.affiliation.interim_body_allowed`. (A selector; it belongs in
-    members/selectors.py — kept here because that file is not ours to edit.)
-    """
-    default = str(rule_value("members.affiliation.deciding_body"))
+    """The bodies that may decide a request now (selectors.deciding_bodies_allowed), labelled."""
     labels = {code: str(label) for code, label in BODY_CHOICES}
-    bodies = [default]
-    if rule_value("members.affiliation.interim_body_allowed"):
-        bodies += [code for code, _label in BODY_CHOICES if code != default]
-    return [(code, labels.get(code, code)) for code in bodies]
+    return [(code, labels.get(code, code)) for code in deciding_bodies_allowed()]
 
 
 class InstitutionChoiceField(forms.ModelChoiceField):

@@ -7,13 +7,13 @@ audit). `add_service_error` attaches a service's ValidationError to the right fi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from secretariat.core.forms import add_service_error  # noqa: F401  (re-exported for the views)
 from secretariat.core.models import User
 from secretariat.members.models import Category, ContactCorrection, Country, Representative
 from secretariat.members.selectors import country_list
@@ -21,20 +21,6 @@ from secretariat.members.selectors_accounts import account_find_by_email
 
 REASON_MAX = 2000
 DECISION_MAX = 300
-
-
-def add_service_error(
-    form: forms.Form, exc: ValidationError, aliases: Mapping[str, str] | None = None
-) -> None:
-    """Attach a service's error to the form: keys the form knows go to their field (through
-    `aliases` when the service names it differently), anything else to the whole form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    aliases = aliases or {}
-    for key, errors in exc.error_dict.items():
-        name = aliases.get(key, key)
-        form.add_error(name if name in form.fields else None, ValidationError(errors))
 
 
 def _reason(required: bool = True, label: Any = None) -> forms.CharField:
