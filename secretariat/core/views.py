@@ -17,7 +17,11 @@ from secretariat.core.tables import paginate
 
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
-    from secretariat.governance.selectors import authorities_in_force, body_list
+    from secretariat.governance.selectors import (
+        authorities_in_force,
+        body_list,
+        offices_without_holder,
+    )
     from secretariat.members.selectors import directory_counts
 
     return render(
@@ -27,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "counts": directory_counts(),
             "bodies": body_list(top_level=True),
             "authorities": authorities_in_force(),
+            "vacant_offices": offices_without_holder(),
         },
     )
 

@@ -89,3 +89,13 @@ def mandates_not_in_force(*, body: Body, on: dt.date | None = None) -> PastAndUp
         (upcoming if mandate.valid_from and mandate.valid_from > day else past).append(mandate)
     upcoming.reverse()
     return PastAndUpcoming(past=past, upcoming=upcoming)
+
+
+def offices_without_holder(*, on: dt.date | None = None) -> list[Office]:
+    """Offices with no mandate recorded in force on the date: shown as unknown, not hidden,
+    so the Secretariat sees what it has to record (e.g. the 2026–2028 authorities)."""
+    day = on or timezone.localdate()
+    held = Mandate.objects.active_on(day).values("office_id")
+    return list(
+        Office.objects.exclude(pk__in=held).select_related("body").order_by("order", "name", "pk")
+    )

@@ -111,8 +111,8 @@ def test_it_renders_the_home_page_in_a_constant_number_of_queries(
 ):
     # when / then
     # 1. members in force per category, 2. the categories, 3. top-level bodies,
-    # 4. authorities in force with their office and body
-    with django_assert_max_num_queries(4):
+    # 4. authorities in force with their office and body, 5. offices with no holder today
+    with django_assert_max_num_queries(5):
         response = client.get(home_url("en"))
     assert response.status_code == 200
 
@@ -292,3 +292,26 @@ def test_it_shows_a_representative_their_institutions_on_the_dashboard(as_rep_a,
     assert response.status_code == 200
     assert member_a.name in html and "Your requests" in html
     assert "Open membership requests" not in html
+
+
+@pytest.mark.django_db
+def test_it_shows_offices_without_a_recorded_holder_as_unknown(client, authorities):
+    # given a Secretary General office whose last recorded mandate has ended
+    import datetime as dt
+
+    office = Office.objects.create(
+        code="secretary-general", name_es="Secretaría General", name_en="Secretary General"
+    )
+    Mandate.objects.create(
+        office=office,
+        holder="Álvaro Velarca Hernández",
+        valid_from=dt.date(2023, 1, 1),
+        valid_to=dt.date(2026, 1, 1),
+        term_label="2023–2025",
+    )
+    # when
+    html = client.get(home_url("en")).content.decode()
+    # then the holder in force shows, and the ended office says it is not recorded
+    assert "Zoé Robledo Aburto" in html
+    assert "Secretary General" in html and "Not recorded for today" in html
+    assert "Álvaro Velarca Hernández" not in html
