@@ -40,6 +40,17 @@ def _test_settings(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Each test starts in English: a request's LocaleMiddleware activates its own language
+    (from the URL prefix) and leaves it active on the thread, so without a fixed start a
+    service's message would be in whatever language the previous test's request used."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def make_user(email: str, *role_names: str, mfa: bool = True) -> User:
     user = User.objects.create_user(
         email=email, password=PASSWORD, full_name=email.split("@")[0].title()
