@@ -343,75 +343,17 @@ EXAMPLE_MEMBERS = [
 class CissData:
     """What the journeys can rely on after `ciss_data`."""
 
-    seeded: bool  # True when seed_ciss (the real reference data) was loaded
     examples: list[Any]  # the three example Institutions with a category
-
-
-def _seed_reference() -> bool:
-    """Load seed_ciss when it exists; otherwise a minimal set of categories and countries."""
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
-
-    try:
-        call_command("seed_ciss", verbosity=0)
-        return True
-    except CommandError as exc:
-        if "Unknown command" not in str(exc):
-            raise
-    from secretariat.members.models import Category, Country, SubRegion
-
-    spec = [
-        ("full", "Miembro titular", "Miembros titulares", "Full member", "Full members", True),
-        (
-            "associate",
-            "Miembro asociado",
-            "Miembros asociados",
-            "Associate member",
-            "Associate members",
-            False,
-        ),
-        (
-            "affiliate",
-            "Miembro adherente",
-            "Miembros adherentes",
-            "Affiliate member",
-            "Affiliate members",
-            False,
-        ),
-        (
-            "linked",
-            "Miembro vinculado",
-            "Miembros vinculados",
-            "Linked member",
-            "Linked members",
-            False,
-        ),
-    ]
-    for order, (code, es, es_pl, en, en_pl, vote) in enumerate(spec, start=1):
-        Category.objects.create(
-            code=code,
-            name_es=es,
-            name_plural_es=es_pl,
-            name_en=en,
-            name_plural_en=en_pl,
-            has_vote=vote,
-            order=order,
-            source="e2e",
-        )
-    four = SubRegion.objects.create(number=4, name_es="Subregión IV", name_en="Sub-region IV")
-    Country.objects.create(code="MX", name_es="México", name_en="Mexico")
-    Country.objects.create(code="PE", name_es="Perú", name_en="Peru")
-    Country.objects.create(code="BB", name_es="Barbados", name_en="Barbados", subregion=four)
-    return False
 
 
 @pytest.fixture
 def ciss_data(transactional_db: None) -> CissData:
+    from django.core.management import call_command
     from django.utils.text import slugify
 
     from secretariat.members.models import Category, Country, Institution, Membership, Source
 
-    seeded = _seed_reference()
+    call_command("seed_ciss", verbosity=0)  # the real reference data
     examples = []
     for name, acronym, code, category in EXAMPLE_MEMBERS:
         inst = Institution.objects.create(
@@ -431,7 +373,7 @@ def ciss_data(transactional_db: None) -> CissData:
             source="e2e example",
         )
         examples.append(inst)
-    return CissData(seeded=seeded, examples=examples)
+    return CissData(examples=examples)
 
 
 @pytest.fixture
