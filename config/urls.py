@@ -17,7 +17,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("members/", include("secretariat.members.urls")),
-    path("bodies/", include("secretariat.governance.urls")),
+    path("", include("secretariat.governance.urls")),
     path("", include("secretariat.core.urls")),
     prefix_default_language=True,
 )

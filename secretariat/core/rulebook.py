@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_BASIS = _("Default chosen by Secretariat; the text in force was not available.")
@@ -100,6 +101,9 @@ MAJORITY_CHOICES = (
     ("simple", _("Simple majority of votes cast (yes > no)")),
     ("absolute", _("Absolute majority of votes cast (more than half)")),
     ("two_thirds", _("Two-thirds of votes cast")),
+    ("two_thirds_present", _("Two-thirds of the voting members present or represented")),
+    ("absolute_members", _("Absolute majority of the members entitled to vote")),
+    ("two_thirds_members", _("Two-thirds of the members entitled to vote")),
 )
 
 # --- Members -------------------------------------------------------------------------
@@ -233,5 +237,150 @@ register(
         kind="int",
         minimum=1,
         maximum=365,
+    )
+)
+
+
+# --- Rules of the other bodies, and session procedure (governance) --------------------
+# Keys are `governance.<profile>.<rule>` (profiles as in governance.models.RulesProfile);
+# `secretariat.governance.rulesets.rule_key` maps the few older keys above.
+def _label_for_body(text: str, body: str) -> str:
+    return gettext(text) % {"body": body}
+
+
+_per_body_lazy = lazy(_label_for_body, str)
+
+
+def _per_body(text: str, body: Promise | str) -> Promise:
+    """A label naming a body, translated when shown (msgids marked with gettext_noop)."""
+    return _per_body_lazy(text, body)  # type: ignore[no-any-return]
+
+
+PROFILE_LABELS = {
+    "general_assembly": _("General Assembly"),
+    "standing_committee": _("Standing Committee"),
+    "ciess_board": _("CIESS Board of Directors"),
+    "cass": _("CASS commissions"),
+    "subregion": _("Sub-regional meetings"),
+}
+for _profile, _label in PROFILE_LABELS.items():
+    if _profile not in ("general_assembly", "standing_committee"):
+        register(
+            RuleDefinition(
+                key=f"governance.{_profile}.quorum",
+                label=_per_body(gettext_noop("%(body)s: quorum (share of voting seats)"), _label),
+                default=[1, 2],
+                kind="fraction",
+                help_text=_("More than this share of its voting seats."),
+            )
+        )
+        register(
+            RuleDefinition(
+                key=f"governance.{_profile}.majority",
+                label=_per_body(gettext_noop("%(body)s: majority for ordinary decisions"), _label),
+                default="simple",
+                kind="choice",
+                choices=MAJORITY_CHOICES,
+            )
+        )
+    if _profile != "general_assembly":
+        register(
+            RuleDefinition(
+                key=f"governance.{_profile}.statute_majority",
+                label=_per_body(
+                    gettext_noop("%(body)s: majority for amendments to rules and regulations"),
+                    _label,
+                ),
+                default="two_thirds",
+                kind="choice",
+                choices=MAJORITY_CHOICES,
+            )
+        )
+        register(
+            RuleDefinition(
+                key=f"governance.{_profile}.proxies_per_member",
+                label=_per_body(gettext_noop("%(body)s: proxies a voting member may hold"), _label),
+                default=0,
+                kind="int",
+                minimum=0,
+                maximum=10,
+            )
+        )
+    register(
+        RuleDefinition(
+            key=f"governance.{_profile}.notice_days",
+            label=_per_body(gettext_noop("%(body)s: notice of an ordinary session (days)"), _label),
+            default=30,
+            kind="int",
+            minimum=0,
+            maximum=365,
+            help_text=_("Days between the convocation and the opening of the session."),
+        )
+    )
+    register(
+        RuleDefinition(
+            key=f"governance.{_profile}.notice_days_extraordinary",
+            label=_per_body(
+                gettext_noop("%(body)s: notice of an extraordinary session (days)"), _label
+            ),
+            default=15,
+            kind="int",
+            minimum=0,
+            maximum=365,
+        )
+    )
+    register(
+        RuleDefinition(
+            key=f"governance.{_profile}.documents_days",
+            label=_per_body(
+                gettext_noop("%(body)s: documents due before the session (days)"), _label
+            ),
+            default=15,
+            kind="int",
+            minimum=0,
+            maximum=365,
+        )
+    )
+    register(
+        RuleDefinition(
+            key=f"governance.{_profile}.minutes_comment_days",
+            label=_per_body(
+                gettext_noop("%(body)s: period for comments on circulated minutes (days)"), _label
+            ),
+            default=30,
+            kind="int",
+            minimum=1,
+            maximum=365,
+        )
+    )
+
+register(
+    RuleDefinition(
+        key="governance.general_assembly.extraordinary_requesters",
+        label=_("Members of the Standing Committee who may request an extraordinary Assembly"),
+        default=5,
+        kind="int",
+        minimum=1,
+        maximum=20,
+        basis=_(
+            "CISS website, General Assembly page: extraordinary session at the request of the "
+            "President or of at least five members of the Standing Committee."
+        ),
+        help_text=_("At least this many; the President may also convene it."),
+    )
+)
+register(
+    RuleDefinition(
+        key="governance.cass.extraordinary_requesters",
+        label=_("Members of a CASS commission who may convene it"),
+        default=2,
+        kind="int",
+        minimum=1,
+        maximum=20,
+        basis=_(
+            "CISS website, CASS page: a commission meets annually or when convened by its "
+            "president or two of its members."
+        ),
+        help_text=_("At least this many; its president may also convene it."),
     )
 )

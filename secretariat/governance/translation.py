@@ -3,7 +3,16 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
-from secretariat.governance.models import Body, Office
+from secretariat.governance.models import (
+    AgendaItem,
+    Body,
+    Document,
+    Minutes,
+    Motion,
+    Office,
+    Resolution,
+    Session,
+)
 
 
 @register(Body)
@@ -16,6 +25,36 @@ class OfficeTranslation(TranslationOptions):
     fields = ("name",)
 
 
+@register(Session)
+class SessionTranslation(TranslationOptions):
+    fields = ("title", "convocation")
+
+
+@register(AgendaItem)
+class AgendaItemTranslation(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(Document)
+class DocumentTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+@register(Motion)
+class MotionTranslation(TranslationOptions):
+    fields = ("title", "text")
+
+
+@register(Resolution)
+class ResolutionTranslation(TranslationOptions):
+    fields = ("title", "text")
+
+
+@register(Minutes)
+class MinutesTranslation(TranslationOptions):
+    fields = ("text",)
+
+
 # simple_history must see the translated columns, so history is registered here, after them.
-for _model in (Body, Office):
+for _model in (Body, Office, Session, AgendaItem, Document, Motion, Resolution, Minutes):
     register_history(_model, app="secretariat.governance")

@@ -1,9 +1,26 @@
-from django.urls import path
+"""Governance URLs; each views module declares its own patterns (fixed prefixes first)."""
 
-from secretariat.governance import views
+from secretariat.governance.views import (
+    agenda,
+    bodies,
+    console,
+    minutes,
+    registration,
+    resolutions,
+    seats,
+    sessions,
+    voting,
+)
 
 app_name = "governance"
-urlpatterns = [
-    path("", views.body_list, name="body-list"),
-    path("<slug:code>/", views.body_detail, name="body-detail"),
-]
+urlpatterns = (
+    seats.urlpatterns
+    + agenda.urlpatterns
+    + registration.urlpatterns
+    + console.urlpatterns
+    + voting.urlpatterns
+    + minutes.urlpatterns
+    + resolutions.urlpatterns
+    + sessions.urlpatterns
+    + bodies.urlpatterns
+)

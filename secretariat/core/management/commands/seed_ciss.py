@@ -334,6 +334,8 @@ class Loader:
                     "parent_id": result[parent_code].pk if parent_code else None,
                     "order": row.get("order", 0),
                     "source": row["source"],
+                    "rules_profile": row.get("rules_profile", ""),
+                    "all_members_sit": bool(row.get("all_members_sit", False)),
                 },
             )
         return result

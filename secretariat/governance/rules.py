@@ -1,0 +1,90 @@
+"""Who may do what with sessions, votes, resolutions and minutes.
+
+- The Secretariat (Secretary General, officers) prepares, holds and records sessions.
+- Finance officers and the Comptroller read everything, change nothing here.
+- A member's representative names its delegates and proxies, reads the session's
+  documents before they are published, and comments on circulated minutes.
+- An accredited delegate present in the session casts their member's vote.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.utils import timezone
+
+from secretariat.core.rules import is_representative, manages_records, reads_everything
+from secretariat.members.rules import represented_institution_ids, represents
+
+
+def _session_of(obj):  # type: ignore[no-untyped-def]
+    """A session from a session, or from anything with a `session` (minutes, documents)."""
+    from secretariat.governance.models import Session
+
+    if isinstance(obj, Session):
+        return obj
+    return getattr(obj, "session", None)
+
+
+def seat_holder_session_ids(user) -> set[int]:  # type: ignore[no-untyped-def]
+    """Ids of sessions the user takes part in (registered) — cached on the user object."""
+    cached = getattr(user, "_participant_session_ids", None)
+    if cached is None:
+        from secretariat.governance.models import Participant
+
+        cached = set(
+            Participant.objects.filter(user=user, withdrawn_at__isnull=True).values_list(
+                "session_id", flat=True
+            )
+        )
+        user._participant_session_ids = cached
+    return cached
+
+
+@rules.predicate
+def sits_in_session(user, obj) -> bool:  # type: ignore[no-untyped-def]
+    """The user is registered for the session, holds a seat on its body on the session's
+    date, or represents a member institution that sits on it."""
+    if not (user and user.is_authenticated) or obj is None:
+        return False
+    session = _session_of(obj)
+    if session is None:
+        return False
+    if session.pk in seat_holder_session_ids(user):
+        return True
+    from secretariat.governance.models import Seat
+    from secretariat.members.models import Membership
+
+    day = timezone.localdate(session.starts_at)
+    seats = Seat.objects.active_on(day).filter(body_id=session.body_id)
+    if seats.filter(user=user).exists():
+        return True
+    institutions = represented_institution_ids(user)
+    if not institutions:
+        return False
+    if seats.filter(institution_id__in=institutions).exists():
+        return True
+    body = session.body
+    return bool(
+        body.all_members_sit
+        and Membership.objects.active_on(day).filter(institution_id__in=institutions).exists()
+    )
+
+
+@rules.predicate
+def is_participant(user, obj) -> bool:  # type: ignore[no-untyped-def]
+    session = _session_of(obj)
+    return bool(
+        user and user.is_authenticated and session and session.pk in seat_holder_session_ids(user)
+    )
+
+
+rules.add_perm("governance.view_sessions", reads_everything)
+rules.add_perm("governance.manage_sessions", manages_records)
+rules.add_perm("governance.manage_seats", manages_records)
+rules.add_perm("governance.view_session_documents", reads_everything | sits_in_session)
+rules.add_perm("governance.register_delegates", manages_records | (is_representative & represents))
+rules.add_perm("governance.follow_session", reads_everything | sits_in_session)
+rules.add_perm("governance.cast_vote", is_participant)
+rules.add_perm("governance.comment_minutes", sits_in_session)
+rules.add_perm("governance.manage_resolutions", manages_records)
+rules.add_perm("members.manage_standing", manages_records)

@@ -1,0 +1,291 @@
+"""Who sits on a body on a date, who may vote, and the live quorum of a session.
+
+A *voting unit* is what casts one vote: a member institution in a body of all members (the
+General Assembly: one vote per full member), a seat elsewhere. Its key is "i<pk>" or "s<pk>".
+Voting rights on a date come from the member's category (only full members vote), its
+standing (members.VotingSuspension) and, for seats, the seat's capacity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from secretariat.governance.arithmetic import QuorumResult, quorum
+from secretariat.governance.models import Body, Participant, Proxy, Seat, Session
+from secretariat.governance.rulesets import body_rule
+from secretariat.members.models import Institution, Membership, VotingSuspension
+
+VOTING_ROLES = (Participant.Role.HEAD, Participant.Role.DELEGATE, Participant.Role.SEAT_HOLDER)
+
+
+def unit_key(*, institution_id: int | None = None, seat_id: int | None = None) -> str:
+    if institution_id is not None:
+        return f"i{institution_id}"
+    if seat_id is not None:
+        return f"s{seat_id}"
+    raise ValueError("a voting unit is an institution or a seat")
+
+
+@dataclass
+class SeatRow:
+    """One place in a body's composition on a date."""
+
+    key: str
+    label: str
+    capacity: str
+    capacity_label: str
+    has_vote: bool
+    no_vote_reason: str = ""
+    institution: Institution | None = None
+    seat: Seat | None = None
+    holder: str = ""
+
+
+def suspended_on(day: dt.date, institution_ids: list[int] | None = None) -> dict[int, str]:
+    """Institutions whose right to vote is suspended on the date, with the reason (one query)."""
+    qs = VotingSuspension.objects.active_on(day)
+    if institution_ids is not None:
+        qs = qs.filter(institution_id__in=institution_ids)
+    return {s.institution_id: s.reason for s in qs.order_by("valid_from")}
+
+
+def _seat_rows(body: Body, day: dt.date, suspended: dict[int, str]) -> list[SeatRow]:
+    rows = []
+    seats = (
+        Seat.objects.active_on(day)
+        .filter(body=body)
+        .select_related("institution", "office", "body")
+        .order_by("order", "title", "pk")
+    )
+    for seat in seats:
+        has_vote = seat.has_vote
+        reason = ""
+        if not has_vote:
+            reason = (
+                _("Observer: no vote")
+                if seat.capacity == Seat.Capacity.OBSERVER
+                else _("Voice only, no vote")
+            )
+        elif seat.institution_id in suspended:
+            has_vote = False
+            reason = _("Right to vote suspended: %(reason)s") % {
+                "reason": suspended[seat.institution_id]
+            }
+        rows.append(
+            SeatRow(
+                key=unit_key(seat_id=seat.pk),
+                label=seat.title,
+                capacity=seat.capacity,
+                capacity_label=str(seat.get_capacity_display()),
+                has_vote=has_vote,
+                no_vote_reason=reason,
+                institution=seat.institution,
+                seat=seat,
+                holder=seat.holder,
+            )
+        )
+    return rows
+
+
+def composition_on(body: Body, day: dt.date | None = None) -> list[SeatRow]:
+    """The body's composition on a date: voting places first, then voice and observers.
+
+    Queries: memberships (1), suspensions (1), seats (1), whatever the size of the body.
+    """
+    day = day or timezone.localdate()
+    suspended = suspended_on(day)
+    rows: list[SeatRow] = []
+    if body.all_members_sit:
+        memberships = (
+            Membership.objects.active_on(day)
+            .select_related("institution", "institution__country", "category")
+            .order_by("institution__name", "pk")
+        )
+        for m in memberships:
+            inst = m.institution
+            category = m.category
+            has_vote = bool(category and category.has_vote)
+            reason = ""
+            if category is None:
+                reason = _("Category not recorded: no vote until it is")
+            elif not category.has_vote:
+                reason = _("%(category)s: voice, no vote") % {"category": category.name}
+            elif inst.pk in suspended:
+                has_vote = False
+                reason = _("Right to vote suspended: %(reason)s") % {"reason": suspended[inst.pk]}
+            rows.append(
+                SeatRow(
+                    key=unit_key(institution_id=inst.pk),
+                    label=str(inst),
+                    capacity=category.code if category else "",
+                    capacity_label=str(category.name) if category else _("Not recorded"),
+                    has_vote=has_vote,
+                    no_vote_reason=reason,
+                    institution=inst,
+                )
+            )
+    rows.extend(_seat_rows(body, day, suspended))
+    rows.sort(key=lambda r: (not r.has_vote, r.seat is not None, r.label.casefold()))
+    return rows
+
+
+@dataclass
+class UnitStatus:
+    """A voting unit in a session: its right to vote, whether present, represented by proxy."""
+
+    row: SeatRow
+    present: bool = False
+    represented_by: Institution | None = None
+    delegates_present: list[Participant] = field(default_factory=list)
+
+    @property
+    def counts_for_quorum(self) -> bool:
+        return self.row.has_vote and (self.present or self.represented_by is not None)
+
+
+@dataclass
+class SessionRoll:
+    """The live picture of a session: every place, who is present, and the quorum."""
+
+    session: Session
+    day: dt.date
+    units: list[UnitStatus]
+    quorum: QuorumResult
+    quorum_share: list[int]
+    participants_present: int
+    others: list[Participant]  # present participants who are not a voting unit's delegate
+
+    @property
+    def entitled(self) -> int:
+        return self.quorum.entitled
+
+    @property
+    def voting_present(self) -> int:
+        return self.quorum.present
+
+    def unit(self, key: str) -> UnitStatus | None:
+        for u in self.units:
+            if u.row.key == key:
+                return u
+        return None
+
+
+def session_day(session: Session) -> dt.date:
+    """The date a session is judged on: today while it is held, else its opening date."""
+    if session.state == Session.State.OPEN:
+        return timezone.localdate()
+    return timezone.localdate(session.starts_at)
+
+
+def session_roll(session: Session, day: dt.date | None = None) -> SessionRoll:
+    """Composition on the session's date, joined to attendance and proxies (constant queries)."""
+    day = day or session_day(session)
+    rows = composition_on(session.body, day)
+    by_key = {r.key: UnitStatus(row=r) for r in rows}
+    present = list(
+        Participant.objects.filter(
+            session=session,
+            present=True,
+            withdrawn_at__isnull=True,
+            credentials=Participant.Credentials.ACCEPTED,
+        ).select_related("institution", "seat")
+    )
+    others: list[Participant] = []
+    for p in present:
+        key = (
+            unit_key(institution_id=p.institution_id)
+            if p.institution_id
+            else unit_key(seat_id=p.seat_id)
+            if p.seat_id
+            else ""
+        )
+        unit = by_key.get(key)
+        if unit is not None and p.role in VOTING_ROLES:
+            unit.present = True
+            unit.delegates_present.append(p)
+        else:
+            others.append(p)
+    proxies = Proxy.objects.filter(session=session, state=Proxy.State.ACCEPTED).select_related(
+        "holder"
+    )
+    for proxy in proxies:
+        grantor = by_key.get(unit_key(institution_id=proxy.grantor_id))
+        holder = by_key.get(unit_key(institution_id=proxy.holder_id))
+        if grantor and holder and holder.present and holder.row.has_vote and not grantor.present:
+            grantor.represented_by = proxy.holder
+    share = body_rule(session.body, "quorum", day).value
+    entitled = sum(1 for u in by_key.values() if u.row.has_vote)
+    counted = sum(1 for u in by_key.values() if u.counts_for_quorum)
+    return SessionRoll(
+        session=session,
+        day=day,
+        units=list(by_key.values()),
+        quorum=quorum(entitled=entitled, present=counted, share=share),
+        quorum_share=list(share),
+        participants_present=len(present),
+        others=others,
+    )
+
+
+def units_for_user(session: Session, user, roll: SessionRoll | None = None) -> list[UnitStatus]:  # type: ignore[no-untyped-def]
+    """The voting units a user may cast a vote for now: their own (if they are a present,
+    accredited delegate of a unit with the right to vote) and those it holds a proxy for."""
+    if not (user and user.is_authenticated):
+        return []
+    roll = roll or session_roll(session)
+    mine = [
+        u
+        for u in roll.units
+        if u.row.has_vote and any(p.user_id == user.pk for p in u.delegates_present)
+    ]
+    held = {u.row.institution.pk for u in mine if u.row.institution is not None}
+    proxied = [
+        u for u in roll.units if u.represented_by is not None and u.represented_by.pk in held
+    ]
+    return mine + proxied
+
+
+def why_user_cannot_vote(session: Session, user, roll: SessionRoll | None = None) -> str:  # type: ignore[no-untyped-def]
+    """A translated reason why the user has no vote to cast in this session (empty if they do)."""
+    roll = roll or session_roll(session)
+    if units_for_user(session, user, roll):
+        return ""
+    participant = (
+        Participant.objects.filter(session=session, user=user, withdrawn_at__isnull=True)
+        .select_related("institution", "seat")
+        .first()
+    )
+    if participant is None:
+        return _("You are not registered as a delegate for this session.")
+    if participant.credentials != Participant.Credentials.ACCEPTED:
+        return _("Your credentials have not been accepted.")
+    if participant.role not in VOTING_ROLES:
+        return _("Your role in the delegation (%(role)s) does not carry the vote.") % {
+            "role": participant.get_role_display()
+        }
+    key = (
+        unit_key(institution_id=participant.institution_id)
+        if participant.institution_id
+        else unit_key(seat_id=participant.seat_id)
+        if participant.seat_id
+        else ""
+    )
+    unit = roll.unit(key)
+    if unit is None:
+        return _("Your institution does not sit on this body on the session's date.")
+    if not unit.row.has_vote:
+        return unit.row.no_vote_reason
+    if not participant.present:
+        return _("You are not marked present. Ask the Secretariat at the door.")
+    return _("You have no vote to cast.")
+
+
+def participant_filter_for_units(keys: list[str]) -> Q:
+    inst = [int(k[1:]) for k in keys if k.startswith("i")]
+    seats = [int(k[1:]) for k in keys if k.startswith("s")]
+    return Q(institution_id__in=inst) | Q(seat_id__in=seats)

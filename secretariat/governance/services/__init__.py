@@ -1,0 +1,1 @@
+"""Governance services: every write, one module per part of the sessions capability."""

@@ -1,0 +1,5 @@
+"""Governance pages: voting (filled in by the sessions capability)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
