@@ -253,7 +253,7 @@ _per_body_lazy = lazy(_label_for_body, str)
 
 def _per_body(text: str, body: Promise | str) -> Promise:
     """A label naming a body, translated when shown (msgids marked with gettext_noop)."""
-    return _per_body_lazy(text, body)  # type: ignore[no-any-return]
+    return _per_body_lazy(text, body)  # type: ignore[return-value,arg-type]
 
 
 PROFILE_LABELS = {
