@@ -144,3 +144,84 @@ def organs(db) -> Organs:
         secretary_general,
         director,
     )
+
+
+# --- Sessions --------------------------------------------------------------------------
+# A General Assembly of all members and a Standing Committee of seats, with the rules
+# profiles set, so session tests build on the same shapes as the CISS data.
+
+
+@dataclass
+class SessionWorld:
+    assembly: Body
+    committee: Body
+    full: list  # full members (vote)
+    associate: list  # associate members (voice)
+    seats: list  # the Standing Committee's voting seats
+    voice_seats: list  # Secretary General, Comptroller (voice only)
+
+
+@pytest.fixture
+def session_world(db, categories, countries) -> SessionWorld:
+    from secretariat.conftest import make_member
+    from secretariat.governance.models import RulesProfile, Seat
+
+    assembly = Body.objects.create(
+        code="general-assembly",
+        name_es="Asamblea General",
+        name_en="General Assembly",
+        kind=Body.Kind.ASSEMBLY,
+        rules_profile=RulesProfile.GENERAL_ASSEMBLY,
+        all_members_sit=True,
+        order=1,
+    )
+    committee = Body.objects.create(
+        code="standing-committee",
+        name_es="Comité Permanente",
+        name_en="Standing Committee",
+        kind=Body.Kind.COMMITTEE,
+        rules_profile=RulesProfile.STANDING_COMMITTEE,
+        order=2,
+    )
+    full = [
+        make_member(f"Instituto Titular {i}", countries["MX"], categories["full"])
+        for i in range(1, 7)
+    ]
+    associate = [
+        make_member(f"Instituto Asociado {i}", countries["PE"], categories["associate"])
+        for i in range(1, 4)
+    ]
+    since = dt.date(2020, 1, 1)
+    seats = [
+        Seat.objects.create(
+            body=committee,
+            capacity=Seat.Capacity.OFFICER,
+            title="Presidencia",
+            holder="Presidente de prueba",
+            valid_from=since,
+            order=1,
+        )
+    ] + [
+        Seat.objects.create(
+            body=committee,
+            capacity=Seat.Capacity.MEMBER,
+            title=f"Coordinación de la Subregión {n}",
+            institution=full[n - 1],
+            holder=f"Coordinador {n}",
+            valid_from=since,
+            order=10 + n,
+        )
+        for n in range(1, 5)
+    ]
+    voice_seats = [
+        Seat.objects.create(
+            body=committee,
+            capacity=Seat.Capacity.VOICE,
+            title=title,
+            holder=f"{title} de prueba",
+            valid_from=since,
+            order=50 + i,
+        )
+        for i, title in enumerate(["Secretaría General", "Contraloría"])
+    ]
+    return SessionWorld(assembly, committee, full, associate, seats, voice_seats)
