@@ -121,6 +121,15 @@ class Motion(models.Model):
     def mark_withdrawn(self) -> None:
         pass
 
+    # The chair's ruling on a closed vote may reverse the computed outcome (logged, with reason).
+    @transition(field=state, source=State.NOT_CARRIED, target=State.CARRIED)
+    def rule_carried(self) -> None:
+        pass
+
+    @transition(field=state, source=State.CARRIED, target=State.NOT_CARRIED)
+    def rule_not_carried(self) -> None:
+        pass
+
 
 class Vote(models.Model):
     """One vote on a motion: how it was taken, who could vote, the result and whether it carried.

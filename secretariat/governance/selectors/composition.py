@@ -289,3 +289,119 @@ def participant_filter_for_units(keys: list[str]) -> Q:
     inst = [int(k[1:]) for k in keys if k.startswith("i")]
     seats = [int(k[1:]) for k in keys if k.startswith("s")]
     return Q(institution_id__in=inst) | Q(seat_id__in=seats)
+
+
+@dataclass(frozen=True)
+class Caster:
+    """Who casts which member's vote: the checks of `session_roll`, for one unit only."""
+
+    participant: Participant
+    institution: Institution | None
+    seat: Seat | None
+    label: str
+    by_proxy: bool
+
+
+def _unit_has_vote(
+    session: Session, day: dt.date, institution_id: int | None, seat_id: int | None
+) -> tuple[bool, str, str]:
+    """(has vote, label, reason if not) for one voting unit on a date, in a few queries."""
+    if seat_id is not None:
+        seat = Seat.objects.active_on(day).filter(pk=seat_id, body=session.body).first()
+        if seat is None:
+            return False, "", _("This seat is not on the body on the session's date.")
+        if not seat.has_vote:
+            return False, seat.title, _("Voice only, no vote")
+        if seat.institution_id and seat.institution_id in suspended_on(day, [seat.institution_id]):
+            return False, seat.title, _("Right to vote suspended")
+        return True, seat.title, ""
+    if institution_id is None:
+        return False, "", _("You have no vote to cast.")
+    membership = (
+        Membership.objects.active_on(day)
+        .filter(institution_id=institution_id)
+        .select_related("institution", "category")
+        .first()
+    )
+    if membership is None or not session.body.all_members_sit:
+        return False, "", _("Your institution does not sit on this body on the session's date.")
+    label = str(membership.institution)
+    if membership.category is None or not membership.category.has_vote:
+        name = membership.category.name if membership.category else _("Not recorded")
+        return False, label, _("%(category)s: voice, no vote") % {"category": name}
+    if institution_id in suspended_on(day, [institution_id]):
+        return False, label, _("Right to vote suspended")
+    return True, label, ""
+
+
+def caster_for(session: Session, user, key: str, day: dt.date | None = None) -> Caster:  # type: ignore[no-untyped-def]
+    """Check that the user may cast the vote of `key` now; raise ValidationError why not.
+
+    The same rules as `session_roll` + `units_for_user`, for one unit (a handful of queries,
+    whatever the size of the body): a present, accredited head or delegate of a unit with
+    the right to vote casts its vote, and the vote of an absent full member whose accepted
+    proxy its institution holds.
+    """
+    from django.core.exceptions import ValidationError
+
+    day = day or session_day(session)
+    participant = (
+        Participant.objects.filter(
+            session=session,
+            user=user,
+            withdrawn_at__isnull=True,
+            credentials=Participant.Credentials.ACCEPTED,
+            present=True,
+            role__in=VOTING_ROLES,
+        )
+        .select_related("institution", "seat")
+        .first()
+    )
+    if participant is None:
+        raise ValidationError(why_user_cannot_vote(session, user) or _("You have no vote to cast."))
+    own = (
+        unit_key(institution_id=participant.institution_id)
+        if participant.institution_id
+        else unit_key(seat_id=participant.seat_id)
+        if participant.seat_id
+        else ""
+    )
+    if target_key_is(own, key):
+        ok, label, reason = _unit_has_vote(
+            session, day, participant.institution_id, participant.seat_id
+        )
+        if not ok:
+            raise ValidationError(reason)
+        return Caster(participant, participant.institution, participant.seat, label, False)
+    # Voting for another member: only by an accepted proxy held by the user's institution.
+    if not key.startswith("i") or participant.institution_id is None:
+        raise ValidationError(_("You cannot cast this member's vote."))
+    grantor_id = int(key[1:])
+    proxy = Proxy.objects.filter(
+        session=session,
+        state=Proxy.State.ACCEPTED,
+        grantor_id=grantor_id,
+        holder_id=participant.institution_id,
+    ).first()
+    if proxy is None:
+        raise ValidationError(_("You cannot cast this member's vote."))
+    for inst_id in (participant.institution_id, grantor_id):
+        ok, _label, reason = _unit_has_vote(session, day, inst_id, None)
+        if not ok:
+            raise ValidationError(reason)
+    grantor_present = Participant.objects.filter(
+        session=session,
+        institution_id=grantor_id,
+        withdrawn_at__isnull=True,
+        credentials=Participant.Credentials.ACCEPTED,
+        present=True,
+        role__in=VOTING_ROLES,
+    ).exists()
+    if grantor_present:
+        raise ValidationError(_("That member is present and casts its own vote."))
+    grantor = Institution.objects.get(pk=grantor_id)
+    return Caster(participant, grantor, None, str(grantor), True)
+
+
+def target_key_is(own: str, wanted: str) -> bool:
+    return bool(own) and own == wanted

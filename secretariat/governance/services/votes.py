@@ -1,0 +1,336 @@
+"""Votes on motions: opening, counting by each method, closing, and the chair's ruling.
+
+Rules (shared/domain.md; each value a dated setting read when the vote opens):
+- only the voting members present or represented vote: one vote per full member in the
+  General Assembly, one per voting seat elsewhere; a member whose right to vote is
+  suspended, a member of a category without vote, a delegate without accepted credentials
+  or not present cannot vote (`selectors.composition`);
+- the majority comes from the body's rules for the kind of decision (`rulesets.majority_rule`)
+  and is fixed, with the number entitled and present, when the vote opens;
+- abstentions are not votes cast; a tie does not carry; no casting vote (`arithmetic`);
+- secret ballots: `BallotReceipt` records that a member voted, `SecretTally` only counts;
+  nothing links a delegate to a choice, and results are shown only when the vote closes;
+- the chair may rule against the computed outcome, with a reason that is logged.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from secretariat.core.audit import record_action, snapshot
+from secretariat.core.models import User
+from secretariat.governance.arithmetic import carried
+from secretariat.governance.models import (
+    BallotReceipt,
+    Choice,
+    Motion,
+    RollCallEntry,
+    SecretTally,
+    Session,
+    Vote,
+)
+from secretariat.governance.rulesets import majority_rule
+from secretariat.governance.selectors.composition import UnitStatus, caster_for, session_roll
+from secretariat.governance.services.common import locked, require, require_reason, touch_session
+
+VOTE_FIELDS = [
+    "method",
+    "state",
+    "majority",
+    "entitled",
+    "present",
+    "yes",
+    "no",
+    "abstain",
+    "carried_computed",
+    "override",
+    "override_reason",
+]
+MANAGE = "governance.manage_sessions"
+RECORDED_BY_CHAIR = (Vote.Method.ACCLAMATION, Vote.Method.CONSENSUS)
+
+
+def _session_open(session: Session) -> None:
+    if session.state != Session.State.OPEN:
+        raise ValidationError(
+            _("The session is not in progress: votes are taken only while it is.")
+        )
+
+
+def _check_choice(choice: str) -> None:
+    if choice not in Choice.values:
+        raise ValidationError({"choice": _("Choose yes, no or abstain.")})
+
+
+@transaction.atomic
+def vote_open(*, actor: User, motion: Motion, method: str, reason: str = "") -> Vote:
+    """Put a motion to the vote. Acclamation and consensus are recorded as adopted at once."""
+    session = motion.session
+    require(actor, MANAGE, session)
+    _session_open(session)
+    motion = locked(motion)
+    if method not in Vote.Method.values:
+        raise ValidationError({"method": _("Choose how the vote is taken.")})
+    if motion.state != Motion.State.PROPOSED:
+        raise ValidationError(
+            _("This motion cannot be put to the vote: it is %(state)s.")
+            % {"state": motion.get_state_display()}
+        )
+    pending = Motion.objects.filter(
+        amends=motion, state__in=[Motion.State.PROPOSED, Motion.State.VOTING]
+    )
+    if pending.exists():
+        raise ValidationError(_("Vote on the amendments to this motion first."))
+    if Vote.objects.filter(motion__session=session, state=Vote.State.OPEN).exists():
+        raise ValidationError(_("Another vote is open in this session; close it first."))
+    roll = session_roll(session)
+    rule = majority_rule(session.body, motion.decision_kind, roll.day)
+    now = timezone.now()
+    vote = Vote(
+        motion=motion,
+        method=method,
+        majority=rule.value,
+        majority_rule=rule.key + ("" if rule.confirmed else " [D]"),
+        entitled=roll.entitled,
+        present=roll.voting_present,
+        opened_at=now,
+        opened_by=actor,
+    )
+    if method in RECORDED_BY_CHAIR:
+        # The chair declares the motion adopted without a count; nobody objected.
+        vote.state = Vote.State.CLOSED
+        vote.carried_computed = True
+        vote.closed_at = now
+        vote.closed_by = actor
+        vote.save()
+        motion.mark_carried()
+    else:
+        vote.save()
+        if method == Vote.Method.SECRET:
+            SecretTally.objects.bulk_create(
+                [SecretTally(vote=vote, choice=c, count=0) for c in Choice.values]
+            )
+        motion.mark_voting()
+    motion.save()
+    record_action(
+        actor=actor,
+        event="vote.opened" if vote.state == Vote.State.OPEN else "vote.recorded",
+        target=vote,
+        new=snapshot(vote, VOTE_FIELDS),
+        reason=reason,
+    )
+    touch_session(session)
+    return vote
+
+
+def _locked_open_vote(vote: Vote, *methods: str) -> Vote:
+    vote = locked(vote)
+    if vote.state != Vote.State.OPEN:
+        raise ValidationError(_("This vote is closed."))
+    if methods and vote.method not in methods:
+        raise ValidationError(_("This vote is not taken that way."))
+    return vote
+
+
+def _finish(actor: User, vote: Vote, yes: int, no: int, abstain: int) -> Vote:
+    vote.yes, vote.no, vote.abstain = yes, no, abstain
+    vote.carried_computed = carried(
+        vote.majority,
+        yes=yes,
+        no=no,
+        abstain=abstain,
+        present=vote.present,
+        entitled=vote.entitled,
+    )
+    vote.state = Vote.State.CLOSED
+    vote.closed_at = timezone.now()
+    vote.closed_by = actor
+    vote.save()
+    motion = locked(vote.motion)
+    if vote.carried_computed:
+        motion.mark_carried()
+    else:
+        motion.mark_not_carried()
+    motion.save()
+    record_action(actor=actor, event="vote.closed", target=vote, new=snapshot(vote, VOTE_FIELDS))
+    touch_session(motion.session_id)
+    return vote
+
+
+@transaction.atomic
+def vote_record_hands(*, actor: User, vote: Vote, yes: int, no: int, abstain: int) -> Vote:
+    """The secretary enters the counts of a show of hands; the vote closes with them."""
+    require(actor, MANAGE, vote.motion.session)
+    vote = _locked_open_vote(vote, Vote.Method.SHOW_OF_HANDS)
+    try:
+        yes, no, abstain = int(yes), int(no), int(abstain)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_("Enter whole numbers.")) from exc
+    if min(yes, no, abstain) < 0:
+        raise ValidationError(_("Counts cannot be negative."))
+    if yes + no + abstain > vote.present:
+        raise ValidationError(
+            _(
+                "%(total)s votes and abstentions were entered, but only %(present)s voting "
+                "members are present or represented."
+            )
+            % {"total": yes + no + abstain, "present": vote.present}
+        )
+    return _finish(actor, vote, yes, no, abstain)
+
+
+def roll_call_units(vote: Vote) -> list[UnitStatus]:
+    """The voting members present or represented now, in the order they are called (by name)."""
+    roll = session_roll(vote.motion.session)
+    units = [u for u in roll.units if u.counts_for_quorum]
+    return sorted(units, key=lambda u: u.row.label.casefold())
+
+
+@transaction.atomic
+def vote_record_roll_call(*, actor: User, vote: Vote, unit_key: str, choice: str) -> RollCallEntry:
+    """Record (or correct, before the vote closes) one voting member's answer to the roll-call."""
+    require(actor, MANAGE, vote.motion.session)
+    vote = _locked_open_vote(vote, Vote.Method.ROLL_CALL)
+    _check_choice(choice)
+    units = roll_call_units(vote)
+    unit = next((u for u in units if u.row.key == unit_key), None)
+    if unit is None:
+        raise ValidationError(_("This member is not present or represented with a vote."))
+    row = unit.row
+    entry = RollCallEntry.objects.filter(
+        vote=vote, institution=row.institution if row.seat is None else None, seat=row.seat
+    ).first()
+    now = timezone.now()
+    if entry is None:
+        entry = RollCallEntry.objects.create(
+            vote=vote,
+            position=[u.row.key for u in units].index(unit_key) + 1,
+            institution=row.institution if row.seat is None else None,
+            seat=row.seat,
+            label=row.label,
+            choice=choice,
+            by_proxy=unit.represented_by is not None,
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        event, old = "vote.roll_call_answer", {}
+    else:
+        old = {"choice": entry.choice}
+        entry.choice, entry.recorded_by, entry.recorded_at = choice, actor, now
+        entry.save(update_fields=["choice", "recorded_by", "recorded_at"])
+        event = "vote.roll_call_corrected"
+    record_action(
+        actor=actor,
+        event=event,
+        target=vote,
+        old=old,
+        new={"member": row.label, "choice": choice},
+    )
+    touch_session(vote.motion.session_id)
+    return entry
+
+
+@transaction.atomic
+def ballot_cast(*, user: User, vote: Vote, unit_key: str, choice: str) -> BallotReceipt:
+    """A delegate casts their member's secret ballot.
+
+    Two writes in one transaction: a receipt (this member voted, by whom, when) and +1 on the
+    tally of the choice. The receipt has no choice; the tally has no voter and no time. The
+    action log records that the member voted, never how.
+    """
+    session = vote.motion.session
+    _check_choice(choice)
+    current = Vote.objects.filter(pk=vote.pk).values_list("state", "method").first()
+    if current is None or current[0] != Vote.State.OPEN:
+        raise ValidationError(_("This vote is closed."))
+    if current[1] != Vote.Method.SECRET:
+        raise ValidationError(_("This vote is not a secret ballot."))
+    if session.state != Session.State.OPEN:
+        raise ValidationError(_("The session is not in progress."))
+    caster = caster_for(session, user, unit_key)
+    try:
+        with transaction.atomic():
+            receipt = BallotReceipt.objects.create(
+                vote=vote,
+                institution=caster.institution if caster.seat is None else None,
+                seat=caster.seat,
+                cast_by=caster.participant,
+                by_proxy=caster.by_proxy,
+                cast_at=timezone.now(),
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("%(member)s has already voted.") % {"member": caster.label}
+        ) from exc
+    # The three tallies exist from the opening: no insert race between concurrent ballots.
+    SecretTally.objects.filter(vote=vote, choice=choice).update(count=F("count") + 1)
+    record_action(actor=user, event="vote.ballot_cast", target=vote, new={"member": caster.label})
+    touch_session(session)
+    return receipt
+
+
+def vote_progress(vote: Vote) -> tuple[int, int]:
+    """(ballots cast, voting members present or represented when the vote opened)."""
+    return BallotReceipt.objects.filter(vote=vote).count(), vote.present
+
+
+def _secret_counts(vote: Vote) -> tuple[int, int, int]:
+    counts = dict(SecretTally.objects.filter(vote=vote).values_list("choice", "count"))
+    total = sum(counts.values())
+    receipts = BallotReceipt.objects.filter(vote=vote).count()
+    if total != receipts:  # every ballot counted exactly once, none lost
+        raise RuntimeError(f"vote {vote.pk}: {total} ballots counted for {receipts} receipts")
+    return counts.get(Choice.YES, 0), counts.get(Choice.NO, 0), counts.get(Choice.ABSTAIN, 0)
+
+
+@transaction.atomic
+def vote_close(*, actor: User, vote: Vote) -> Vote:
+    """Close a roll-call or secret vote, count it and say whether the motion carried."""
+    require(actor, MANAGE, vote.motion.session)
+    vote = _locked_open_vote(vote, Vote.Method.ROLL_CALL, Vote.Method.SECRET)
+    if vote.method == Vote.Method.ROLL_CALL:
+        entries = RollCallEntry.objects.filter(vote=vote)
+        counts = {c: 0 for c in Choice.values}
+        for choice, total in entries.values_list("choice").annotate(n=Count("id")).order_by():
+            counts[choice] = total
+        if not entries.exists():
+            raise ValidationError(_("No answer has been recorded yet."))
+        return _finish(actor, vote, counts["yes"], counts["no"], counts["abstain"])
+    yes, no, abstain = _secret_counts(vote)
+    return _finish(actor, vote, yes, no, abstain)
+
+
+@transaction.atomic
+def vote_override(*, actor: User, vote: Vote, carried: bool, reason: str) -> Vote:
+    """The chair's ruling on a closed vote, with the reason; the motion follows the ruling."""
+    require(actor, MANAGE, vote.motion.session)
+    text = require_reason(reason)
+    vote = locked(vote)
+    if vote.state != Vote.State.CLOSED:
+        raise ValidationError(_("The chair rules on a vote once it is closed."))
+    old = snapshot(vote, VOTE_FIELDS)
+    vote.override = bool(carried)
+    vote.override_reason = text
+    vote.override_by = actor
+    vote.save()
+    motion = locked(vote.motion)
+    if vote.carried and motion.state == Motion.State.NOT_CARRIED:
+        motion.rule_carried()
+        motion.save()
+    elif not vote.carried and motion.state == Motion.State.CARRIED:
+        motion.rule_not_carried()
+        motion.save()
+    record_action(
+        actor=actor,
+        event="vote.chair_ruling",
+        target=vote,
+        old=old,
+        new=snapshot(vote, VOTE_FIELDS),
+        reason=text,
+    )
+    touch_session(motion.session_id)
+    return vote
