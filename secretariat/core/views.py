@@ -22,6 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
         body_list,
         offices_without_holder,
     )
+    from secretariat.governance.selectors.dashboard import upcoming_public_sessions
     from secretariat.members.selectors import directory_counts
 
     return render(
@@ -32,14 +33,18 @@ def home(request: HttpRequest) -> HttpResponse:
             "bodies": body_list(top_level=True),
             "authorities": authorities_in_force(),
             "vacant_offices": offices_without_holder(),
+            "upcoming_sessions": upcoming_public_sessions(),
         },
     )
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
+    from secretariat.governance.selectors.dashboard import dashboard_sessions
     from secretariat.members.selectors import dashboard_for_user
 
-    return render(request, "core/dashboard.html", dashboard_for_user(user=request.user))  # type: ignore[arg-type]  # login required
+    context = dashboard_for_user(user=request.user)  # type: ignore[arg-type]  # login required
+    context.update(dashboard_sessions(user=request.user))  # type: ignore[arg-type]
+    return render(request, "core/dashboard.html", context)
 
 
 @permission_required("core.view_action_log", raise_exception=True)

@@ -111,8 +111,9 @@ def test_it_renders_the_home_page_in_a_constant_number_of_queries(
 ):
     # when / then
     # 1. members in force per category, 2. the categories, 3. top-level bodies,
-    # 4. authorities in force with their office and body, 5. offices with no holder today
-    with django_assert_max_num_queries(5):
+    # 4. authorities in force with their office and body, 5. offices with no holder today,
+    # 6. sessions convened with their body
+    with django_assert_max_num_queries(6):
         response = client.get(home_url("en"))
     assert response.status_code == 200
 
