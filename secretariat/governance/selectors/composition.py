@@ -196,6 +196,12 @@ def session_roll(session: Session, day: dt.date | None = None) -> SessionRoll:
         ).select_related("institution", "seat")
     )
     others: list[Participant] = []
+    # In a body of seats, a delegate registered for an institution sits in its seat.
+    seat_of_institution = {
+        r.institution.pk: r.key
+        for r in reversed(rows)
+        if r.seat is not None and r.institution is not None
+    }
     for p in present:
         key = (
             unit_key(institution_id=p.institution_id)
@@ -204,6 +210,8 @@ def session_roll(session: Session, day: dt.date | None = None) -> SessionRoll:
             if p.seat_id
             else ""
         )
+        if key not in by_key and p.institution_id in seat_of_institution:
+            key = seat_of_institution[p.institution_id]
         unit = by_key.get(key)
         if unit is not None and p.role in VOTING_ROLES:
             unit.present = True
@@ -276,6 +284,17 @@ def why_user_cannot_vote(session: Session, user, roll: SessionRoll | None = None
         else ""
     )
     unit = roll.unit(key)
+    if unit is None and participant.institution_id:
+        unit = next(
+            (
+                u
+                for u in roll.units
+                if u.row.seat is not None
+                and u.row.institution is not None
+                and u.row.institution.pk == participant.institution_id
+            ),
+            None,
+        )
     if unit is None:
         return _("Your institution does not sit on this body on the session's date.")
     if not unit.row.has_vote:
@@ -359,20 +378,32 @@ def caster_for(session: Session, user, key: str, day: dt.date | None = None) -> 
     )
     if participant is None:
         raise ValidationError(why_user_cannot_vote(session, user) or _("You have no vote to cast."))
+    seat_id = participant.seat_id
+    if seat_id is None and participant.institution_id and not session.body.all_members_sit:
+        # A delegate registered for an institution sits in the seat that institution holds.
+        seat_id = (
+            Seat.objects.active_on(day)
+            .filter(body=session.body, institution_id=participant.institution_id)
+            .order_by("order", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
     own = (
-        unit_key(institution_id=participant.institution_id)
+        unit_key(seat_id=seat_id)
+        if seat_id
+        else unit_key(institution_id=participant.institution_id)
         if participant.institution_id
-        else unit_key(seat_id=participant.seat_id)
-        if participant.seat_id
         else ""
     )
     if target_key_is(own, key):
         ok, label, reason = _unit_has_vote(
-            session, day, participant.institution_id, participant.seat_id
+            session, day, None if seat_id else participant.institution_id, seat_id
         )
         if not ok:
             raise ValidationError(reason)
-        return Caster(participant, participant.institution, participant.seat, label, False)
+        seat = Seat.objects.get(pk=seat_id) if seat_id else None
+        institution = None if seat else participant.institution
+        return Caster(participant, institution, seat, label, False)
     # Voting for another member: only by an accepted proxy held by the user's institution.
     if not key.startswith("i") or participant.institution_id is None:
         raise ValidationError(_("You cannot cast this member's vote."))

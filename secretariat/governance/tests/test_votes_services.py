@@ -274,3 +274,51 @@ def test_votes_are_taken_only_while_the_session_is_open(session_world, secretary
     session = Session.objects.get(pk=session.pk)
     with pytest.raises(ValidationError, match="not in progress"):
         votes.vote_open(actor=secretary_general, motion=motion(session), method="hands")
+
+
+def test_in_the_standing_committee_seats_vote_and_voice_seats_do_not(
+    session_world, secretary_general
+):
+    """domain.md [C]: the Standing Committee's members vote; the Secretary General, the
+    Comptroller and the CIESS Director attend with voice and no vote. [D]: quorum is more
+    than half of its voting seats."""
+    session = open_session(session_world.committee, number=1)
+    president = make_user("president@example.org", roles.REPRESENTATIVE)
+    Participant.objects.create(
+        session=session,
+        seat=session_world.seats[0],
+        full_name="Presidente",
+        user=president,
+        role=Participant.Role.SEAT_HOLDER,
+        credentials=Participant.Credentials.ACCEPTED,
+        present=True,
+    )
+    # The coordinator's institution registered its delegate: it sits in that seat.
+    coordinator = delegate(session, session_world.full[0], 1)
+    sg = make_user("sg-seat@example.org", roles.REPRESENTATIVE)
+    Participant.objects.create(
+        session=session,
+        seat=session_world.voice_seats[0],
+        full_name="Secretario General",
+        user=sg,
+        role=Participant.Role.SEAT_HOLDER,
+        credentials=Participant.Credentials.ACCEPTED,
+        present=True,
+    )
+    roll = session_roll(session)
+    # 5 voting seats (President + 4 coordinators): 2 present is no quorum, 3 would be.
+    assert (roll.entitled, roll.voting_present, roll.quorum.needed) == (5, 2, 3)
+    assert roll.quorum.met is False
+    vote = votes.vote_open(actor=secretary_general, motion=motion(session), method="secret")
+    votes.ballot_cast(
+        user=president, vote=vote, unit_key=f"s{session_world.seats[0].pk}", choice="yes"
+    )
+    votes.ballot_cast(
+        user=coordinator, vote=vote, unit_key=f"s{session_world.seats[1].pk}", choice="yes"
+    )
+    with pytest.raises(ValidationError, match="Voice only"):
+        votes.ballot_cast(
+            user=sg, vote=vote, unit_key=f"s{session_world.voice_seats[0].pk}", choice="no"
+        )
+    vote = votes.vote_close(actor=secretary_general, vote=vote)
+    assert (vote.yes, vote.no, vote.carried) == (2, 0, True)
