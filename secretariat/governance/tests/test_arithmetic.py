@@ -37,7 +37,9 @@ class TestQuorumMoreThanHalf:
         assert quorum(entitled=0, present=0, share=HALF).met is False
 
     @given(entitled=counts, present=counts, num=st.integers(1, 5), den=st.integers(1, 5))
-    def test_met_exactly_when_present_is_strictly_above_the_share(self, entitled, present, num, den):
+    def test_met_exactly_when_present_is_strictly_above_the_share(
+        self, entitled, present, num, den
+    ):
         if num > den:
             num, den = den, num
         result = quorum(entitled=entitled, present=present, share=[num, den])
