@@ -24,6 +24,7 @@ from secretariat.members.models import (
     MembershipRequest,
     Representative,
     SubRegion,
+    VotingSuspension,
 )
 from secretariat.members.rules import represented_institution_ids
 
@@ -110,9 +111,14 @@ def members_on(*, day: dt.date, category_code: str | None = None) -> QuerySet[In
 
 def voting_members_on(*, day: dt.date) -> QuerySet[Institution]:
     """Members with the right to vote on a date: categories with a vote (only full members,
-    per the Statute). Standing (arrears) will narrow this when finance feeds it."""
+    per the Statute), less those whose right to vote is suspended on that date (standing)."""
     memberships = Membership.objects.active_on(day).filter(category__has_vote=True)
-    return Institution.objects.filter(pk__in=memberships.values("institution_id")).order_by("name")
+    suspended = VotingSuspension.objects.active_on(day).values("institution_id")
+    return (
+        Institution.objects.filter(pk__in=memberships.values("institution_id"))
+        .exclude(pk__in=suspended)
+        .order_by("name")
+    )
 
 
 def _membership_prefetch() -> Prefetch:

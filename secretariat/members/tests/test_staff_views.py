@@ -507,8 +507,8 @@ def test_it_shows_a_record_in_a_fixed_number_of_queries(
     as_officer.get(_detail_url(member_a))
     # when / then
     # session, user, user's groups, institution (+country, sub-region), memberships (+category),
-    # representatives (+account), requests, corrections, history (+actor)
-    with django_assert_max_num_queries(9):
+    # representatives (+account), requests, corrections, history (+actor), suspensions of the vote
+    with django_assert_max_num_queries(10):
         response = as_officer.get(_detail_url(member_a))
     assert response.status_code == 200
 
