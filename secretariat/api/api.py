@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from secretariat.governance.api import router as governance_router
 from secretariat.members.api import router as members_router
 
 api = NinjaAPI(
@@ -11,3 +12,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", members_router)
+api.add_router("/", governance_router)

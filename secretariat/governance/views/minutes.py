@@ -1,5 +1,443 @@
-"""Governance pages: minutes (filled in by the sessions capability)."""
+"""The minutes of a session: page, drafting, circulation, comments, approval, signature, PDF.
 
-from django.urls import URLPattern
+Who sees what (selectors.records.minutes_visible): signed minutes are public; seat holders
+(those who may comment) see circulated and later ones; the Secretariat sees every state.
+Anyone else gets a 404. Secretariat actions need `governance.manage_sessions`; comments
+need `governance.comment_minutes` on the session. Every service checks again.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from secretariat.core.models import User
+from secretariat.core.pdf import pdf_response, render_pdf
+from secretariat.governance.forms.records import (
+    CommentRespondForm,
+    DecisionForm,
+    ErratumForm,
+    MinutesAmendForm,
+    MinutesApproveForm,
+    MinutesCirculateForm,
+    MinutesCommentForm,
+    MinutesEditForm,
+    MinutesSignForm,
+    add_service_error,
+)
+from secretariat.governance.models import Minutes, Session
+from secretariat.governance.selectors import records
+from secretariat.governance.services import minutes as services
+
+MANAGE = "governance.manage_sessions"
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    return request.POST if request.method == "POST" else None
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _minutes_or_404(session: Session) -> Minutes:
+    minutes = records.minutes_of(session)
+    if minutes is None:
+        raise Http404
+    return minutes
+
+
+def _to_page(session: Session) -> HttpResponse:
+    return redirect("governance:minutes-detail", pk=session.pk)
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    session: Session,
+    minutes: Minutes | None,
+    form: Any,
+    title: str,
+    submit: str,
+    intro: str = "",
+    danger: bool = False,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "governance/minutes_form.html",
+        {
+            "session": session,
+            "minutes": minutes,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "intro": intro,
+            "danger": danger,
+            **(extra or {}),
+        },
+    )
+
+
+@login_not_required
+def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = records.session_for_minutes(pk=pk)
+    page = records.minutes_page(session=session, user=request.user)
+    context: dict[str, Any] = {
+        "page": page,
+        "session": session,
+        "minutes": page.minutes,
+        "pdf_languages": services.session_languages(session),
+    }
+    minutes = page.minutes
+    if minutes is not None and page.access.may_comment:
+        context["comment_form"] = MinutesCommentForm()
+    if minutes is not None and page.access.manages and minutes.locked:
+        context["erratum_form"] = ErratumForm()
+    return render(request, "governance/minutes_detail.html", context)
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def minutes_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    session = records.session_for_minutes(pk=pk)
+    existed = records.minutes_of(session) is not None
+    try:
+        services.minutes_draft(actor=_actor(request), session=session)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The draft was regenerated from the session's record.")
+            if existed
+            else _("The minutes were drafted from the session's record."),
+        )
+    return _to_page(session)
+
+
+@permission_required(MANAGE, raise_exception=True)
+def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = records.session_for_minutes(pk=pk)
+    minutes = _minutes_or_404(session)
+    languages = services.session_languages(session)
+    initial = {f"text_{lang}": getattr(minutes, f"text_{lang}", "") or "" for lang in languages}
+    form = MinutesEditForm(
+        _posted(request),
+        initial=initial,
+        languages=languages,
+        reason_required=minutes.state == Minutes.State.AMENDED,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_update(
+                actor=_actor(request),
+                minutes=minutes,
+                reason=form.cleaned_data.get("reason"),
+                **form.texts(),
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The minutes were saved."))
+            return _to_page(session)
+    return _form_page(
+        request,
+        session=session,
+        minutes=minutes,
+        form=form,
+        title=_("Edit the minutes"),
+        submit=_("Save the minutes"),
+        intro=_(
+            "Spanish is authoritative. Other languages left empty show the Spanish text "
+            "with a note that the translation is pending."
+        ),
+        extra={"wide": True},
+    )
+
+
+@permission_required(MANAGE, raise_exception=True)
+def minutes_circulate(request: HttpRequest, pk: int) -> HttpResponse:
+    session = records.session_for_minutes(pk=pk)
+    minutes = _minutes_or_404(session)
+    form = MinutesCirculateForm(_posted(request), default=services.default_comments_until(session))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_circulate(
+                actor=_actor(request),
+                minutes=minutes,
+                comments_until=form.cleaned_data.get("comments_until"),
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request, _("The minutes were circulated to the participants for comments.")
+            )
+            return _to_page(session)
+    return _form_page(
+        request,
+        session=session,
+        minutes=minutes,
+        form=form,
+        title=_("Circulate the minutes for comments"),
+        submit=_("Circulate"),
+        intro=_(
+            "Every registered participant with an e-mail receives a message with the link to "
+            "the minutes; each message is recorded."
+        ),
+        extra={"recipients": len(records.minutes_recipients(session))},
+    )
+
+
+def minutes_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    session = records.session_for_minutes(pk=pk)
+    page = records.minutes_page(session=session, user=request.user)
+    if page.minutes is None:
+        raise Http404
+    if not page.access.may_comment:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    form = MinutesCommentForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_comment(
+                actor=_actor(request), minutes=page.minutes, text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Your comment was sent to the Secretariat."))
+            return _to_page(session)
+    return _form_page(
+        request,
+        session=session,
+        minutes=page.minutes,
+        form=form,
+        title=_("Comment on the minutes"),
+        submit=_("Send the comment"),
+    )
+
+
+@permission_required(MANAGE, raise_exception=True)
+def minutes_comment_respond(request: HttpRequest, comment_pk: int) -> HttpResponse:
+    comment = records.comment_get(pk=comment_pk)
+    session = comment.minutes.session
+    form = CommentRespondForm(_posted(request), initial={"response": comment.response})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_comment_respond(
+                actor=_actor(request), comment=comment, response=form.cleaned_data["response"]
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The answer to the comment was recorded."))
+            return _to_page(session)
+    return _form_page(
+        request,
+        session=session,
+        minutes=comment.minutes,
+        form=form,
+        title=_("Answer a comment"),
+        submit=_("Record the answer"),
+        extra={"comment": comment},
+    )
+
+
+@permission_required(MANAGE, raise_exception=True)
+def minutes_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    session = records.session_for_minutes(pk=pk)
+    minutes = _minutes_or_404(session)
+    form = MinutesAmendForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_amend(
+                actor=_actor(request), minutes=minutes, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The minutes can be amended now."))
+            return redirect("governance:minutes-edit", pk=session.pk)
+    return _form_page(
+        request,
+        session=session,
+        minutes=minutes,
+        form=form,
+        title=_("Amend the minutes after the comments"),
+        submit=_("Amend the minutes"),
+        intro=_("The text becomes editable again; circulate it again or have it approved."),
+    )
+
+
+@permission_required(MANAGE, raise_exception=True)
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    session = records.session_for_minutes(pk=pk)
+    minutes = _minutes_or_404(session)
+    sessions = records.approving_sessions(session)
+    chosen = None
+    if request.method == "POST":
+        chosen_pk = records.int_or_none(request.POST.get("approved_at_session"))
+        chosen = sessions.filter(pk=chosen_pk or 0)
+    votes = records.approving_votes_in(sessions if chosen is None else chosen)
+    form = MinutesApproveForm(_posted(request), sessions=sessions, votes=votes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_approve(actor=_actor(request), minutes=minutes, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The approval of the minutes was recorded."))
+            return _to_page(session)
+    return _form_page(
+        request,
+        session=session,
+        minutes=minutes,
+        form=form,
+        title=_("Record the approval of the minutes"),
+        submit=_("Record the approval"),
+        intro=_(
+            "The minutes are approved by a later session of the same body: the approval is "
+            "one of that session's decisions."
+        ),
+        extra={"no_sessions": not sessions.exists()},
+    )
+
+
+@permission_required(MANAGE, raise_exception=True)
+def minutes_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    session = records.session_for_minutes(pk=pk)
+    minutes = _minutes_or_404(session)
+    form = MinutesSignForm(
+        _posted(request),
+        initial={"chair_signatory": session.chair, "secretary_signatory": session.secretary},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_sign(actor=_actor(request), minutes=minutes, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The minutes are signed, locked and published."))
+            return _to_page(session)
+    return _form_page(
+        request,
+        session=session,
+        minutes=minutes,
+        form=form,
+        title=_("Record the signatures"),
+        submit=_("Sign and lock the minutes"),
+        intro=_(
+            "Once signed the minutes are locked and public: their text never changes again; "
+            "corrections are errata."
+        ),
+        danger=True,
+    )
+
+
+@login_not_required
+def minutes_pdf(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
+    if lang not in records.CONTENT_LANGUAGES:
+        raise Http404
+    session = records.session_for_minutes(pk=pk)
+    page = records.minutes_page(session=session, user=request.user)
+    minutes = page.minutes
+    if minutes is None:
+        raise Http404
+    text, pending = records.minutes_text(minutes, lang)
+    content = render_pdf(
+        "governance/pdf/minutes.html",
+        {
+            "session": session,
+            "minutes": minutes,
+            "text": text,
+            "text_pending": pending,
+            "errata": [e for e in page.errata if e.state == e.State.APPROVED],
+        },
+        language=lang,
+    )
+    return pdf_response(content, f"minutes-{session.pk}-{lang}")
+
+
+@permission_required(MANAGE, raise_exception=True)
+def erratum_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = records.session_for_minutes(pk=pk)
+    minutes = _minutes_or_404(session)
+    form = ErratumForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.erratum_propose(
+                actor=_actor(request), minutes=minutes, text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The erratum was proposed."))
+            return _to_page(session)
+    return _form_page(
+        request,
+        session=session,
+        minutes=minutes,
+        form=form,
+        title=_("Propose an erratum"),
+        submit=_("Propose the erratum"),
+        intro=_(
+            "The signed text never changes: an erratum, once approved at a later session of "
+            "the same body, is shown with the minutes and in their PDF."
+        ),
+    )
+
+
+@permission_required(MANAGE, raise_exception=True)
+def erratum_approve(request: HttpRequest, erratum_pk: int) -> HttpResponse:
+    erratum = records.erratum_get(pk=erratum_pk)
+    session = erratum.minutes.session
+    sessions = records.approving_sessions(session)
+    form = DecisionForm(_posted(request), sessions=sessions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.erratum_approve(actor=_actor(request), erratum=erratum, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The erratum was approved."))
+            return _to_page(session)
+    return _form_page(
+        request,
+        session=session,
+        minutes=erratum.minutes,
+        form=form,
+        title=_("Approve erratum No. %(number)s") % {"number": erratum.number},
+        submit=_("Record the approval"),
+        extra={"erratum": erratum, "no_sessions": not sessions.exists()},
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("sessions/<int:pk>/minutes/", minutes_detail, name="minutes-detail"),
+    path("sessions/<int:pk>/minutes/draft/", minutes_draft, name="minutes-draft"),
+    path("sessions/<int:pk>/minutes/edit/", minutes_edit, name="minutes-edit"),
+    path("sessions/<int:pk>/minutes/circulate/", minutes_circulate, name="minutes-circulate"),
+    path("sessions/<int:pk>/minutes/comment/", minutes_comment, name="minutes-comment"),
+    path("sessions/<int:pk>/minutes/amend/", minutes_amend, name="minutes-amend"),
+    path("sessions/<int:pk>/minutes/approve/", minutes_approve, name="minutes-approve"),
+    path("sessions/<int:pk>/minutes/sign/", minutes_sign, name="minutes-sign"),
+    path("sessions/<int:pk>/minutes/minutes-<str:lang>.pdf", minutes_pdf, name="minutes-pdf"),
+    path("sessions/<int:pk>/minutes/errata/add/", erratum_add, name="erratum-add"),
+    path(
+        "minutes/comments/<int:comment_pk>/respond/",
+        minutes_comment_respond,
+        name="minutes-comment-respond",
+    ),
+    path("minutes/errata/<int:erratum_pk>/approve/", erratum_approve, name="erratum-approve"),
+]
