@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from secretariat.core.rulebook import MAJORITY_CHOICES
-from secretariat.core.selectors import RuleInForce, rule_in_force
+from secretariat.core.selectors import RuleInForce, rule_in_force, rules_in_force
 from secretariat.governance.models import Body, DecisionKind
 
 _RENAMED = {
@@ -76,15 +76,24 @@ class SessionRules:
 
 
 def session_rules(body: Body, on: dt.date) -> SessionRules:
+    """Every rule that judges a session of the body on a date, in one query."""
+    if not body.rules_profile:
+        raise LookupError(f"{body.code} holds no sessions")
+    by_key = {r.key: r for r in rules_in_force(on=on)}
+    profile = body.rules_profile
+
+    def pick(rule: str) -> RuleInForce:
+        return by_key[rule_key(profile, rule)]
+
     return SessionRules(
-        quorum=body_rule(body, "quorum", on),
-        majority=majority_rule(body, DecisionKind.ORDINARY, on),
-        statute_majority=majority_rule(body, DecisionKind.STATUTE, on),
-        admission_majority=majority_rule(body, DecisionKind.ADMISSION, on),
-        election_majority=majority_rule(body, DecisionKind.ELECTION, on),
-        proxies_per_member=body_rule(body, "proxies_per_member", on),
-        notice_days=body_rule(body, "notice_days", on),
-        notice_days_extraordinary=body_rule(body, "notice_days_extraordinary", on),
-        documents_days=body_rule(body, "documents_days", on),
-        minutes_comment_days=body_rule(body, "minutes_comment_days", on),
+        quorum=pick("quorum"),
+        majority=pick("majority"),
+        statute_majority=pick("statute_majority"),
+        admission_majority=by_key["members.affiliation.majority"],
+        election_majority=by_key["elections.majority"],
+        proxies_per_member=pick("proxies_per_member"),
+        notice_days=pick("notice_days"),
+        notice_days_extraordinary=pick("notice_days_extraordinary"),
+        documents_days=pick("documents_days"),
+        minutes_comment_days=pick("minutes_comment_days"),
     )
