@@ -41,6 +41,7 @@ def test_a_rule_recorded_from_a_date_judges_only_sessions_from_that_date(db):
         valid_from=dt.date(2027, 1, 1),
         status=RuleSetting.Status.CONFIRMED,
         legal_basis="Estatuto, art. X (ejemplo de prueba)",
+        source="Test source",
     )
     before = session_rules(body, dt.date(2026, 12, 31))
     after = session_rules(body, dt.date(2027, 1, 1))
