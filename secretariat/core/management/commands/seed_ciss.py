@@ -9,6 +9,7 @@ action-log row.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from secretariat.core.audit import record_action
-from secretariat.governance.models import Body, Mandate, Office
+from secretariat.governance.models import Body, Mandate, Office, Resolution, Seat, Session
 from secretariat.members.models import (
     Category,
     Country,
@@ -37,6 +38,9 @@ from secretariat.members.references import next_request_reference
 DATA_DIR = Path(settings.BASE_DIR) / "data" / "ciss"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+# A session known only to the month or year starts on its first day at noon, local time.
+SESSION_TIME_ZONE = "America/Mexico_City"
+SESSION_HOUR = 12
 
 M = TypeVar("M", bound=models.Model)
 
@@ -105,7 +109,11 @@ class Loader:
 
     def save(self, obj: models.Model, *, created: bool) -> None:
         # A protected FSM state can't be re-set by full_clean(); transitions guard it anyway.
-        obj.full_clean(exclude=["state"] if isinstance(obj, MembershipRequest) else None)
+        exclude = ["state"] if isinstance(obj, MembershipRequest | Session) else []
+        if isinstance(obj, Session):
+            # Unknown for a reference session (who convened it, its languages): left empty.
+            exclude += [name for name in ("convened_by", "languages") if not getattr(obj, name)]
+        obj.full_clean(exclude=exclude or None)
         obj.save()
         if created:
             self.tally.created += 1
@@ -378,6 +386,128 @@ class Loader:
             )
         return offices, mandates
 
+    # --- sessions, resolutions, seats ----------------------------------------------------
+
+    def load_sessions(
+        self, bodies: Mapping[str, Body], countries: Mapping[str, Country]
+    ) -> list[Session]:
+        """The sessions the sources name, closed, dated as precisely as the source is."""
+        data = self.read("sessions.yaml")
+        tz = zoneinfo.ZoneInfo(SESSION_TIME_ZONE)
+        result: list[Session] = []
+        for row in data["sessions"]:
+            label = f"sessions.yaml: {row['body']} {row['kind']} {row['number']}"
+            if not row.get("source"):
+                raise CommandError(f"{label}: no source")
+            if row["body"] not in bodies:
+                raise CommandError(f"{label}: unknown body")
+            if row["kind"] not in Session.Kind.values:
+                raise CommandError(f"{label}: unknown kind {row['kind']!r}")
+            day, precision = partial_date(row.get("date"))
+            if day is None:
+                raise CommandError(f"{label}: a session needs at least its year")
+            country = None
+            if row.get("country"):
+                country = countries.get(row["country"])
+                if country is None:
+                    raise CommandError(f"{label}: unknown country {row['country']!r}")
+            notes = row.get("notes") or {}
+            notes_text = "\n\n".join(
+                f"[{lang}] {' '.join(str(notes[lang]).split())}"
+                for lang in LANGUAGES
+                if notes.get(lang)
+            )
+            ordinary = row["kind"] == Session.Kind.ORDINARY
+            result.append(
+                self.upsert(
+                    Session,
+                    {"body": bodies[row["body"]], "kind": row["kind"], "number": row["number"]},
+                    {
+                        **translated("title", row.get("title")),
+                        "starts_at": dt.datetime.combine(day, dt.time(SESSION_HOUR), tzinfo=tz),
+                        "date_precision": precision,
+                        "place": row.get("place") or None,
+                        "country_id": country.pk if country else None,
+                        "notes": notes_text or None,
+                        "source": " ".join(str(row["source"]).split()),
+                    },
+                    on_create={
+                        "state": Session.State.CLOSED,
+                        "origin": Source.REFERENCE,
+                        "time_zone": SESSION_TIME_ZONE,
+                        "languages": [],
+                        # Ordinary sessions are convened by the Statute; who convened an
+                        # extraordinary one is not stated: empty (unknown).
+                        "convened_by": Session.ConvenedBy.STATUTE if ordinary else "",
+                    },
+                )
+            )
+        return result
+
+    def load_resolutions(self) -> list[Resolution]:
+        """The numbered resolutions the sources name; unknown titles and years stay empty."""
+        data = self.read("resolutions.yaml")
+        result: list[Resolution] = []
+        for row in data["resolutions"]:
+            label = f"resolutions.yaml: No. {row['number']}"
+            if not row.get("source"):
+                raise CommandError(f"{label}: no source")
+            kind = row.get("kind") or Resolution.Kind.RESOLUTION
+            if kind not in Resolution.Kind.values:
+                raise CommandError(f"{label}: unknown kind {kind!r}")
+            adopted, precision = partial_date(row.get("adopted"))
+            result.append(
+                self.upsert(
+                    Resolution,
+                    {"number": row["number"]},
+                    {
+                        **translated("title", row.get("title")),
+                        "kind": kind,
+                        "adopted_on": adopted,
+                        "adopted_on_precision": precision,
+                        "source": " ".join(str(row["source"]).split()),
+                    },
+                    on_create={"origin": Source.REFERENCE},
+                )
+            )
+        return result
+
+    def load_seats(self, bodies: Mapping[str, Body], offices: Mapping[str, Office]) -> list[Seat]:
+        """Seats of the bodies as the sources state them; unknown holders stay empty."""
+        data = self.read("seats.yaml")
+        result: list[Seat] = []
+        for row in data["seats"]:
+            label = f"seats.yaml: {row['body']}: {row['title']}"
+            if not row.get("source"):
+                raise CommandError(f"{label}: no source")
+            if row["body"] not in bodies:
+                raise CommandError(f"{label}: unknown body")
+            if row["capacity"] not in Seat.Capacity.values:
+                raise CommandError(f"{label}: unknown capacity {row['capacity']!r}")
+            office = None
+            if row.get("office"):
+                office = offices.get(row["office"])
+                if office is None:
+                    raise CommandError(f"{label}: unknown office {row['office']!r}")
+            for period in row["periods"]:
+                start, _precision = partial_date(period["valid_from"])
+                end, _precision = partial_date(period.get("valid_to"))
+                result.append(
+                    self.upsert(
+                        Seat,
+                        {"body": bodies[row["body"]], "title": row["title"], "valid_from": start},
+                        {
+                            "capacity": row["capacity"],
+                            "office_id": office.pk if office else None,
+                            "holder": period.get("holder") or None,
+                            "valid_to": end,
+                            "order": row.get("order", 0),
+                            "source": with_note(row["source"], period.get("note")),
+                        },
+                    )
+                )
+        return result
+
 
 def _squash(values: Mapping[str, str] | None) -> dict[str, str] | None:
     """Folded YAML text keeps a trailing newline and may wrap: one clean line per language."""
@@ -396,7 +526,10 @@ def load_all(data_dir: Path = DATA_DIR) -> Tally:
         loader.load_institutions(countries, categories)
         loader.load_pending_requests(countries)
         bodies = loader.load_bodies()
-        loader.load_officers(bodies)
+        offices, _mandates = loader.load_officers(bodies)
+        loader.load_sessions(bodies, countries)
+        loader.load_resolutions()
+        loader.load_seats(bodies, offices)
         if loader.tally.changed:
             record_action(
                 actor=None,

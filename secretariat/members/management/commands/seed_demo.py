@@ -5,6 +5,12 @@ category up to the CISS's published counts (31/38/6/8), since no public source s
 category of the real members. A few examples carry history (category changes in 2019, a
 disaffiliation in 2021) so that "who was a member on date D" has something to show.
 
+Then, through the governance services, the example sessions (`governance.management.
+demo_sessions`): an ordinary General Assembly about three weeks ahead, convened, with its
+agenda, documents, delegates (rep.a@demo.ciss heads its full member's delegation), a proxy
+and the seat holders; and an extraordinary Standing Committee session in preparation. The
+convocation e-mails of the example session are not sent (its dispatches are recorded).
+
 Demo accounts use the `@demo.ciss` domain; the staff ones get a TOTP authenticator with a
 fixed secret derived from the e-mail, printed at the end (`demo_totp <email>` prints the
 current code). Everything is idempotent: a second run adds nothing.
@@ -26,11 +32,13 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from secretariat.core import roles
 from secretariat.core.audit import record_action
 from secretariat.core.models import User
+from secretariat.governance.management.demo_sessions import seed_example_sessions
 from secretariat.members.models import (
     Category,
     Country,
@@ -250,6 +258,15 @@ class DemoSeeder:
             rep.save()
             self.created += 1
 
+    def sessions(self) -> None:
+        """The example General Assembly and Standing Committee sessions (once)."""
+        self.created += seed_example_sessions(
+            actor=User.objects.get(email="sg@demo.ciss"),
+            today=self.today,
+            rep_a=User.objects.get(email="rep.a@demo.ciss"),
+            rep_b=User.objects.get(email="rep.b@demo.ciss"),
+        )
+
     def example_institution(self, number: int) -> Institution:
         return Institution.objects.get(slug=example_slug(number, SCENARIOS[number][0]))
 
@@ -327,12 +344,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
-        with transaction.atomic():
+        # The example session's convocation is recorded, not e-mailed (sent after commit).
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             call_command("seed_ciss", stdout=self.stdout, stderr=self.stderr)
             seeder = DemoSeeder(password=options["password"], today=today)
             seeder.examples()
             seeder.representatives()
             logins = seeder.accounts()
+            seeder.sessions()
             if seeder.created or seeder.updated:
                 record_action(
                     actor=None,
