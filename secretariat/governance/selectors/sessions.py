@@ -585,3 +585,10 @@ def calendar_sessions() -> QuerySet[Session]:
         .select_related("body", "country")
         .order_by("starts_at", "pk")
     )
+
+
+def rules_stamp() -> int:
+    """The latest change to the rulebook (one query): part of the public session page's key."""
+    from secretariat.core.models import RuleSetting
+
+    return RuleSetting.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

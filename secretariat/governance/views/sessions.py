@@ -12,6 +12,7 @@ import datetime as dt
 from typing import cast
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -75,15 +76,33 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+PUBLIC_PAGE_SECONDS = 60
+
+
 @login_not_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for_user(user=request.user, pk=pk)
+    # The public page is the same for every anonymous visitor: it is kept for a minute
+    # under the session's revision (bumped by every change the page shows) and the
+    # rulebook's latest change, so a change shows at once and a busy page costs one render.
+    public_key = None
+    if not request.user.is_authenticated and "messages" not in request.COOKIES:
+        public_key = (
+            f"session-page:{session.pk}:{session.revision}:"
+            f"{translation.get_language()}:{selectors.rules_stamp()}"
+        )
+        html = cache.get(public_key)
+        if html is not None:
+            return HttpResponse(html)
     page = selectors.session_page(user=request.user, session=session)
-    return render(
+    response = render(
         request,
         "governance/session_detail.html",
         {"session": session, "page": page, "tone": selectors.STATE_TONES.get(session.state)},
     )
+    if public_key is not None:
+        cache.set(public_key, response.content, PUBLIC_PAGE_SECONDS)
+    return response
 
 
 @permission_required(MANAGE, raise_exception=True)
