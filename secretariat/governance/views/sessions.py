@@ -12,8 +12,8 @@ import datetime as dt
 from typing import cast
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
