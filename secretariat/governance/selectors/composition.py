@@ -374,6 +374,7 @@ def caster_for(session: Session, user, key: str, day: dt.date | None = None) -> 
             role__in=VOTING_ROLES,
         )
         .select_related("institution", "seat")
+        .order_by("pk")
         .first()
     )
     if participant is None:

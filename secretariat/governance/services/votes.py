@@ -234,26 +234,33 @@ def vote_record_roll_call(*, actor: User, vote: Vote, unit_key: str, choice: str
     return entry
 
 
-@transaction.atomic
 def ballot_cast(*, user: User, vote: Vote, unit_key: str, choice: str) -> BallotReceipt:
     """A delegate casts their member's secret ballot.
 
-    Two writes in one transaction: a receipt (this member voted, by whom, when) and +1 on the
-    tally of the choice. The receipt has no choice; the tally has no voter and no time. The
-    action log records that the member voted, never how.
+    Who may cast it is checked first, by reads (`caster_for`); then one short transaction
+    locks the vote (a ballot and the closing of the vote never interleave), writes the
+    receipt (this member voted, by whom, when), adds one to the tally of the choice and
+    logs that the member voted. The receipt has no choice; the tally has no voter and no
+    time; the log never says how. The session's revision is not bumped: a ballot changes
+    no one's page but the caster's; the console follows the count of receipts (decision 0008).
     """
     session = vote.motion.session
     _check_choice(choice)
-    current = Vote.objects.filter(pk=vote.pk).values_list("state", "method").first()
-    if current is None or current[0] != Vote.State.OPEN:
-        raise ValidationError(_("This vote is closed."))
-    if current[1] != Vote.Method.SECRET:
-        raise ValidationError(_("This vote is not a secret ballot."))
     if session.state != Session.State.OPEN:
         raise ValidationError(_("The session is not in progress."))
     caster = caster_for(session, user, unit_key)
     try:
         with transaction.atomic():
+            current = (
+                Vote.objects.select_for_update()
+                .filter(pk=vote.pk)
+                .values_list("state", "method")
+                .first()
+            )
+            if current is None or current[0] != Vote.State.OPEN:
+                raise ValidationError(_("This vote is closed."))
+            if current[1] != Vote.Method.SECRET:
+                raise ValidationError(_("This vote is not a secret ballot."))
             receipt = BallotReceipt.objects.create(
                 vote=vote,
                 institution=caster.institution if caster.seat is None else None,
@@ -262,14 +269,15 @@ def ballot_cast(*, user: User, vote: Vote, unit_key: str, choice: str) -> Ballot
                 by_proxy=caster.by_proxy,
                 cast_at=timezone.now(),
             )
+            # The three tallies exist from the opening: no insert race between ballots.
+            SecretTally.objects.filter(vote=vote, choice=choice).update(count=F("count") + 1)
+            record_action(
+                actor=user, event="vote.ballot_cast", target=vote, new={"member": caster.label}
+            )
     except IntegrityError as exc:
         raise ValidationError(
             _("%(member)s has already voted.") % {"member": caster.label}
         ) from exc
-    # The three tallies exist from the opening: no insert race between concurrent ballots.
-    SecretTally.objects.filter(vote=vote, choice=choice).update(count=F("count") + 1)
-    record_action(actor=user, event="vote.ballot_cast", target=vote, new={"member": caster.label})
-    touch_session(session)
     return receipt
 
 
