@@ -690,8 +690,10 @@ def session_record(session: Session) -> SessionRecord:
     return SessionRecord(
         session=session,
         day=day,
-        starts_local=_local(session.starts_at, session.time_zone),  # type: ignore[arg-type]  # starts_at is required
-        ends_local=_local(session.ends_at or session.closed_at, session.time_zone),
+        # What happened, not what was planned: the opening and closing recorded by the
+        # console, else the scheduled times.
+        starts_local=_local(session.opened_at or session.starts_at, session.time_zone),  # type: ignore[arg-type]  # starts_at is required
+        ends_local=_local(session.closed_at or session.ends_at, session.time_zone),
         delegations=sorted(delegations.values(), key=lambda d: str(d.institution).casefold()),
         seat_holders=seat_holders,
         others=others,

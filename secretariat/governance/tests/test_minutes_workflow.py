@@ -5,6 +5,7 @@ body, signed and locked, corrected only by approved errata; PDF; who sees what."
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 
 import pytest
@@ -626,3 +627,22 @@ def test_resolution_series_is_untouched_by_minutes(world):
     services.minutes_draft(actor=world.secretariat, session=world.session)
     assert ResolutionSeries.objects.get().next_number == 60
     assert Resolution.objects.count() == 1
+
+
+def test_the_draft_gives_the_times_the_session_actually_opened_and_closed(world):
+    # given: opened an hour and a quarter late, closed before the planned end
+    session = world.session
+    opened = session.starts_at + dt.timedelta(hours=1, minutes=15)
+    closed = session.starts_at + dt.timedelta(hours=2, minutes=40)
+    Session.objects.filter(pk=session.pk).update(opened_at=opened, closed_at=closed)
+    # when
+    minutes = services.minutes_draft(
+        actor=world.secretariat, session=Session.objects.get(pk=session.pk)
+    )
+    # then
+    tz = zoneinfo.ZoneInfo("America/Mexico_City")
+    opened_text = opened.astimezone(tz).strftime("%H:%M")
+    closed_text = closed.astimezone(tz).strftime("%H:%M")
+    planned_end = session.ends_at.astimezone(tz).strftime("%H:%M")
+    assert opened_text in minutes.text_en and closed_text in minutes.text_en
+    assert planned_end not in minutes.text_en
