@@ -68,14 +68,19 @@ class LiveVersion:
     revision: int
     ballots: int
     mine: int
+    # The latest change to any member's standing (a suspension of the right to vote is
+    # recorded in the members app, which does not know about sessions): the quorum changes.
+    standing: int = 0
 
 
 def _live_version_sql() -> str:
     from secretariat.governance.models import BallotReceipt
+    from secretariat.members.models import VotingSuspension
 
     q = connection.ops.quote_name
     session, vote, motion = (q(m._meta.db_table) for m in (Session, Vote, Motion))
     receipt, participant = q(BallotReceipt._meta.db_table), q(Participant._meta.db_table)
+    standing = q(VotingSuspension.history.model._meta.db_table)  # type: ignore[attr-defined]
     # Only table and column names of our own models, quoted; values go as parameters.
     open_votes = (
         f"SELECT v.{q('id')} FROM {vote} v INNER JOIN {motion} m "  # noqa: S608
@@ -87,7 +92,8 @@ def _live_version_sql() -> str:
         f"(SELECT COUNT(*) FROM {receipt} r WHERE r.{q('vote_id')} IN ({open_votes})), "
         f"(SELECT COUNT(*) FROM {receipt} r INNER JOIN {participant} p "
         f"ON r.{q('cast_by_id')} = p.{q('id')} "
-        f"WHERE p.{q('user_id')} = %s AND r.{q('vote_id')} IN ({open_votes})) "
+        f"WHERE p.{q('user_id')} = %s AND r.{q('vote_id')} IN ({open_votes})), "
+        f"(SELECT MAX({q('history_id')}) FROM {standing}) "
         f"FROM {session} s WHERE s.{q('id')} = %s"
     )
 
@@ -97,7 +103,7 @@ def live_version(pk: int, user_pk: int | None) -> LiveVersion | None:
     with connection.cursor() as cursor:
         cursor.execute(_live_version_sql(), [user_pk or 0, pk])
         row = cursor.fetchone()
-    return LiveVersion(int(row[0]), int(row[1]), int(row[2])) if row else None
+    return LiveVersion(int(row[0]), int(row[1]), int(row[2]), int(row[3] or 0)) if row else None
 
 
 def session_get(pk: int) -> Session:

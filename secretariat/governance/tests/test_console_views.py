@@ -450,3 +450,28 @@ def test_the_staff_pages_run_the_same_queries_for_10_or_100_participants(
     _grow(live, 90)
     # then
     assert counts() == small
+
+
+def test_a_suspension_recorded_during_the_session_reaches_the_console(live, officer):
+    """Standing is recorded in the members app, which knows nothing of sessions: the live
+    panels' ETag follows the latest change of standing, so the quorum is redrawn at once."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from secretariat.members.services_standing import voting_suspend
+
+    client = client_for(officer)
+    state_url = url("console-state", pk=live.session.pk)
+    etag = client.get(state_url)["ETag"]
+    assert client.get(state_url, headers={"If-None-Match": etag}).status_code == 304
+    voting_suspend(
+        actor=officer,
+        institution=live.full[0],
+        valid_from=timezone.localdate() - dt.timedelta(days=1),
+        reason="Cuotas impagas",
+        legal_basis="Regla de atrasos [D]",
+    )
+    changed = client.get(state_url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag

@@ -89,7 +89,7 @@ def live_etag(request: HttpRequest, kind: str, session_pk: int, version: sel.Liv
     lang = get_language() or ""
     ballots = f"b{version.ballots}" if kind == "c" else f"m{version.mine}"
     return (
-        f'"{kind}{session_pk}.r{version.revision}.{ballots}.{lang}'
+        f'"{kind}{session_pk}.r{version.revision}.s{version.standing}.{ballots}.{lang}'
         f'.u{request.user.pk}.v{LIVE_MARKUP_VERSION}"'
     )
 
