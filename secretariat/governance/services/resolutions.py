@@ -143,7 +143,9 @@ def resolution_adopt(
     """
     require(actor, PERM)
     motion = (
-        Motion.objects.select_for_update()
+        # Only the motion's row: PostgreSQL refuses FOR UPDATE on the nullable side of the
+        # outer join to the agenda item.
+        Motion.objects.select_for_update(of=("self",))
         .select_related("session", "agenda_item")
         .get(pk=motion.pk)
     )
