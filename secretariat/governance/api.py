@@ -79,7 +79,7 @@ class ResolutionOut(Schema):
     )
     adopted_on: dt.date | None = Field(None, description="Null when not known.")
     adopted_on_precision: Literal["day", "month", "year"]
-    status: Literal["in_force", "amended", "repealed"]
+    status: Literal["in_force", "amended", "repealed", "not_recorded"]
     session: SessionRef | None = None
     is_example: bool = Field(description="True for example (demo) records.")
     source: str

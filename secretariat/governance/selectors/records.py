@@ -60,6 +60,9 @@ class ResolutionStatus:
     IN_FORCE = "in_force"
     AMENDED = "amended"
     REPEALED = "repealed"
+    # Entered from earlier records (no session in the register): what became of it later is
+    # not known to the register unless a later resolution is linked to it.
+    NOT_RECORDED = "not_recorded"
 
 
 def content_language() -> str:
@@ -79,7 +82,9 @@ def _with_status(qs: QuerySet[Resolution]) -> QuerySet[Resolution]:
 
 
 def resolution_status(resolution: Resolution) -> str:
-    """In force, amended or repealed: from the annotations when present, else from the links."""
+    """In force, amended or repealed: from the annotations when present, else from the links.
+    A resolution entered from earlier records, with no later one linked, is "not recorded":
+    the register cannot say it is still in force."""
     repealed = getattr(resolution, "is_repealed", None)
     amended = getattr(resolution, "is_amended", None)
     if repealed is None:
@@ -90,6 +95,8 @@ def resolution_status(resolution: Resolution) -> str:
         return ResolutionStatus.REPEALED
     if amended:
         return ResolutionStatus.AMENDED
+    if resolution.session_id is None:
+        return ResolutionStatus.NOT_RECORDED
     return ResolutionStatus.IN_FORCE
 
 
