@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from secretariat.core.audit import diff, record_action, snapshot
 from secretariat.core.models import User
+from secretariat.core.permissions import require as _require
+from secretariat.core.permissions import require_reason as _require_reason
 from secretariat.members.models import (
     Category,
     ContactCorrection,
@@ -85,18 +87,6 @@ REQUEST_FIELDS = [
     "granted_category",
     "outcome_reason",
 ]
-
-
-def _require(actor: User | None, perm: str, obj: Any = None) -> None:
-    if actor is None or not actor.is_authenticated or not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _require_reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if not text:
-        raise ValidationError({"reason": _("Say why: the reason is recorded with the change.")})
-    return text
 
 
 def _unique_slug(base: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from secretariat.core.audit import diff, record_action, snapshot
 from secretariat.core.models import User
+from secretariat.core.permissions import require
 from secretariat.members.models import Institution, Membership, VotingSuspension
 
 PERM = "members.manage_standing"
@@ -41,8 +42,7 @@ SUSPENSION_FIELDS = [
 
 
 def _require(actor: User | None) -> None:
-    if actor is None or not actor.is_authenticated or not actor.has_perm(PERM):
-        raise PermissionDenied(_("You do not have permission to do this."))
+    require(actor, PERM)
 
 
 def _day(value: dt.date) -> str:

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F
-from django.utils.translation import gettext as _
 
-from secretariat.core.models import User
+from secretariat.core.permissions import require, require_reason
 from secretariat.governance.models import Session
 
 M = TypeVar("M", bound=models.Model)
 
-
-def require(actor: User | None, perm: str, obj: Any = None) -> None:
-    """Raise PermissionDenied (translated) unless the actor has the permission."""
-    if actor is None or not actor.is_authenticated or not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def require_reason(reason: str | None, field: str = "reason") -> str:
-    text = (reason or "").strip()
-    if not text:
-        raise ValidationError({field: _("Say why: the reason is recorded with the change.")})
-    return text
+__all__ = ["locked", "require", "require_reason", "touch_session", "with_reason"]
 
 
 def locked(instance: M) -> M:

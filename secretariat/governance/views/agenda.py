@@ -9,19 +9,18 @@ anyone once published (see selectors.agenda); to everyone else they do not exist
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from secretariat.core.models import User
+from secretariat.core.http import actor as _actor
+from secretariat.core.http import posted as _posted
 from secretariat.core.pdf import pdf_response, render_pdf
 from secretariat.governance.forms.agenda import (
     AgendaItemForm,
@@ -39,14 +38,6 @@ from secretariat.governance.services import agenda as services
 VIEW = "governance.view_sessions"
 MANAGE = "governance.manage_sessions"
 PDF_LANGUAGES = {code for code, _name in settings.LANGUAGES}
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)  # the permission decorators let signed-in users only
 
 
 def _manage_url(session: Session | int, anchor: str = "") -> str:

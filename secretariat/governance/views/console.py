@@ -13,7 +13,7 @@ shows the same panel.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +24,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from secretariat.core.models import User
+from secretariat.core.http import actor as _actor
+from secretariat.core.http import posted as _posted
 from secretariat.core.tables import paginate
 from secretariat.governance.forms.console import (
     AmendmentForm,
@@ -50,14 +51,6 @@ FOLLOW = "governance.follow_session"
 # Bump when the live panels' markup changes, so an old ETag cannot keep an old panel.
 LIVE_MARKUP_VERSION = "1"
 LIVE_SESSION_KEY = "governance_live"
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)  # LoginRequiredMiddleware: always a signed-in User here
 
 
 def _need(request: HttpRequest, perm: str, obj: Any = None) -> None:

@@ -8,18 +8,19 @@ need `governance.comment_minutes` on the session. Every service checks again.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from secretariat.core.models import User
+from secretariat.core.http import actor as _actor
+from secretariat.core.http import posted as _posted
 from secretariat.core.pdf import pdf_response, render_pdf
 from secretariat.governance.forms.records import (
     CommentRespondForm,
@@ -38,14 +39,6 @@ from secretariat.governance.selectors import records
 from secretariat.governance.services import minutes as services
 
 MANAGE = "governance.manage_sessions"
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _minutes_or_404(session: Session) -> Minutes:

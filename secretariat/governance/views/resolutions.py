@@ -7,17 +7,18 @@ checked here and again by every service.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
-from secretariat.core.models import User
+from secretariat.core.http import actor as _actor
+from secretariat.core.http import posted as _posted
 from secretariat.core.tables import paginate, sort_from_request
 from secretariat.governance.forms.records import (
     ResolutionAdoptForm,
@@ -33,14 +34,6 @@ from secretariat.governance.selectors import records
 from secretariat.governance.services import resolutions as services
 
 MANAGE = "governance.manage_resolutions"
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _int(value: str | None) -> int | None:

@@ -8,12 +8,11 @@ every service.
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from secretariat.core.forms import add_service_error
-from secretariat.core.models import User
+from secretariat.core.http import actor as _actor
+from secretariat.core.http import posted as _posted
 from secretariat.core.tables import paginate
 from secretariat.governance.forms.seats import (
     CompositionDateForm,
@@ -37,14 +37,6 @@ from secretariat.governance.services import seats as services
 MANAGE = "governance.manage_seats"
 ROWS_PER_PAGE = 50
 ACCOUNT_ALIASES = {"user": "account_email"}
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _composition_url(seat: Seat, ended: bool = False) -> str:

@@ -9,20 +9,20 @@ again by every service.
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from secretariat.core.models import User
+from secretariat.core.http import actor as _actor
+from secretariat.core.http import posted as _posted
 from secretariat.core.pdf import pdf_response, render_pdf
 from secretariat.core.tables import paginate
 from secretariat.governance.forms.sessions import (
@@ -39,14 +39,6 @@ from secretariat.governance.selectors import sessions as selectors
 from secretariat.governance.services import sessions as services
 
 MANAGE = "governance.manage_sessions"
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _site_url(request: HttpRequest) -> str:

@@ -10,21 +10,17 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from secretariat.core.http import posted as _posted
 from secretariat.core.models import User
 from secretariat.members import selectors, services
 from secretariat.members.forms.portal import CorrectionProposeForm
 from secretariat.members.forms.staff import add_service_error
 from secretariat.members.selectors_accounts import portal_record_for_user
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """The submitted data on POST (even when empty, so an empty form shows its errors)."""
-    return request.POST if request.method == "POST" else None
 
 
 def _user(request: HttpRequest) -> User:

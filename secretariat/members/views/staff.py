@@ -7,18 +7,17 @@ again by every service.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from secretariat.core.models import User
+from secretariat.core.http import actor as _actor
+from secretariat.core.http import posted as _posted
 from secretariat.core.tables import paginate, sort_from_request
 from secretariat.members import selectors, services
 from secretariat.members.forms.staff import (
@@ -53,15 +52,6 @@ INSTITUTION_SORTS = {
     "origin": "origin",
     "updated": "updated_at",
 }
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """The submitted data on POST (even when empty, so an empty form shows its errors)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)  # LoginRequiredMiddleware: always a signed-in User here
 
 
 # --- Institutions -------------------------------------------------------------------

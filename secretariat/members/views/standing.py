@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -23,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from secretariat.core.forms import add_service_error
-from secretariat.core.models import User
+from secretariat.core.http import actor as _actor
+from secretariat.core.http import posted as _posted
 from secretariat.core.tables import paginate
 from secretariat.members import selectors
 from secretariat.members.forms.standing import LiftForm, StandingFilterForm, SuspendForm
@@ -32,14 +32,6 @@ from secretariat.members.services_standing import voting_suspend, voting_suspens
 
 VIEW = "members.view_registry"
 MANAGE = "members.manage_standing"
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 # --- Reads (small enough to live here; they move to a selector module if another page needs them)
