@@ -31,6 +31,16 @@ def unit_key(*, institution_id: int | None = None, seat_id: int | None = None) -
     raise ValueError("a voting unit is an institution or a seat")
 
 
+def registered_key(participant: Participant) -> str:
+    """The unit a participant was registered for: its institution, else its seat ("" if none).
+    In a body of seats an institution's delegate then sits in the seat it holds (callers map)."""
+    if participant.institution_id:
+        return unit_key(institution_id=participant.institution_id)
+    if participant.seat_id:
+        return unit_key(seat_id=participant.seat_id)
+    return ""
+
+
 @dataclass
 class SeatRow:
     """One place in a body's composition on a date."""
@@ -203,13 +213,7 @@ def session_roll(session: Session, day: dt.date | None = None) -> SessionRoll:
         if r.seat is not None and r.institution is not None
     }
     for p in present:
-        key = (
-            unit_key(institution_id=p.institution_id)
-            if p.institution_id
-            else unit_key(seat_id=p.seat_id)
-            if p.seat_id
-            else ""
-        )
+        key = registered_key(p)
         if key not in by_key and p.institution_id in seat_of_institution:
             key = seat_of_institution[p.institution_id]
         unit = by_key.get(key)
@@ -276,14 +280,7 @@ def why_user_cannot_vote(session: Session, user, roll: SessionRoll | None = None
         return _("Your role in the delegation (%(role)s) does not carry the vote.") % {
             "role": participant.get_role_display()
         }
-    key = (
-        unit_key(institution_id=participant.institution_id)
-        if participant.institution_id
-        else unit_key(seat_id=participant.seat_id)
-        if participant.seat_id
-        else ""
-    )
-    unit = roll.unit(key)
+    unit = roll.unit(registered_key(participant))
     if unit is None and participant.institution_id:
         unit = next(
             (
