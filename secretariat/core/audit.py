@@ -1,21 +1,25 @@
-"""The action log: every write records who, when, what and why, in the same transaction.
+"""Audited writes: every write records who, when, what and why, in the same transaction.
 
-Rows form a hash chain (each row hashes its content and the previous row's hash), so a row
-edited or removed behind the application's back is detected by `verify_action_log`.
+`save_audited` is the one way a service saves a record: it validates it, saves it with the
+reason django-simple-history keeps in the record's history, and appends the action-log row.
+Action-log rows form a hash chain (each row hashes its content and the previous row's hash),
+so a row edited or removed behind the application's back is detected by `verify_action_log`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from secretariat.core.models import ActionLog, ActionLogHead, User
+
+M = TypeVar("M", bound=models.Model)
 
 
 def _jsonable(value: Any) -> Any:
@@ -81,6 +85,64 @@ def record_action(
     head.last_hash = entry.hash
     head.save(update_fields=["last_hash"])
     return entry
+
+
+def set_history_reason(instance: models.Model, reason: str | None) -> None:
+    """Attach the reason django-simple-history records with the instance's next save."""
+    # simple_history reads this attribute; models do not declare it.
+    setattr(instance, "_change_reason", reason or "")  # noqa: B010
+
+
+def locked(instance: M) -> M:
+    """The row again, read under `SELECT … FOR UPDATE` inside the caller's transaction.
+
+    FSM state fields are protected, so a row is never refreshed in place: use the returned
+    object from here on.
+    """
+    return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+
+
+def save_audited(
+    instance: models.Model,
+    *,
+    actor: User | None,
+    event: str,
+    reason: str | None = None,
+    fields: Sequence[str] = (),
+    before: Mapping[str, Any] | None = None,
+    old: Mapping[str, Any] | None = None,
+    new: Mapping[str, Any] | None = None,
+    exclude: Collection[str] = (),
+    clean: bool = True,
+) -> bool:
+    """Validate, save and audit one record, inside the caller's transaction.
+
+    The permission must already have been checked (core.permissions.require). Steps:
+    `full_clean()` (skipping `exclude`, e.g. a protected FSM state; `clean=False` where the
+    service has just validated the row itself), the history reason, the save, and one
+    action-log row.
+
+    What the row records:
+    - `old`/`new` when given;
+    - else, with `before` (a `snapshot` of `fields` taken before the change), only the fields
+      that changed; when none did, nothing is saved or logged and False is returned;
+    - else the `fields` as they are now (a creation).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("save_audited must run inside a transaction")
+    if clean:
+        instance.full_clean(exclude=list(exclude) or None)
+    if old is None and new is None:
+        if before is not None:
+            old, new = diff(before, snapshot(instance, list(fields)))
+            if not new:
+                return False
+        else:
+            new = snapshot(instance, list(fields))
+    set_history_reason(instance, reason)
+    instance.save()
+    record_action(actor=actor, event=event, target=instance, old=old, new=new, reason=reason)
+    return True
 
 
 @dataclass(frozen=True)

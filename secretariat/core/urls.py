@@ -1,12 +1,14 @@
+"""Core URLs: the home page, the dashboard, the action log and the organization's rules."""
+
 from django.urls import path
 
-from secretariat.core import views
+from secretariat.core.views import action_log, pages, rule_settings
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("action-log/", views.action_log, name="action-log"),
-    path("rules/", views.rule_list, name="rule-list"),
-    path("rules/<str:key>/", views.rule_detail, name="rule-detail"),
+    path("", pages.home, name="home"),
+    path("dashboard/", pages.dashboard, name="dashboard"),
+    path("action-log/", action_log.action_log, name="action-log"),
+    path("rules/", rule_settings.rule_list, name="rule-list"),
+    path("rules/<str:key>/", rule_settings.rule_detail, name="rule-detail"),
 ]

@@ -6,3 +6,12 @@ class GovernanceConfig(AppConfig):
     name = "secretariat.governance"
     label = "governance"
     verbose_name = _("Governance")
+
+    def ready(self) -> None:
+        from secretariat.governance import demo, panels, permissions, reference_data, rule_settings
+
+        permissions.register_permissions()
+        rule_settings.register_rule_settings()
+        panels.register_panels()
+        reference_data.register_loaders()
+        demo.register_demo()

@@ -18,14 +18,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MAJORITIES = (
-    "simple",
-    "absolute",
-    "two_thirds",
-    "two_thirds_present",
-    "absolute_members",
-    "two_thirds_members",
+from django.utils.translation import gettext_lazy as _
+
+MAJORITY_CHOICES = (
+    ("simple", _("Simple majority of votes cast (yes > no)")),
+    ("absolute", _("Absolute majority of votes cast (more than half)")),
+    ("two_thirds", _("Two-thirds of votes cast")),
+    ("two_thirds_present", _("Two-thirds of the voting members present or represented")),
+    ("absolute_members", _("Absolute majority of the members entitled to vote")),
+    ("two_thirds_members", _("Two-thirds of the members entitled to vote")),
 )
+MAJORITIES = tuple(code for code, _label in MAJORITY_CHOICES)
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,14 @@ record depends on is deleted (PROTECT everywhere, no delete in any service).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
+
+from secretariat.core.models import InForce, ValidityQuerySet
 
 
 class Source(models.TextChoices):
@@ -141,19 +141,12 @@ class Institution(models.Model):
         return self.origin in (Source.EXAMPLE, Source.SYNTHETIC)
 
 
-class MembershipQuerySet(models.QuerySet["Membership"]):
-    def active_on(self, day: dt.date) -> MembershipQuerySet:
-        """Memberships in force on `day`: started on or before it (or start unknown) and not ended.
-
-        A membership whose start is unknown counts as in force on any date before its end:
-        the record says so (`valid_from` empty) and pages show "since: unknown".
-        """
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=day)
-        )
+class MembershipQuerySet(ValidityQuerySet["Membership"]):
+    """A membership whose start is unknown counts as in force on any date before its end:
+    the record says so (`valid_from` empty) and pages show "since: unknown"."""
 
 
-class Membership(models.Model):
+class Membership(InForce, models.Model):
     """An institution's membership in one category, from a date to a date (exclusive)."""
 
     institution = models.ForeignKey(
@@ -222,12 +215,12 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.institution} — {self.category or '?'}"
 
-    def is_active_on(self, day: dt.date) -> bool:
-        started = self.valid_from is None or self.valid_from <= day
-        return started and (self.valid_to is None or self.valid_to > day)
+
+class RepresentativeQuerySet(ValidityQuerySet["Representative"]):
+    pass
 
 
-class Representative(models.Model):
+class Representative(InForce, models.Model):
     """A person who represents an institution before the CISS, in a role, for a period."""
 
     class Role(models.TextChoices):
@@ -258,6 +251,8 @@ class Representative(models.Model):
     valid_to = models.DateField(_("until"), null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = RepresentativeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("representative")
         verbose_name_plural = _("representatives")
@@ -272,9 +267,6 @@ class Representative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.get_role_display()})"
-
-    def is_active_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or self.valid_to > day)
 
 
 def attachment_path(instance: RequestAttachment, filename: str) -> str:
@@ -566,11 +558,8 @@ class ImportBatch(models.Model):
         return self.file_name
 
 
-class VotingSuspensionQuerySet(models.QuerySet["VotingSuspension"]):
-    def active_on(self, day: dt.date) -> VotingSuspensionQuerySet:
-        return self.filter(valid_from__lte=day).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=day)
-        )
+class VotingSuspensionQuerySet(ValidityQuerySet["VotingSuspension"]):
+    pass
 
 
 class VotingSuspension(models.Model):

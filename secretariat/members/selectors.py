@@ -7,14 +7,15 @@ of queries does not grow with the data.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from secretariat.core.models import ActionLog, RuleSetting, User
-from secretariat.core.selectors import action_log_list, rules_in_force
+from secretariat.core.models import ActionLog, User
+from secretariat.core.selectors.action_log import action_log_list
 from secretariat.members.models import (
     Category,
     ContactCorrection,
@@ -26,7 +27,7 @@ from secretariat.members.models import (
     SubRegion,
     VotingSuspension,
 )
-from secretariat.members.rules import represented_institution_ids
+from secretariat.members.permissions import represented_institution_ids
 
 UNKNOWN = "unknown"  # filter value for "category not recorded" / "sub-region not assigned"
 
@@ -295,31 +296,46 @@ def correction_get_for_user(*, user: User, pk: int) -> ContactCorrection:
     raise Http404
 
 
-def dashboard_for_user(*, user: User) -> dict[str, Any]:
-    """What needs the user today: open requests and proposals for staff; own records for members."""
-    is_staff = user.has_perm("members.view_registry")
-    data: dict[str, Any] = {"is_staff": is_staff}
-    if is_staff:
-        open_requests = request_list_for_user(user=user, state="open")
-        data["open_requests"] = list(open_requests[:10])
-        data["open_requests_count"] = open_requests.count()
-        data["pending_corrections"] = list(
-            correction_list_for_user(user=user, state="proposed")[:10]
-        )
-        data["unconfirmed_rules_count"] = sum(
-            1 for r in rules_in_force() if r.status != RuleSetting.Status.CONFIRMED
-        )
-        data["recent_actions"] = (
-            list(action_log_list()[:10]) if user.has_perm("core.view_action_log") else []
-        )
+@dataclass(frozen=True)
+class RegistryWork:
+    """What waits for the Secretariat in the registry (the dashboard)."""
+
+    open_requests: list[MembershipRequest]
+    open_requests_count: int
+    pending_corrections: list[ContactCorrection]
+
+
+def registry_work(*, user: User) -> RegistryWork:
+    """Open requests and proposed corrections, ten of each, for staff who read the registry."""
+    open_requests = request_list_for_user(user=user, state="open")
+    return RegistryWork(
+        open_requests=list(open_requests[:10]),
+        open_requests_count=open_requests.count(),
+        pending_corrections=list(correction_list_for_user(user=user, state="proposed")[:10]),
+    )
+
+
+@dataclass(frozen=True)
+class OwnRecords:
+    """A representative's institutions, and their latest requests and proposed corrections."""
+
+    institutions: list[Institution]
+    requests: list[MembershipRequest]
+    corrections: list[ContactCorrection]
+
+
+def own_records(*, user: User) -> OwnRecords:
     ids = represented_institution_ids(user)
-    data["institutions"] = list(
+    institutions = list(
         Institution.objects.filter(pk__in=ids).select_related("country").order_by("name")
     )
-    if ids:
-        data["my_requests"] = list(request_list_for_user(user=user)[:10])
-        data["my_corrections"] = list(correction_list_for_user(user=user)[:10])
-    return data
+    if not ids:
+        return OwnRecords(institutions=institutions, requests=[], corrections=[])
+    return OwnRecords(
+        institutions=institutions,
+        requests=list(request_list_for_user(user=user)[:10]),
+        corrections=list(correction_list_for_user(user=user)[:10]),
+    )
 
 
 def deciding_bodies_allowed(*, on: dt.date | None = None) -> list[str]:
@@ -327,8 +343,8 @@ def deciding_bodies_allowed(*, on: dt.date | None = None) -> list[str]:
     `members.affiliation.deciding_body` (default: the General Assembly), and the other body
     too when `members.affiliation.interim_body_allowed` (the Standing Committee between
     Assemblies)."""
-    from secretariat.core.rulebook import BODY_CHOICES
-    from secretariat.core.selectors import rule_value
+    from secretariat.core.selectors.rule_settings import rule_value
+    from secretariat.members.rule_settings import BODY_CHOICES
 
     default = str(rule_value("members.affiliation.deciding_body", on=on))
     bodies = [default]

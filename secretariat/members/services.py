@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from secretariat.core.access import require as _require
+from secretariat.core.access import require_reason as _require_reason
 from secretariat.core.audit import diff, record_action, snapshot
 from secretariat.core.models import User
-from secretariat.core.permissions import require as _require
-from secretariat.core.permissions import require_reason as _require_reason
 from secretariat.members.models import (
     Category,
     ContactCorrection,

@@ -69,8 +69,7 @@ def representative_link_account(
         if not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)
             role_granted = True
-            if hasattr(user, "_role_names"):
-                del user._role_names  # the cached roles are stale now
+            user.forget("roles")  # the remembered roles are stale now
     if rep.user_id == new_id and not role_granted:
         return rep
     old_id = rep.user_id

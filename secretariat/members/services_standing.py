@@ -24,9 +24,9 @@ from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from secretariat.core.access import require
 from secretariat.core.audit import diff, record_action, snapshot
 from secretariat.core.models import User
-from secretariat.core.permissions import require
 from secretariat.members.models import Institution, Membership, VotingSuspension
 
 PERM = "members.manage_standing"

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from secretariat.core.models import ActionLog, RuleSetting
-from secretariat.core.selectors import rule_in_force, rule_value, rules_in_force
-from secretariat.core.services import rule_setting_record
+from secretariat.core.selectors.rule_settings import rule_in_force, rule_value, rules_in_force
+from secretariat.core.services.rule_settings import rule_setting_record
 
 
 @pytest.mark.django_db

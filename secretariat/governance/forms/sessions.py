@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from secretariat.core.forms import add_service_error  # noqa: F401  (re-exported for the views)
-from secretariat.core.selectors import rule_value
+from secretariat.core.selectors.rule_settings import rule_value
 from secretariat.governance.models import LANGUAGE_CHOICES, Body, Session
 from secretariat.governance.selectors.sessions import LANGUAGES, local, session_bodies
 from secretariat.members.selectors import country_list

@@ -8,29 +8,28 @@ the seats recorded for it.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from secretariat.core.models import InForce, ValidityQuerySet
 from secretariat.members.models import DatePrecision, Institution
 
 
 class RulesProfile(models.TextChoices):
     """Which set of rules (quorum, majorities, proxies, notice) a body is judged by.
 
-    The rules themselves are dated settings in the rulebook, keyed
+    The rules themselves are dated rule settings (governance.rule_settings), keyed
     `governance.<profile>.<rule>`, so a session is judged by those in force on its date.
     """
 
     GENERAL_ASSEMBLY = "general_assembly", _("General Assembly")
     STANDING_COMMITTEE = "standing_committee", _("Standing Committee")
     CIESS_BOARD = "ciess_board", _("CIESS Board of Directors")
-    CASS = "cass", _("CASS commission")
-    SUBREGION = "subregion", _("Sub-regional meeting")
+    CASS = "cass", _("CASS commissions")
+    SUBREGION = "subregion", _("Sub-regional meetings")
 
 
 class Body(models.Model):
@@ -112,14 +111,11 @@ class Office(models.Model):
         return self.name
 
 
-class MandateQuerySet(models.QuerySet["Mandate"]):
-    def active_on(self, day: dt.date) -> MandateQuerySet:
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=day)
-        )
+class MandateQuerySet(ValidityQuerySet["Mandate"]):
+    pass
 
 
-class Mandate(models.Model):
+class Mandate(InForce, models.Model):
     """A person holding an office for a period (dates may be known only to the year)."""
 
     office = models.ForeignKey(
@@ -150,14 +146,11 @@ class Mandate(models.Model):
         return f"{self.office}: {self.holder}"
 
 
-class SeatQuerySet(models.QuerySet["Seat"]):
-    def active_on(self, day: dt.date) -> SeatQuerySet:
-        return self.filter(valid_from__lte=day).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=day)
-        )
+class SeatQuerySet(ValidityQuerySet["Seat"]):
+    pass
 
 
-class Seat(models.Model):
+class Seat(InForce, models.Model):
     """Who sits on a body from when to when, and in what capacity.
 
     A seat is held by a person (named, optionally with an account), on behalf of an office

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from secretariat.governance.arithmetic import QuorumResult, quorum
+from secretariat.governance.body_rules import body_rule
 from secretariat.governance.models import Body, Participant, Proxy, Seat, Session
-from secretariat.governance.rulesets import body_rule
 from secretariat.members.models import Institution, Membership, VotingSuspension
 
 VOTING_ROLES = (Participant.Role.HEAD, Participant.Role.DELEGATE, Participant.Role.SEAT_HOLDER)

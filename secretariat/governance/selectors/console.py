@@ -21,8 +21,9 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from secretariat.core.selectors import RuleInForce
+from secretariat.core.selectors.rule_settings import RuleInForce
 from secretariat.governance.arithmetic import yes_needed
+from secretariat.governance.body_rules import body_rule, majority_label, majority_rule
 from secretariat.governance.models import (
     AgendaItem,
     BallotReceipt,
@@ -32,7 +33,6 @@ from secretariat.governance.models import (
     Session,
     Vote,
 )
-from secretariat.governance.rulesets import body_rule, majority_label, majority_rule
 from secretariat.governance.selectors.composition import (
     SeatRow,
     SessionRoll,
@@ -203,7 +203,7 @@ def _fingerprint_sql() -> str:
 def roll_fingerprint(session: Session) -> tuple[Any, ...]:
     """The latest change of each input of the roll, in one query: attendance events, the
     session's participants (credentials, withdrawal) and proxies, the body's seats, every
-    membership, category and suspension of the right to vote, and the rulebook. (Raw SQL:
+    membership, category and suspension of the right to vote, and the rule settings. (Raw SQL:
     the ORM would spend longer compiling eight subqueries than the database running them.)"""
     with connection.cursor() as cursor:
         pk = session.pk

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from secretariat.core.models import User
 from secretariat.governance.models import Minutes, Participant, Session
-from secretariat.members.rules import represented_institution_ids
+from secretariat.members.permissions import represented_institution_ids
 
 UPCOMING_STATES = (Session.State.DRAFT, Session.State.CONVENED, Session.State.OPEN)
 

@@ -24,8 +24,9 @@ from django.http import Http404
 from django.utils import timezone, translation
 
 from secretariat.core.models import ActionLog, User
-from secretariat.core.selectors import action_log_list
+from secretariat.core.selectors.action_log import action_log_list
 from secretariat.governance.arithmetic import QuorumResult, quorum
+from secretariat.governance.body_rules import body_rule
 from secretariat.governance.models import (
     AgendaItem,
     AttendanceEvent,
@@ -41,7 +42,6 @@ from secretariat.governance.models import (
     Session,
     Vote,
 )
-from secretariat.governance.rulesets import body_rule
 from secretariat.governance.selectors.composition import VOTING_ROLES, composition_on, unit_key
 from secretariat.members.models import Institution
 

@@ -18,12 +18,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from secretariat.core.models import RuleSetting, User
-from secretariat.core.selectors import RuleInForce
+from secretariat.core.selectors.rule_settings import RuleInForce
+from secretariat.governance.body_rules import body_rule
 from secretariat.governance.models import Participant, Proxy, Seat, Session
-from secretariat.governance.rulesets import body_rule
 from secretariat.governance.selectors.composition import SeatRow, composition_on, session_day
 from secretariat.members.models import Institution
-from secretariat.members.rules import represented_institution_ids
+from secretariat.members.permissions import represented_institution_ids
 
 REGISTRATION_STATES = (Session.State.CONVENED, Session.State.OPEN)
 MEMBER_ROLES = (Participant.Role.HEAD, Participant.Role.DELEGATE, Participant.Role.ADVISER)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from secretariat.core.selectors import RuleInForce
+from secretariat.core.selectors.rule_settings import RuleInForce
 from secretariat.governance.arithmetic import quorum
+from secretariat.governance.body_rules import body_rule
 from secretariat.governance.models import Body, Office, Seat
-from secretariat.governance.rulesets import body_rule
 from secretariat.governance.selectors.composition import SeatRow, composition_on
 from secretariat.members.models import Institution
 

@@ -20,7 +20,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from secretariat.core.models import ActionLog
-from secretariat.core.selectors import RuleInForce, action_log_list
+from secretariat.core.selectors.action_log import action_log_list
+from secretariat.core.selectors.rule_settings import RuleInForce
+from secretariat.governance.body_rules import SessionRules, body_rule, session_rules
 from secretariat.governance.models import (
     LANGUAGE_CHOICES,
     Body,
@@ -30,7 +32,6 @@ from secretariat.governance.models import (
     Seat,
     Session,
 )
-from secretariat.governance.rulesets import SessionRules, body_rule, session_rules
 from secretariat.governance.selectors.agenda import AgendaEntry, DocumentRow, agenda_tree
 from secretariat.members.models import Membership, Representative
 
@@ -588,7 +589,7 @@ def calendar_sessions() -> QuerySet[Session]:
 
 
 def rules_stamp() -> int:
-    """The latest change to the rulebook (one query): part of the public session page's key."""
+    """The latest change to the rule settings (one query): part of the public session page's key."""
     from secretariat.core.models import RuleSetting
 
     return RuleSetting.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

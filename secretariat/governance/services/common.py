@@ -7,7 +7,7 @@ from typing import TypeVar
 from django.db import models
 from django.db.models import F
 
-from secretariat.core.permissions import require, require_reason
+from secretariat.core.access import require, require_reason
 from secretariat.governance.models import Session
 
 M = TypeVar("M", bound=models.Model)

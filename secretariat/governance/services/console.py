@@ -307,7 +307,7 @@ def motion_add(
     """Table a motion on an agenda item of the session; it takes the session's next number.
 
     The kind of decision selects the majority that applies when it is put to the vote
-    (`rulesets.majority_rule`). Translations: title_en, text_en, title_pt, ... (optional).
+    (`body_rules.majority_rule`). Translations: title_en, text_en, title_pt, ... (optional).
     """
     require(actor, MANAGE, session)
     session = locked(session)  # serialises the numbering

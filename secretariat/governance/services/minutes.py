@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from secretariat.core.audit import diff, record_action, snapshot
 from secretariat.core.models import User
+from secretariat.governance.body_rules import body_rule, majority_label
 from secretariat.governance.models import (
     Dispatch,
     Erratum,
@@ -37,7 +38,6 @@ from secretariat.governance.models import (
     Session,
     Vote,
 )
-from secretariat.governance.rulesets import body_rule, majority_label
 from secretariat.governance.selectors.records import (
     CONTENT_LANGUAGES,
     MotionLine,

@@ -25,8 +25,8 @@ from django.utils.translation import ngettext
 
 from secretariat.core.audit import record_action, snapshot
 from secretariat.core.models import User
+from secretariat.governance.body_rules import body_rule
 from secretariat.governance.models import Participant, Proxy, Session
-from secretariat.governance.rulesets import body_rule
 from secretariat.governance.selectors.composition import composition_on
 from secretariat.governance.selectors.registration import (
     LETTER_TYPES,

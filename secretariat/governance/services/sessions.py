@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from secretariat.core.audit import diff, record_action, snapshot
 from secretariat.core.models import User
-from secretariat.core.selectors import rule_value
+from secretariat.core.selectors.rule_settings import rule_value
 from secretariat.governance.models import Body, Dispatch, RulesProfile, Session, roman
 from secretariat.governance.selectors.sessions import (
     LANGUAGES,

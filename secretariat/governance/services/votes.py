@@ -5,7 +5,7 @@ Rules (shared/domain.md; each value a dated setting read when the vote opens):
   General Assembly, one per voting seat elsewhere; a member whose right to vote is
   suspended, a member of a category without vote, a delegate without accepted credentials
   or not present cannot vote (`selectors.composition`);
-- the majority comes from the body's rules for the kind of decision (`rulesets.majority_rule`)
+- the majority comes from the body's rules for the kind of decision (`body_rules.majority_rule`)
   and is fixed, with the number entitled and present, when the vote opens;
 - abstentions are not votes cast; a tie does not carry; no casting vote (`arithmetic`);
 - secret ballots: `BallotReceipt` records that a member voted, `SecretTally` only counts;
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from secretariat.core.audit import record_action, snapshot
 from secretariat.core.models import User
 from secretariat.governance.arithmetic import carried
+from secretariat.governance.body_rules import majority_rule
 from secretariat.governance.models import (
     BallotReceipt,
     Choice,
@@ -33,7 +34,6 @@ from secretariat.governance.models import (
     Session,
     Vote,
 )
-from secretariat.governance.rulesets import majority_rule
 from secretariat.governance.selectors.composition import UnitStatus, caster_for, session_roll
 from secretariat.governance.services.common import locked, require, require_reason, touch_session
 

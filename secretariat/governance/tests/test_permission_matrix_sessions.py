@@ -1,7 +1,7 @@
 """Every route of the sessions capability × every role: the expected HTTP status.
 
-The roles and the shorthand rows are those of core/tests/test_permission_matrix.py (which
-checks that every route has an entry here or there). The world: a General Assembly of all
+The roles and the shorthand rows are those of core/testing.py; the site's matrix
+(secretariat/tests/test_permission_matrix.py) checks that every route has an entry here or there. The world: a General Assembly of all
 members (member A full, member B associate, member C full), a Standing Committee seat, and
 sessions in each state: draft, convened (agenda, document, delegate, proxy), open (motions,
 a closed vote), closed with circulated minutes (a comment), closed with signed minutes (an
@@ -19,8 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from secretariat.conftest import make_member
-from secretariat.core.tests.test_permission_matrix import (
-    AUDIT_READ,  # noqa: F401  (same vocabulary as the core matrix)
+from secretariat.core.testing import (
     LOGGED_IN,
     POST_ONLY,
     PUBLIC,

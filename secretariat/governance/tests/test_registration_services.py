@@ -18,7 +18,7 @@ from django.utils import timezone
 from secretariat.conftest import make_member, make_user
 from secretariat.core import roles
 from secretariat.core.models import ActionLog
-from secretariat.core.services import rule_setting_record
+from secretariat.core.services.rule_settings import rule_setting_record
 from secretariat.governance.models import Participant, Proxy, Seat, Session
 from secretariat.governance.selectors.composition import session_roll
 from secretariat.governance.services import registration as services

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from secretariat.core.models import User
-from secretariat.core.selectors import action_log_list
+from secretariat.core.selectors.action_log import action_log_list
 from secretariat.core.tables import paginate, sort_from_request
 from secretariat.governance.forms.registration import (
     BulkAcceptForm,

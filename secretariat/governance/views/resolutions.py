@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from secretariat.core.http import actor as _actor
 from secretariat.core.http import posted as _posted
 from secretariat.core.tables import paginate, sort_from_request
+from secretariat.governance.body_rules import majority_label
 from secretariat.governance.forms.records import (
     ResolutionAdoptForm,
     ResolutionFilterForm,
@@ -29,7 +30,6 @@ from secretariat.governance.forms.records import (
     ResolutionTranslationsForm,
     add_service_error,
 )
-from secretariat.governance.rulesets import majority_label
 from secretariat.governance.selectors import records
 from secretariat.governance.services import resolutions as services
 

@@ -76,7 +76,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for_user(user=request.user, pk=pk)
     # The public page is the same for every anonymous visitor: it is kept for a minute
     # under the session's revision (bumped by every change the page shows) and the
-    # rulebook's latest change, so a change shows at once and a busy page costs one render.
+    # latest change of the rule settings, so a change shows at once and a busy page costs one render.
     public_key = None
     if not request.user.is_authenticated and "messages" not in request.COOKIES:
         public_key = (

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from secretariat.core.forms import add_service_error  # noqa: F401  (re-exported for the views)
-from secretariat.core.rulebook import BODY_CHOICES
 from secretariat.members.models import Category, Institution, MembershipRequest
+from secretariat.members.rule_settings import BODY_CHOICES
 from secretariat.members.selectors import country_list, deciding_bodies_allowed
 from secretariat.members.uploads import ATTACHMENT_TYPES, validate_attachment
 

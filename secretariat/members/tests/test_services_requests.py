@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from secretariat.core.models import ActionLog, RuleSetting
-from secretariat.core.services import rule_setting_record
+from secretariat.core.services.rule_settings import rule_setting_record
 from secretariat.members import selectors, services
 from secretariat.members.models import Institution, Membership, MembershipRequest, RequestAttachment
 

@@ -12,22 +12,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from secretariat.core.services import rule_setting_record  # noqa: F401  (keeps the import graph honest)
+from secretariat.core.testing import (
+    AUDIT_READ,
+    LOGGED_IN,
+    POST_ONLY,
+    PUBLIC,
+    REP_A_ONLY,
+    ROLES,
+    SCOPED_A,
+    STAFF_READ,
+    STAFF_WRITE,
+    L,
+)
 from secretariat.members import services
 from secretariat.members.models import ImportBatch
-
-ROLES = ["anonymous", "rep_a", "rep_b", "officer", "finance", "comptroller", "sg"]
-
-# Expected statuses per role, in ROLES order. "login" = redirect to the login page.
-L = "login"
-PUBLIC = (200, 200, 200, 200, 200, 200, 200)
-LOGGED_IN = (L, 200, 200, 200, 200, 200, 200)
-STAFF_READ = (L, 403, 403, 200, 200, 200, 200)
-STAFF_WRITE = (L, 403, 403, 200, 403, 403, 200)
-AUDIT_READ = (L, 403, 403, 200, 403, 200, 200)
-SCOPED_A = (L, 200, 404, 200, 200, 200, 200)  # a record of member A: its representative and staff
-REP_A_ONLY = (L, 200, 404, 403, 403, 403, 403)  # an action only member A's representative takes
-POST_ONLY = (L, 405, 405, 405, 405, 405, 405)
 
 # Routes of the project's own namespaces. Third-party routes (allauth under /accounts/,
 # the admin) are tested by their own suites; the login flow is tested in test_mfa.py.

@@ -1,7 +1,7 @@
-"""A body's rules on a date: which rulebook setting applies to each question.
+"""A body's rules on a date: which rule setting applies to each question.
 
 Each body has a rules profile (governance.models.RulesProfile); the values are dated
-settings in the rulebook (secretariat.core.rulebook), so a session is judged by the rules
+rule settings (registered in governance.rule_settings), so a session is judged by the rules
 in force on its date. The keys recorded before this module keep their names.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from secretariat.core.rulebook import MAJORITY_CHOICES
-from secretariat.core.selectors import RuleInForce, rule_in_force, rules_in_force
+from secretariat.core.selectors.rule_settings import RuleInForce, rule_in_force, rules_in_force
+from secretariat.governance.arithmetic import MAJORITY_CHOICES
 from secretariat.governance.models import Body, DecisionKind
 
 _RENAMED = {

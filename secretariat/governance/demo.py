@@ -1,4 +1,5 @@
-"""The demo's example sessions, built through the governance services (used by seed_demo).
+"""The demo's example sessions, built through the governance services (registered with
+core.demo; `manage.py seed_demo`).
 
 - An example ordinary General Assembly (origin "example": the pages label it), numbered next
   in the Assembly's ordinary series after the reference sessions, about three weeks ahead,
@@ -25,6 +26,8 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 
+from secretariat.core import demo
+from secretariat.core.demo import DemoContext
 from secretariat.core.models import User
 from secretariat.governance.management.sample_files import tiny_pdf
 from secretariat.governance.models import AgendaItem, Body, Participant, Session
@@ -428,3 +431,17 @@ class ExampleSessions:
 def seed_example_sessions(*, actor: User, today: dt.date, rep_a: User, rep_b: User) -> int:
     """Create the example sessions that do not exist yet; how many records were created."""
     return ExampleSessions(actor=actor, today=today, rep_a=rep_a, rep_b=rep_b).run()
+
+
+def build(context: DemoContext) -> None:
+    """The example General Assembly and Standing Committee sessions (once)."""
+    context.created += seed_example_sessions(
+        actor=context.account("sg@demo.ciss"),
+        today=context.today,
+        rep_a=context.account("rep.a@demo.ciss"),
+        rep_b=context.account("rep.b@demo.ciss"),
+    )
+
+
+def register_demo() -> None:
+    demo.register("governance.sessions", build, order=20)

@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 
 from secretariat.core.models import RuleSetting
+from secretariat.governance.body_rules import body_rule, majority_rule, session_rules
 from secretariat.governance.models import Body, DecisionKind, RulesProfile
-from secretariat.governance.rulesets import body_rule, majority_rule, session_rules
 
 
 @pytest.mark.parametrize("profile", RulesProfile.values)

@@ -15,9 +15,8 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from secretariat.core.demo import DEMO_DOMAIN
 from secretariat.core.models import User
-
-DEMO_DOMAIN = "@demo.ciss"
 
 
 def current_totp_code(user: User, *, now: float | None = None) -> str:

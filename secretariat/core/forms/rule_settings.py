@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from secretariat.core.rulebook import RuleDefinition
+from secretariat.core.rule_settings import RuleDefinition
 
 
 class RuleSettingForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Core reads: the rule in force on a date, the action log."""
+"""The organization's rules in force on a date, with their status and source."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from secretariat.core.models import ActionLog, RuleSetting
-from secretariat.core.rulebook import REGISTRY, RuleDefinition, get_definition
+from secretariat.core.access import can, permission_for
+from secretariat.core.models import RuleSetting, User
+from secretariat.core.rule_settings import REGISTRY, RuleDefinition, get_definition
 
 
 @dataclass(frozen=True)
@@ -93,14 +98,29 @@ def rule_history(*, key: str) -> QuerySet[RuleSetting]:
     )
 
 
-def action_log_list(
-    *, target_type: str | None = None, target_id: str | None = None, event: str | None = None
-) -> QuerySet[ActionLog]:
-    qs = ActionLog.objects.select_related("actor").order_by("-id")
-    if target_type:
-        qs = qs.filter(target_type=target_type)
-    if target_id:
-        qs = qs.filter(target_id=target_id)
-    if event:
-        qs = qs.filter(event__startswith=event)
-    return qs
+def unconfirmed_rules_count(*, on: dt.date | None = None) -> int:
+    """How many registered rules are still defaults, to be confirmed by the Secretariat."""
+    return sum(1 for rule in rules_in_force(on=on) if not rule.confirmed)
+
+
+RULE_ACTIONS = {"view": "core.view_rules", "change": "core.change_rules"}
+
+
+def rule_list_for_user(
+    *, user: User | AnonymousUser, on: dt.date | None = None
+) -> list[RuleInForce]:
+    """Every rule in force (staff who read the rules)."""
+    if not can(user, RULE_ACTIONS["view"]):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return rules_in_force(on=on)
+
+
+def rule_get_for_user(*, user: User | AnonymousUser, key: str, action: str = "view") -> RuleInForce:
+    """One rule in force today; 404 for a key nobody registered. The rules are no secret to
+    staff, so a refused change is a 403."""
+    if key not in REGISTRY:
+        raise Http404
+    perm = permission_for(RULE_ACTIONS, action)
+    if perm is not None and not can(user, perm):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return rule_in_force(key=key)

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from secretariat.core import roles
 from secretariat.core.audit import record_action
 from secretariat.core.models import RuleSetting, User
-from secretariat.core.rulebook import get_definition
-from secretariat.core.selectors import rule_in_force
+from secretariat.core.rule_settings import get_definition
+from secretariat.core.selectors.rule_settings import rule_in_force
 
 
 @transaction.atomic

@@ -12,8 +12,9 @@ from __future__ import annotations
 import rules
 from django.utils import timezone
 
-from secretariat.core.rules import is_representative, manages_records, reads_everything
-from secretariat.members.rules import represented_institution_ids, represents
+from secretariat.core.models import User
+from secretariat.core.permissions import is_representative, manages_records, reads_everything
+from secretariat.members.permissions import represented_institution_ids, represents
 
 
 def _session_of(obj):  # type: ignore[no-untyped-def]
@@ -25,19 +26,19 @@ def _session_of(obj):  # type: ignore[no-untyped-def]
     return getattr(obj, "session", None)
 
 
-def seat_holder_session_ids(user) -> set[int]:  # type: ignore[no-untyped-def]
-    """Ids of sessions the user takes part in (registered) — cached on the user object."""
-    cached = getattr(user, "_participant_session_ids", None)
-    if cached is None:
+def seat_holder_session_ids(user: User) -> set[int]:
+    """Ids of sessions the user takes part in (registered), remembered for the request."""
+
+    def compute() -> set[int]:
         from secretariat.governance.models import Participant
 
-        cached = set(
+        return set(
             Participant.objects.filter(user=user, withdrawn_at__isnull=True).values_list(
                 "session_id", flat=True
             )
         )
-        user._participant_session_ids = cached
-    return cached
+
+    return user.remembered("participant_session_ids", compute)
 
 
 @rules.predicate
@@ -78,13 +79,16 @@ def is_participant(user, obj) -> bool:  # type: ignore[no-untyped-def]
     )
 
 
-rules.add_perm("governance.view_sessions", reads_everything)
-rules.add_perm("governance.manage_sessions", manages_records)
-rules.add_perm("governance.manage_seats", manages_records)
-rules.add_perm("governance.view_session_documents", reads_everything | sits_in_session)
-rules.add_perm("governance.register_delegates", manages_records | (is_representative & represents))
-rules.add_perm("governance.follow_session", reads_everything | sits_in_session)
-rules.add_perm("governance.cast_vote", is_participant)
-rules.add_perm("governance.comment_minutes", sits_in_session)
-rules.add_perm("governance.manage_resolutions", manages_records)
-rules.add_perm("members.manage_standing", manages_records)
+def register_permissions() -> None:
+    """Called from the app's AppConfig.ready."""
+    rules.set_perm("governance.view_sessions", reads_everything)
+    rules.set_perm("governance.manage_sessions", manages_records)
+    rules.set_perm("governance.manage_seats", manages_records)
+    rules.set_perm("governance.view_session_documents", reads_everything | sits_in_session)
+    rules.set_perm(
+        "governance.register_delegates", manages_records | (is_representative & represents)
+    )
+    rules.set_perm("governance.follow_session", reads_everything | sits_in_session)
+    rules.set_perm("governance.cast_vote", is_participant)
+    rules.set_perm("governance.comment_minutes", sits_in_session)
+    rules.set_perm("governance.manage_resolutions", manages_records)

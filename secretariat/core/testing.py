@@ -1,0 +1,22 @@
+"""The vocabulary of the permission matrices (secretariat/tests/test_permission_matrix.py and
+each app's own): the roles in order, and the rows of expected HTTP statuses.
+
+Roles: anonymous, the representative of member A (whose records the objects belong to),
+the representative of member B (wrong scope), a Secretariat officer, a finance officer,
+the Comptroller and the Secretary General.
+"""
+
+from __future__ import annotations
+
+ROLES = ["anonymous", "rep_a", "rep_b", "officer", "finance", "comptroller", "sg"]
+
+# Expected statuses per role, in ROLES order. "login" = redirect to the login page.
+L = "login"
+PUBLIC = (200, 200, 200, 200, 200, 200, 200)
+LOGGED_IN = (L, 200, 200, 200, 200, 200, 200)
+STAFF_READ = (L, 403, 403, 200, 200, 200, 200)
+STAFF_WRITE = (L, 403, 403, 200, 403, 403, 200)
+AUDIT_READ = (L, 403, 403, 200, 403, 200, 200)
+SCOPED_A = (L, 200, 404, 200, 200, 200, 200)  # a record of member A: its representative and staff
+REP_A_ONLY = (L, 200, 404, 403, 403, 403, 403)  # an action only member A's representative takes
+POST_ONLY = (L, 405, 405, 405, 405, 405, 405)
