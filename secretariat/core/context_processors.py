@@ -23,5 +23,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         user is not None
         and user.is_authenticated
         and user.has_role("secretary_general", "officer", "finance", "comptroller")
-    )  # type: ignore[union-attr]
+    )
     return {"shell_languages": languages, "shell_is_staff": is_staff}

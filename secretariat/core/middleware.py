@@ -31,7 +31,7 @@ class StaffMFAMiddleware:
             and user.is_authenticated
             and request.session.get(_SESSION_FLAG) != user.pk
             and not any(part in request.path for part in _MFA_EXEMPT_PARTS)
-            and user.has_role(*STAFF_ROLES)  # type: ignore[union-attr]  # our User
+            and user.has_role(*STAFF_ROLES)
         ):
             from allauth.mfa.models import Authenticator
 
@@ -74,7 +74,7 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     """Login by default for pages; the API authenticates each operation itself (public reads,
     tokens for machines), so it is left to django-ninja."""
 
-    def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+    def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

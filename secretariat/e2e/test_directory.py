@@ -21,7 +21,7 @@ ROWS = "#directory-results table.data tbody tr"
 TOTAL = "#directory-results .stats li:first-child .stat__value"
 
 
-def _filter(page: Page, action) -> None:  # type: ignore[no-untyped-def]
+def _filter(page: Page, action) -> None:
     """Change a filter and wait for htmx to swap the results (the form submits on change)."""
     with page.expect_response(
         lambda r: "/members/?" in r.url and r.request.method == "GET"

@@ -154,7 +154,7 @@ class ResolutionDetailOut(ResolutionOut):
 
     @staticmethod
     def resolve_amended_by(obj: Resolution) -> list[int]:
-        return [r.number for r in obj.amended_by.all()]  # type: ignore[attr-defined]  # reverse M2M
+        return [r.number for r in obj.amended_by.all()]
 
     @staticmethod
     def resolve_repealed_by(obj: Resolution) -> list[int]:

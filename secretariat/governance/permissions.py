@@ -17,7 +17,7 @@ from secretariat.core.permissions import is_representative, manages_records, rea
 from secretariat.members.permissions import represented_institution_ids, represents
 
 
-def _session_of(obj):  # type: ignore[no-untyped-def]
+def _session_of(obj):
     """A session from a session, or from anything with a `session` (minutes, documents)."""
     from secretariat.governance.models import Session
 
@@ -42,7 +42,7 @@ def seat_holder_session_ids(user: User) -> set[int]:
 
 
 @rules.predicate
-def sits_in_session(user, obj) -> bool:  # type: ignore[no-untyped-def]
+def sits_in_session(user, obj) -> bool:
     """The user is registered for the session, holds a seat on its body on the session's
     date, or represents a member institution that sits on it."""
     if not (user and user.is_authenticated) or obj is None:
@@ -72,7 +72,7 @@ def sits_in_session(user, obj) -> bool:  # type: ignore[no-untyped-def]
 
 
 @rules.predicate
-def is_participant(user, obj) -> bool:  # type: ignore[no-untyped-def]
+def is_participant(user, obj) -> bool:
     session = _session_of(obj)
     return bool(
         user and user.is_authenticated and session and session.pk in seat_holder_session_ids(user)

@@ -9,7 +9,7 @@ from secretariat.core.permissions import is_representative, manages_records, rea
 
 
 @rules.predicate
-def represents(user, institution) -> bool:  # type: ignore[no-untyped-def]  # rules signature
+def represents(user, institution) -> bool:
     """The user is a current representative of the institution (or of the request's/correction's)."""
     if not (user and user.is_authenticated) or institution is None:
         return False

@@ -122,7 +122,7 @@ def voting_members_on(*, day: dt.date) -> QuerySet[Institution]:
     )
 
 
-def _membership_prefetch() -> Prefetch:
+def _membership_prefetch() -> Prefetch[Any, Any, Any]:
     return Prefetch(
         "memberships",
         queryset=Membership.objects.select_related("category").order_by("-valid_from"),

@@ -402,7 +402,7 @@ def _new_request(**fields: Any) -> MembershipRequest:
 
 
 def _add_attachments(
-    request: MembershipRequest, files: Iterable[UploadedFile], actor: User | None
+    request: MembershipRequest, files: Iterable[UploadedFile[bytes]], actor: User | None
 ) -> list[RequestAttachment]:
     saved = []
     for upload in files:
@@ -432,7 +432,7 @@ def request_submit_public(
     applicant_website: str = "",
     contact_phone: str = "",
     statement: str = "",
-    files: Iterable[UploadedFile] = (),
+    files: Iterable[UploadedFile[bytes]] = (),
 ) -> MembershipRequest:
     """An institution applies for affiliation through the public form (no account needed)."""
     files = list(files)
@@ -484,7 +484,7 @@ def request_record(
     statement: str = "",
     received_on: dt.date | None = None,
     channel: str = MembershipRequest.Channel.SECRETARIAT,
-    files: Iterable[UploadedFile] = (),
+    files: Iterable[UploadedFile[bytes]] = (),
     reason: str | None = None,
 ) -> MembershipRequest:
     """The Secretariat records a request received by letter or e-mail (or a body's own decision)."""
@@ -541,7 +541,11 @@ def request_record(
 
 @transaction.atomic
 def request_disaffiliation_by_member(
-    *, actor: User, institution: Institution, statement: str, files: Iterable[UploadedFile] = ()
+    *,
+    actor: User,
+    institution: Institution,
+    statement: str,
+    files: Iterable[UploadedFile[bytes]] = (),
 ) -> MembershipRequest:
     """A member's representative asks, for their institution, to leave the organization."""
     _require(actor, "members.request_disaffiliation", institution)
@@ -814,7 +818,7 @@ def request_attach(
     *,
     actor: User,
     request: MembershipRequest,
-    files: Iterable[UploadedFile],
+    files: Iterable[UploadedFile[bytes]],
     reason: str | None = None,
 ) -> list[RequestAttachment]:
     """Add documents to an open request."""

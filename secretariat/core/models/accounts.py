@@ -35,7 +35,7 @@ class User(AbstractUser):
     )
 
     REQUIRED_FIELDS = ["email"]
-    objects: ClassVar[AccountManager] = AccountManager()  # type: ignore[assignment]  # e-mail-first manager
+    objects: ClassVar[AccountManager] = AccountManager()
 
     class Meta:
         verbose_name = _("user")

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from secretariat.core import panels
-from secretariat.core.access import public
+from secretariat.core.access import public, requires
 
 
 @public
@@ -14,6 +14,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": panels.HOME.build_for(request.user)})
 
 
+@requires("core.view_dashboard")
 def dashboard(request: HttpRequest) -> HttpResponse:
     built = panels.DASHBOARD.build_for(request.user)
     figures = panels.figures_of(built)

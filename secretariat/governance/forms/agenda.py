@@ -132,7 +132,7 @@ class AgendaItemForm(forms.Form):
             )
         else:
             fields["reason"] = _reason(False)
-        self.fields = fields  # type: ignore[assignment]  # an ordered dict of fields, as Django's
+        self.fields = fields
 
     def data_for_service(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k not in ("reason", "parent")}
@@ -222,7 +222,7 @@ class DocumentForm(_FilesMixin):
         head["symbol"] = self.fields.pop("symbol")
         head["restricted"] = self.fields.pop("restricted")
         note = self.fields.pop("note")
-        self.fields = head  # type: ignore[assignment]  # an ordered dict of fields, as Django's
+        self.fields = head
         self._add_file_fields(languages)
         self.fields["note"] = note
 

@@ -45,12 +45,12 @@ class RequiredReasonForm(forms.Form):
     reason = _reason(True)
 
 
-class ParticipantChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs: generic
+class ParticipantChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.full_name} — {obj.institution or obj.seat or obj.get_role_display()}"
 
 
-class AgendaItemChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs: generic
+class AgendaItemChoiceField(forms.ModelChoiceField):
     """Items labelled with their number ("2.1 Title"); `numbers` is set by the form."""
 
     numbers: dict[int, str] = {}  # noqa: RUF012  (replaced per form instance)

@@ -219,7 +219,7 @@ class MinutesEditForm(forms.Form):
             field = _text(lang, required=lang == "es", rows=24 if lang == "es" else 12)
             fields[f"text_{lang}"] = field
         fields["reason"] = _reason(required=reason_required)
-        self.fields = fields  # type: ignore[assignment]  # a fresh ordered field dict
+        self.fields = fields
         self.languages = languages
 
     def texts(self) -> dict[str, str]:

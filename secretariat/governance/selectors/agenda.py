@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
@@ -108,7 +109,7 @@ def _document_rows(documents: list[Document]) -> list[DocumentRow]:
     return rows
 
 
-def _files_prefetch() -> Prefetch:
+def _files_prefetch() -> Prefetch[Any, Any, Any]:
     return Prefetch("files", queryset=DocumentFile.objects.order_by("-version", "language"))
 
 

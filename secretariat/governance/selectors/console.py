@@ -80,7 +80,7 @@ def _live_version_sql() -> str:
     q = connection.ops.quote_name
     session, vote, motion = (q(m._meta.db_table) for m in (Session, Vote, Motion))
     receipt, participant = q(BallotReceipt._meta.db_table), q(Participant._meta.db_table)
-    standing = q(VotingSuspension.history.model._meta.db_table)  # type: ignore[attr-defined]
+    standing = q(VotingSuspension.history.model._meta.db_table)
     # Only table and column names of our own models, quoted; values go as parameters.
     open_votes = (
         f"SELECT v.{q('id')} FROM {vote} v INNER JOIN {motion} m "  # noqa: S608
@@ -306,7 +306,7 @@ def live_roll(session: Session) -> LiveRoll:
     # The summary holds translated text (the rule in words, why a member has no vote).
     lang = get_language() or ""
     key = f"governance:roll:{session.pk}:{session.state}:{day.isoformat()}:{lang}:{stamp}"
-    live = cache.get(key)
+    live: LiveRoll | None = cache.get(key)
     if live is None:
         roll = session_roll(session, day)
         rule = body_rule(session.body, "quorum", roll.day)

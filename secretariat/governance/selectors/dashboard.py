@@ -64,7 +64,7 @@ def dashboard_sessions(*, user: User) -> dict[str, Any]:
             "sessions_due": [
                 SessionDue(
                     session=s,
-                    credentials_pending=s.pending,  # type: ignore[attr-defined]  # annotated
+                    credentials_pending=s.pending,
                     days_to_start=(timezone.localdate(s.starts_at) - today).days,
                 )
                 for s in sessions

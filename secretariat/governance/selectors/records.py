@@ -186,7 +186,8 @@ def translation_pending(obj: Any, field_name: str, language: str | None = None) 
 
 
 def highest_resolution_number() -> int | None:
-    return Resolution.objects.aggregate(highest=Max("number"))["highest"]
+    highest: int | None = Resolution.objects.aggregate(highest=Max("number"))["highest"]
+    return highest
 
 
 @dataclass(frozen=True)
@@ -354,7 +355,7 @@ def _timeline(minutes: Minutes | None, history: list[ActionLog]) -> list[Timelin
         steps.append(
             TimelineStep(
                 state=state,
-                label=str(labels[state]),  # type: ignore[index]  # choices keyed by value
+                label=str(labels[state]),
                 at=at if done else None,
                 done=done,
                 current=state == current,
@@ -560,7 +561,7 @@ def _local(value: dt.datetime | None, tz_name: str) -> dt.datetime | None:
     try:
         zone = zoneinfo.ZoneInfo(tz_name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = timezone.get_current_timezone()  # type: ignore[assignment]  # a tzinfo either way
+        zone = timezone.get_current_timezone()
     return timezone.localtime(value, zone)
 
 

@@ -398,7 +398,7 @@ def _next_symbol(session: Session) -> str:
     return f"{prefix}{n}"
 
 
-def _check_files(session: Session, files: Mapping[str, UploadedFile]) -> dict[str, str]:
+def _check_files(session: Session, files: Mapping[str, UploadedFile[bytes]]) -> dict[str, str]:
     """Validate every upload before anything is written; content types by language."""
     languages = session_languages(session)
     errors: dict[str, list[ValidationError]] = {}
@@ -414,7 +414,7 @@ def _check_files(session: Session, files: Mapping[str, UploadedFile]) -> dict[st
         except ValidationError as exc:
             errors.setdefault(f"file_{lang}", []).append(exc)
     if errors:
-        raise ValidationError(errors)  # type: ignore[arg-type]  # dict of lists is accepted
+        raise ValidationError(errors)
     return types
 
 
@@ -423,7 +423,7 @@ def _save_files(
     actor: User,
     document: Document,
     version: int,
-    files: Mapping[str, UploadedFile],
+    files: Mapping[str, UploadedFile[bytes]],
     types: Mapping[str, str],
     note: str,
 ) -> list[DocumentFile]:
@@ -475,7 +475,7 @@ def document_add(
     agenda_item: AgendaItem | None = None,
     symbol: str = "",
     restricted: bool = False,
-    files: Mapping[str, UploadedFile] | None = None,
+    files: Mapping[str, UploadedFile[bytes]] | None = None,
     note: str = "",
 ) -> Document:
     """Register a session document and its first version (one file per language)."""
@@ -532,7 +532,7 @@ def document_upload(
     *,
     actor: User,
     document: Document,
-    files: Mapping[str, UploadedFile],
+    files: Mapping[str, UploadedFile[bytes]],
     note: str = "",
     new_version: bool = False,
 ) -> list[DocumentFile]:

@@ -90,7 +90,7 @@ def _not_finished(session: Session) -> None:
         )
 
 
-def validate_letter(upload: UploadedFile | None, field: str) -> None:
+def validate_letter(upload: UploadedFile[bytes] | None, field: str) -> None:
     """A letter of credentials or of proxy: PDF, PNG or JPEG, checked like members' uploads."""
     if upload is None:
         return
@@ -118,7 +118,7 @@ def delegate_register(
     position: str = "",
     email: str = "",
     user: User | None = None,
-    credentials_file: UploadedFile | None = None,
+    credentials_file: UploadedFile[bytes] | None = None,
 ) -> Participant:
     """A member names a delegate to a session (its representative, or the Secretariat for it).
 
@@ -371,7 +371,7 @@ def proxy_give(
     session: Session,
     grantor: Institution,
     holder: Institution,
-    letter: UploadedFile | None = None,
+    letter: UploadedFile[bytes] | None = None,
     note: str = "",
 ) -> Proxy:
     """A full member gives its vote in the session to another full member, where the body's

@@ -183,7 +183,7 @@ class HoneypotInput(forms.TextInput):
     """
 
     # Rendered with the hidden fields, so without a visible label row.
-    is_hidden = True  # type: ignore[assignment]  # a property on Widget; constant here
+    is_hidden = True
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
