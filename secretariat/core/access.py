@@ -37,13 +37,14 @@ ACCESS_ATTRIBUTE = "secretariat_access"
 
 
 def can(user: Any, perm: str, obj: Any = None) -> bool:
-    """Whether `user` (anonymous included) has `perm`, on `obj` when given."""
-    return bool(user is not None and user.is_authenticated and user.has_perm(perm, obj))
+    """Whether `user` has `perm`, on `obj` when given. An anonymous visitor has the
+    permissions whose predicates allow anyone (reading a convened session)."""
+    return bool(user is not None and user.has_perm(perm, obj))
 
 
 def require(actor: Any, perm: str, obj: Any = None) -> None:
-    """Raise PermissionDenied (translated) unless the actor has the permission."""
-    if not can(actor, perm, obj):
+    """Raise PermissionDenied (translated) unless the actor, signed in, has the permission."""
+    if actor is None or not actor.is_authenticated or not can(actor, perm, obj):
         raise PermissionDenied(_("You do not have permission to do this."))
 
 

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 from django.utils import timezone
 
@@ -79,9 +81,20 @@ def is_participant(user, obj) -> bool:
     )
 
 
+@rules.predicate
+def is_not_a_draft(user: Any, obj: Any) -> bool:
+    """A session past its preparation: convened, open, closed or cancelled, public."""
+    session = _session_of(obj)
+    return bool(session is not None and session.state != "draft")
+
+
 def register_permissions() -> None:
     """Called from the app's AppConfig.ready."""
     rules.set_perm("governance.view_sessions", reads_everything)
+    rules.set_perm("governance.view_session", is_not_a_draft | reads_everything)
+    rules.set_perm(
+        "governance.register_in_session", manages_records | (is_representative & sits_in_session)
+    )
     rules.set_perm("governance.manage_sessions", manages_records)
     rules.set_perm("governance.manage_seats", manages_records)
     rules.set_perm("governance.view_session_documents", reads_everything | sits_in_session)

@@ -11,14 +11,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from secretariat.core.access import can, get_for_user_or_404
 from secretariat.core.models import ActionLog
 from secretariat.core.selectors.action_log import action_log_list
 from secretariat.core.selectors.rule_settings import RuleInForce
@@ -146,13 +149,36 @@ def session_years(*, include_drafts: bool = False) -> list[int]:
     return sorted({d.year for d in qs.datetimes("starts_at", "year")}, reverse=True)
 
 
-def session_get_for_user(*, user: Any, pk: int) -> Session:
-    """One session with its body and country; Http404 for a draft the user may not see."""
-    session = Session.objects.select_related("body", "country").filter(pk=pk).first()
-    if session is None:
-        raise Http404
-    if session.state == Session.State.DRAFT and not can_see_drafts(user):
-        raise Http404
+SessionAction = Literal["view", "manage", "follow", "cast", "comment", "read_documents", "register"]
+# What each action needs, and whether a refusal may say the session exists (403) or must
+# not (404): a session that is not a draft is public, but a member that does not sit in it
+# does not learn about its console, its ballots or its comments.
+SESSION_ACTIONS: dict[str, tuple[str, bool]] = {
+    "view": ("governance.view_session", False),
+    "manage": ("governance.manage_sessions", True),
+    "follow": ("governance.follow_session", False),
+    "cast": ("governance.cast_vote", False),
+    "comment": ("governance.comment_minutes", False),
+    "read_documents": ("governance.view_session_documents", False),
+    "register": ("governance.register_in_session", False),
+}
+
+
+def session_get_for_user(*, user: Any, pk: int, action: SessionAction = "view") -> Session:
+    """The one way to a session: with its body and country; Http404 when it is missing or a
+    draft the user may not see, then the action's own check (`SESSION_ACTIONS`)."""
+    session = get_for_user_or_404(
+        Session.objects.select_related("body", "country"),
+        user=user,
+        perm="governance.view_session",
+        pk=pk,
+    )
+    if action != "view":
+        perm, public = SESSION_ACTIONS[action]
+        if not can(user, perm, session):
+            if public:
+                raise PermissionDenied(_("You do not have permission to do this."))
+            raise Http404
     return session
 
 

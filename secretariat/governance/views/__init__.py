@@ -1,1 +1,1 @@
-"""Governance pages, one module per part; each module declares its own `urlpatterns`."""
+"""Governance pages, one module per part; the URL list is in governance/urls.py."""

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -371,26 +371,3 @@ def documents_publish(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("The documents were published: anyone may now read those not restricted.")
         )
     return redirect(_manage_url(session, "documents"))
-
-
-urlpatterns = [
-    path("sessions/<int:pk>/agenda/", agenda_manage, name="agenda-manage"),
-    path("sessions/<int:pk>/agenda/items/new/", agenda_item_add, name="agenda-item-add"),
-    path("sessions/<int:pk>/agenda/adopt/", agenda_adopt, name="agenda-adopt"),
-    path("sessions/<int:pk>/agenda/agenda-<str:lang>.pdf", agenda_pdf, name="agenda-pdf"),
-    path("sessions/<int:pk>/agenda/documents/new/", document_add, name="document-add"),
-    path(
-        "sessions/<int:pk>/agenda/documents/publish/", documents_publish, name="documents-publish"
-    ),
-    path("sessions/agenda/items/<int:item_pk>/edit/", agenda_item_edit, name="agenda-item-edit"),
-    path("sessions/agenda/items/<int:item_pk>/move/", agenda_item_move, name="agenda-item-move"),
-    path(
-        "sessions/agenda/items/<int:item_pk>/withdraw/",
-        agenda_item_withdraw,
-        name="agenda-item-withdraw",
-    ),
-    path("documents/files/<int:file_pk>/", document_file, name="document-file"),
-    path("documents/<int:doc_pk>/", document_detail, name="document-detail"),
-    path("documents/<int:doc_pk>/upload/", document_upload, name="document-upload"),
-    path("documents/<int:doc_pk>/withdraw/", document_withdraw, name="document-withdraw"),
-]

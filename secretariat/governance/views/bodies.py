@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 
 from secretariat.core.tables import paginate, sort_from_request
@@ -41,9 +40,3 @@ def body_detail(request: HttpRequest, code: str) -> HttpResponse:
             "other_mandates": selectors.mandates_not_in_force(body=body, on=today),
         },
     )
-
-
-urlpatterns = [
-    path("bodies/", body_list, name="body-list"),
-    path("bodies/<slug:code>/", body_detail, name="body-detail"),
-]

@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -612,24 +612,3 @@ def vote_override(request: HttpRequest, vote_pk: int) -> HttpResponse:
             "view": sel.vote_view(vote),
         },
     )
-
-
-urlpatterns = [
-    path("sessions/<int:pk>/console/", console, name="console"),
-    path("sessions/<int:pk>/console/state/", console_state, name="console-state"),
-    path("sessions/<int:pk>/attendance/", attendance, name="attendance"),
-    path("sessions/<int:pk>/attendance/mark/", attendance_mark, name="attendance-mark"),
-    path("sessions/<int:pk>/open/", session_open, name="session-open"),
-    path("sessions/<int:pk>/close/", session_close, name="session-close"),
-    path("sessions/<int:pk>/motions/new/", motion_add, name="motion-add"),
-    path("motions/<int:motion_pk>/", motion_detail, name="motion-detail"),
-    path("motions/<int:motion_pk>/edit/", motion_edit, name="motion-edit"),
-    path("motions/<int:motion_pk>/withdraw/", motion_withdraw, name="motion-withdraw"),
-    path("motions/<int:motion_pk>/amend/", amendment_add, name="amendment-add"),
-    path("motions/<int:motion_pk>/vote/", vote_open, name="vote-open"),
-    path("votes/<int:vote_pk>/", vote_detail, name="vote-detail"),
-    path("votes/<int:vote_pk>/hands/", vote_hands, name="vote-hands"),
-    path("votes/<int:vote_pk>/roll-call/", vote_roll_call, name="vote-roll-call"),
-    path("votes/<int:vote_pk>/close/", vote_close, name="vote-close"),
-    path("votes/<int:vote_pk>/ruling/", vote_override, name="vote-override"),
-]

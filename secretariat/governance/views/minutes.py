@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -414,23 +413,3 @@ def erratum_approve(request: HttpRequest, erratum_pk: int) -> HttpResponse:
         submit=_("Record the approval"),
         extra={"erratum": erratum, "no_sessions": not sessions.exists()},
     )
-
-
-urlpatterns: list[URLPattern] = [
-    path("sessions/<int:pk>/minutes/", minutes_detail, name="minutes-detail"),
-    path("sessions/<int:pk>/minutes/draft/", minutes_draft, name="minutes-draft"),
-    path("sessions/<int:pk>/minutes/edit/", minutes_edit, name="minutes-edit"),
-    path("sessions/<int:pk>/minutes/circulate/", minutes_circulate, name="minutes-circulate"),
-    path("sessions/<int:pk>/minutes/comment/", minutes_comment, name="minutes-comment"),
-    path("sessions/<int:pk>/minutes/amend/", minutes_amend, name="minutes-amend"),
-    path("sessions/<int:pk>/minutes/approve/", minutes_approve, name="minutes-approve"),
-    path("sessions/<int:pk>/minutes/sign/", minutes_sign, name="minutes-sign"),
-    path("sessions/<int:pk>/minutes/minutes-<str:lang>.pdf", minutes_pdf, name="minutes-pdf"),
-    path("sessions/<int:pk>/minutes/errata/add/", erratum_add, name="erratum-add"),
-    path(
-        "minutes/comments/<int:comment_pk>/respond/",
-        minutes_comment_respond,
-        name="minutes-comment-respond",
-    ),
-    path("minutes/errata/<int:erratum_pk>/approve/", erratum_approve, name="erratum-approve"),
-]

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -468,31 +468,3 @@ def proxy_letter(request: HttpRequest, proxy_pk: int) -> FileResponse:
     """The letter of proxy, to the Secretariat and the two members' representatives."""
     proxy = sel.proxy_get_for_user(user=_user(request), pk=proxy_pk)
     return _serve_letter(proxy.letter, f"proxy-{proxy.pk}")
-
-
-urlpatterns: list[URLPattern] = [
-    path("sessions/<int:pk>/delegation/", delegation, name="delegation"),
-    path("sessions/<int:pk>/delegation/add/", delegate_add, name="delegate-add"),
-    path("sessions/<int:pk>/delegation/proxy/", proxy_add, name="proxy-add"),
-    path("sessions/<int:pk>/participants/", participant_list, name="participant-list"),
-    path(
-        "sessions/<int:pk>/participants/seat-holders/",
-        seat_holders_register,
-        name="seat-holders-register",
-    ),
-    path(
-        "participants/<int:participant_pk>/withdraw/", delegate_withdraw, name="delegate-withdraw"
-    ),
-    path(
-        "participants/<int:participant_pk>/credentials/",
-        credentials_check,
-        name="credentials-check",
-    ),
-    path(
-        "participants/<int:participant_pk>/credentials/letter/",
-        participant_credentials_file,
-        name="participant-credentials-file",
-    ),
-    path("proxies/<int:proxy_pk>/", proxy_check, name="proxy-check"),
-    path("proxies/<int:proxy_pk>/letter/", proxy_letter, name="proxy-letter"),
-]

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
 from secretariat.core.http import actor as _actor
@@ -221,14 +220,3 @@ def resolution_series(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The next number of the series was set."))
             return redirect("governance:resolution-series")
     return render(request, "governance/resolution_series.html", {"form": form, "info": info})
-
-
-urlpatterns: list[URLPattern] = [
-    path("resolutions/", resolution_list, name="resolution-list"),
-    path("resolutions/series/", resolution_series, name="resolution-series"),
-    path("resolutions/record/", resolution_record, name="resolution-record"),
-    path("resolutions/<int:number>/", resolution_detail, name="resolution-detail"),
-    path("resolutions/<int:number>/edit/", resolution_edit, name="resolution-edit"),
-    path("resolutions/<int:number>/link/", resolution_link, name="resolution-link"),
-    path("motions/<int:motion_pk>/resolution/", resolution_adopt, name="resolution-adopt"),
-]

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -156,10 +156,3 @@ def seat_edit(request: HttpRequest, seat_pk: int) -> HttpResponse:
     return render(
         request, "governance/seat_form.html", {"form": form, "body": seat.body, "seat": seat}
     )
-
-
-urlpatterns = [
-    path("bodies/<slug:code>/composition/", body_composition, name="body-composition"),
-    path("bodies/<slug:code>/seats/new/", seat_add, name="seat-add"),
-    path("seats/<int:seat_pk>/edit/", seat_edit, name="seat-edit"),
-]

@@ -16,7 +16,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -273,20 +272,3 @@ def session_calendar(request: HttpRequest) -> HttpResponse:
         selectors.calendar_sessions(), language=_language(request), base_url=_site_url(request)
     )
     return _ics_response(content, "sessions.ics")
-
-
-urlpatterns = [
-    path("sessions/", session_list, name="session-list"),
-    path("sessions/new/", session_create, name="session-create"),
-    path("sessions/calendar.ics", session_calendar, name="session-calendar"),
-    path("sessions/<int:pk>/", session_detail, name="session-detail"),
-    path("sessions/<int:pk>/edit/", session_edit, name="session-edit"),
-    path("sessions/<int:pk>/convene/", session_convene, name="session-convene"),
-    path("sessions/<int:pk>/cancel/", session_cancel, name="session-cancel"),
-    path("sessions/<int:pk>/session.ics", session_ics_view, name="session-ics"),
-    path(
-        "sessions/<int:pk>/convocation-<str:lang>.pdf",
-        session_convocation_pdf,
-        name="session-convocation-pdf",
-    ),
-]

@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 
 from secretariat.core.models import User
@@ -115,10 +114,3 @@ def ballot(request: HttpRequest, vote_pk: int) -> HttpResponse:
         },
         status=400 if error else 200,
     )
-
-
-urlpatterns = [
-    path("sessions/<int:pk>/live/", my_session, name="my-session"),
-    path("sessions/<int:pk>/live/state/", my_session_state, name="my-session-state"),
-    path("votes/<int:vote_pk>/ballot/", ballot, name="ballot"),
-]

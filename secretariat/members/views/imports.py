@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -152,13 +151,3 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="ciss-members-template.{fmt}"'
     return response
-
-
-urlpatterns = [
-    path("import/", import_upload, name="import-upload"),
-    path("import/history/", import_list, name="import-list"),
-    path("import/template.<str:fmt>/", import_template, name="import-template"),
-    path("import/<int:pk>/", import_preview, name="import-preview"),
-    path("import/<int:pk>/commit/", import_commit, name="import-commit"),
-    path("import/<int:pk>/discard/", import_discard, name="import-discard"),
-]

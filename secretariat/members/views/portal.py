@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 
 from secretariat.core.http import posted as _posted
@@ -72,9 +71,3 @@ def correction_propose(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "members/correction_form.html", {"form": form, "institution": institution}
     )
-
-
-urlpatterns = [
-    path("mine/<slug:slug>/", my_institution, name="my-institution"),
-    path("mine/<slug:slug>/correction/", correction_propose, name="correction-propose"),
-]

@@ -14,7 +14,6 @@ from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -212,12 +211,3 @@ def apply_done(request: HttpRequest) -> HttpResponse:
     return render(
         request, "members/apply_done.html", {"reference": request.session.get(APPLY_SESSION_KEY)}
     )
-
-
-urlpatterns = [
-    path("", directory, name="directory"),
-    path("export.<str:fmt>", directory_export, name="directory-export"),
-    path("apply/", apply, name="apply"),
-    path("apply/done/", apply_done, name="apply-done"),
-    path("<slug:slug>/", member_detail, name="member-detail"),
-]

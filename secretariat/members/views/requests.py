@@ -17,7 +17,6 @@ from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -377,23 +376,3 @@ def request_disaffiliation(request: HttpRequest, slug: str) -> HttpResponse:
         "members/request_disaffiliation_form.html",
         {"form": form, "institution": institution},
     )
-
-
-urlpatterns = [
-    path("staff/requests/", request_list, name="request-list"),
-    path("staff/requests/new/", request_create, name="request-create"),
-    path("staff/requests/<int:pk>/", request_detail, name="request-detail"),
-    path("staff/requests/<int:pk>/review/", request_review, name="request-review"),
-    path("staff/requests/<int:pk>/checklist/", request_checklist, name="request-checklist"),
-    path("staff/requests/<int:pk>/forward/", request_forward, name="request-forward"),
-    path("staff/requests/<int:pk>/approve/", request_approve, name="request-approve"),
-    path("staff/requests/<int:pk>/reject/", request_reject, name="request-reject"),
-    path("staff/requests/<int:pk>/withdraw/", request_withdraw, name="request-withdraw"),
-    path("staff/requests/<int:pk>/attach/", request_attach, name="request-attach"),
-    path(
-        "staff/requests/<int:pk>/attachments/<int:att_pk>/",
-        request_attachment,
-        name="request-attachment",
-    ),
-    path("mine/<slug:slug>/disaffiliation/", request_disaffiliation, name="request-disaffiliation"),
-]

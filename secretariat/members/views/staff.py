@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 
 from secretariat.core.http import actor as _actor
@@ -314,26 +313,3 @@ def correction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
         },
     )
-
-
-urlpatterns = [
-    path("staff/institutions/", institution_list, name="institution-list"),
-    path("staff/institutions/new/", institution_create, name="institution-create"),
-    path("staff/institutions/<slug:slug>/", institution_detail, name="institution-detail"),
-    path("staff/institutions/<slug:slug>/edit/", institution_edit, name="institution-edit"),
-    path("staff/institutions/<slug:slug>/admit/", membership_admit, name="membership-admit"),
-    path(
-        "staff/institutions/<slug:slug>/change-category/",
-        membership_change,
-        name="membership-change",
-    ),
-    path("staff/institutions/<slug:slug>/end/", membership_end, name="membership-end"),
-    path(
-        "staff/institutions/<slug:slug>/representatives/new/",
-        representative_add,
-        name="representative-add",
-    ),
-    path("staff/representatives/<int:pk>/edit/", representative_edit, name="representative-edit"),
-    path("staff/corrections/", correction_list, name="correction-list"),
-    path("staff/corrections/<int:pk>/", correction_detail, name="correction-detail"),
-]

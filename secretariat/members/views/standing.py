@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -155,10 +154,3 @@ def standing_lift(request: HttpRequest, pk: int) -> HttpResponse:
             "status": suspension_status(suspension, timezone.localdate()),
         },
     )
-
-
-urlpatterns = [
-    path("staff/standing/", standing_list, name="standing-list"),
-    path("staff/standing/<int:pk>/lift/", standing_lift, name="standing-lift"),
-    path("staff/institutions/<slug:slug>/suspend-vote/", standing_suspend, name="standing-suspend"),
-]
