@@ -27,6 +27,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from secretariat.core.audit import diff, record_action, snapshot
+from secretariat.core.languages import session_languages
 from secretariat.core.models import User
 from secretariat.governance.models import (
     LANGUAGE_CHOICES,
@@ -77,16 +78,6 @@ def _open_session(session: Session) -> Session:
             % {"state": session.get_state_display()}
         )
     return session
-
-
-def session_languages(session: Session) -> list[str]:
-    """The languages a session works in (Spanish first); all four when none were set."""
-    chosen = [code for code in LANGUAGE_CODES if code in (session.languages or [])]
-    if not chosen:
-        return list(LANGUAGE_CODES)
-    if "es" not in chosen:
-        chosen.insert(0, "es")
-    return chosen
 
 
 def _texts(values: Mapping[str, Any]) -> dict[str, str]:
@@ -400,7 +391,7 @@ def _next_symbol(session: Session) -> str:
 
 def _check_files(session: Session, files: Mapping[str, UploadedFile[bytes]]) -> dict[str, str]:
     """Validate every upload before anything is written; content types by language."""
-    languages = session_languages(session)
+    languages = session_languages(session.languages)
     errors: dict[str, list[ValidationError]] = {}
     types: dict[str, str] = {}
     for lang, upload in files.items():

@@ -28,6 +28,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from secretariat.core.audit import diff, record_action, snapshot
+from secretariat.core.languages import session_languages
 from secretariat.core.models import User
 from secretariat.governance.body_rules import body_rule, majority_label
 from secretariat.governance.models import (
@@ -187,12 +188,6 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
-def session_languages(session: Session) -> list[str]:
-    """The session's languages that records are kept in, Spanish always first."""
-    langs = [lang for lang in (session.languages or []) if lang in CONTENT_LANGUAGES]
-    return ["es"] + [lang for lang in dict.fromkeys(langs) if lang != "es"]
-
-
 def _label_motions(lines: list[MotionLine], words: dict[str, dict[str, str]]) -> None:
     for line in lines:
         line.motion.decision_label = words["decision"].get(  # type: ignore[attr-defined]  # template-only
@@ -260,7 +255,9 @@ def minutes_draft(*, actor: User, session: Session) -> Minutes:
             % {"state": minutes.get_state_display()}
         )
     record = session_record(session)
-    texts = {f"text_{lang}": render_draft(record, lang) for lang in session_languages(session)}
+    texts = {
+        f"text_{lang}": render_draft(record, lang) for lang in session_languages(session.languages)
+    }
     created = minutes is None
     if minutes is None:
         minutes = Minutes(session=session)
@@ -399,7 +396,7 @@ def minutes_circulate(
     minutes.full_clean(exclude=["state"])  # FSM-protected: the transition set it
     with_reason(minutes, _("Circulated for comments"))
     minutes.save()
-    langs = session_languages(session)
+    langs = session_languages(session.languages)
     outgoing: list[dict[str, Any]] = []
     dispatches = []
     for p in minutes_recipients(session):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from secretariat.core.http import actor as _actor
 from secretariat.core.http import posted as _posted
+from secretariat.core.languages import session_languages
 from secretariat.core.pdf import pdf_response, render_pdf
 from secretariat.governance.forms.agenda import (
     AgendaItemForm,
@@ -66,7 +67,7 @@ def agenda_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "agenda": agenda,
         "can_manage": request.user.has_perm(MANAGE),
         "editable": session.state in services.EDITABLE_STATES,
-        "pdf_languages": services.session_languages(session),
+        "pdf_languages": session_languages(session.languages),
     }
     if request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
         return render(request, "governance/agenda_tree.html", context)
@@ -83,7 +84,7 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgendaItemForm(
         _posted(request),
         initial=initial,
-        languages=services.session_languages(session),
+        languages=session_languages(session.languages),
         adopted=agenda.adopted,
         parents=selectors.session_items(session).filter(parent__isnull=True),
         parent_labels=_labels(agenda, top_level_only=True),
@@ -113,7 +114,7 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_item_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
     item = selectors.agenda_item_get(pk=item_pk)
     session = item.session
-    languages = services.session_languages(session)
+    languages = session_languages(session.languages)
     initial = {
         f"{name}_{lang}": getattr(item, f"{name}_{lang}")
         for name in ("title", "description")
@@ -243,7 +244,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
         _posted(request),
         request.FILES if request.method == "POST" else None,
         initial=initial,
-        languages=services.session_languages(session),
+        languages=session_languages(session.languages),
         items=selectors.session_items(session),
         item_labels=_labels(agenda),
     )
@@ -269,7 +270,7 @@ def document_upload(request: HttpRequest, doc_pk: int) -> HttpResponse:
     form = DocumentUploadForm(
         _posted(request),
         request.FILES if request.method == "POST" else None,
-        languages=services.session_languages(document.session),
+        languages=session_languages(document.session.languages),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from secretariat.core.http import actor as _actor
 from secretariat.core.http import posted as _posted
+from secretariat.core.languages import session_languages
 from secretariat.core.pdf import pdf_response, render_pdf
 from secretariat.governance.forms.records import (
     CommentRespondForm,
@@ -87,7 +88,7 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "session": session,
         "minutes": page.minutes,
-        "pdf_languages": services.session_languages(session),
+        "pdf_languages": session_languages(session.languages),
     }
     minutes = page.minutes
     if minutes is not None and page.access.may_comment:
@@ -121,7 +122,7 @@ def minutes_draft(request: HttpRequest, pk: int) -> HttpResponse:
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = records.session_for_minutes(pk=pk)
     minutes = _minutes_or_404(session)
-    languages = services.session_languages(session)
+    languages = session_languages(session.languages)
     initial = {f"text_{lang}": getattr(minutes, f"text_{lang}", "") or "" for lang in languages}
     form = MinutesEditForm(
         _posted(request),
