@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -127,6 +127,6 @@ def requires(perm: str) -> Callable[[V], V]:
             return view(request, *args, **kwargs)
 
         setattr(wrapped, ACCESS_ATTRIBUTE, f"requires:{perm}")  # noqa: B010
-        return wrapped  # type: ignore[return-value]  # wraps keeps the view's signature
+        return cast(V, wrapped)
 
     return decorate

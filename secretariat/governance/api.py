@@ -9,47 +9,22 @@ Every list runs a fixed number of queries.
 import datetime as dt
 from typing import Any, Literal
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
-from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from secretariat.core.api import (
+    MAX_LIMIT,
+    Language,
+    choose_language,
+    page_url,
+    request_language,
+    translated,
+)
 from secretariat.governance.models import Resolution
 from secretariat.governance.selectors import records
 
 router = Router(tags=["resolutions"])
-
-Language = Literal["es", "en", "pt", "fr"]
-MAX_LIMIT = 500
-
-
-def _choose_language(request: HttpRequest, lang: str | None) -> str:
-    chosen = lang or (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    if chosen not in records.CONTENT_LANGUAGES:
-        chosen = settings.LANGUAGE_CODE
-    request.api_language = chosen  # type: ignore[attr-defined]  # read by the schema resolvers
-    return chosen
-
-
-def _language(request: HttpRequest) -> str:
-    return getattr(request, "api_language", None) or settings.LANGUAGE_CODE
-
-
-def _translated(obj: Any, field: str, lang: str) -> str:
-    own = (getattr(obj, f"{field}_{lang}", "") or "").strip()
-    return own or (getattr(obj, f"{field}_es", "") or "")
-
-
-def _page_url(request: HttpRequest, number: int) -> str:
-    template = getattr(request, "_resolution_url_template", None)
-    if template is None:
-        with translation.override(_language(request)):
-            path = reverse("governance:resolution-detail", kwargs={"number": 999999999})
-        template = request.build_absolute_uri(path)
-        request._resolution_url_template = template  # type: ignore[attr-defined]  # per request
-    return template.replace("999999999", str(number))
 
 
 class SessionRef(Schema):
@@ -87,15 +62,15 @@ class ResolutionOut(Schema):
 
     @staticmethod
     def resolve_title(obj: Resolution, context: dict[str, Any]) -> str:
-        return _translated(obj, "title", _language(context["request"]))
+        return translated(obj, "title", request_language(context["request"]))
 
     @staticmethod
     def resolve_text(obj: Resolution, context: dict[str, Any]) -> str:
-        return _translated(obj, "text", _language(context["request"]))
+        return translated(obj, "text", request_language(context["request"]))
 
     @staticmethod
     def resolve_translation_pending(obj: Resolution, context: dict[str, Any]) -> bool:
-        lang = _language(context["request"])
+        lang = request_language(context["request"])
         return records.translation_pending(obj, "title", lang) or records.translation_pending(
             obj, "text", lang
         )
@@ -110,7 +85,7 @@ class ResolutionOut(Schema):
             return None
         return {
             "id": obj.session.pk,
-            "title": _translated(obj.session, "title", _language(context["request"])),
+            "title": translated(obj.session, "title", request_language(context["request"])),
             "body": obj.session.body.code,
         }
 
@@ -120,7 +95,7 @@ class ResolutionOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Resolution, context: dict[str, Any]) -> str:
-        return _page_url(context["request"], obj.number)
+        return page_url(context["request"], "governance:resolution-detail", "number", obj.number)
 
 
 class ResolutionDetailOut(ResolutionOut):
@@ -184,7 +159,7 @@ class ResolutionPagination(LimitOffsetPagination):
 @paginate(ResolutionPagination, max_limit=MAX_LIMIT)
 def resolution_list(request: HttpRequest, filters: Query[ResolutionFilters]) -> Any:
     """The register, newest number first, with the status of each resolution."""
-    lang = _choose_language(request, filters.lang)
+    lang = choose_language(request, filters.lang)
     return records.resolution_list(
         q=filters.q or "",
         kind=filters.kind or "",
@@ -199,5 +174,5 @@ def resolution_list(request: HttpRequest, filters: Query[ResolutionFilters]) -> 
     "/resolutions/{number}", response=ResolutionDetailOut, summary="One resolution by number"
 )
 def resolution_detail(request: HttpRequest, number: int, lang: Language | None = None) -> Any:
-    _choose_language(request, lang)
+    choose_language(request, lang)
     return records.resolution_get(number=number)

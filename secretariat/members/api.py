@@ -6,58 +6,24 @@ Names come in the language of `?lang=` or, failing that, of the Accept-Language 
 
 # No "from __future__ import annotations": django-ninja reads the real annotations.
 import datetime as dt
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Literal
 
-from django.conf import settings
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from secretariat.core.api import (
+    MAX_LIMIT,
+    Language,
+    choose_language,
+    in_language,
+    page_url,
+)
 from secretariat.members import selectors
 from secretariat.members.models import Category, Country, Membership
 
 router = Router(tags=["members"])
-
-Language = Literal["es", "en", "pt", "fr"]
-MAX_LIMIT = 500
-
-
-def _language(request: HttpRequest) -> str:
-    """The language chosen for this request (set by each endpoint from ?lang= or the headers)."""
-    return getattr(request, "api_language", None) or settings.LANGUAGE_CODE
-
-
-def _in_language(request: HttpRequest) -> AbstractContextManager[None]:
-    """Translate in the request's language; no switch when it is already active (the common
-    case: the resolvers run once per field of every item)."""
-    lang = _language(request)
-    if translation.get_language() == lang:
-        return nullcontext()
-    return translation.override(lang)
-
-
-def _member_url(request: HttpRequest, slug: str) -> str:
-    """Absolute URL of a member page; reversed once per request, then filled per item."""
-    template = getattr(request, "_member_url_template", None)
-    if template is None:
-        with _in_language(request):
-            path = reverse("members:member-detail", kwargs={"slug": "__slug__"})
-        template = request.build_absolute_uri(path)
-        request._member_url_template = template  # type: ignore[attr-defined]  # per-request cache
-    return template.replace("__slug__", slug)
-
-
-def _choose_language(request: HttpRequest, lang: str | None) -> str:
-    # Without ?lang=, LocaleMiddleware has already read Accept-Language (default: es).
-    chosen = lang or (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    if chosen not in dict(settings.LANGUAGES):
-        chosen = settings.LANGUAGE_CODE
-    request.api_language = chosen  # type: ignore[attr-defined]  # read by the schemas' resolvers
-    return chosen
-
 
 # --- Schemas ---------------------------------------------------------------------------
 
@@ -114,7 +80,7 @@ class MemberOut(Schema):
     @staticmethod
     def resolve_country(obj: Membership, context: dict[str, Any]) -> dict[str, str]:
         country = obj.institution.country
-        with _in_language(context["request"]):
+        with in_language(context["request"]):
             return {"code": country.code, "name": country.name}
 
     @staticmethod
@@ -126,7 +92,7 @@ class MemberOut(Schema):
     def resolve_category(obj: Membership, context: dict[str, Any]) -> dict[str, Any] | None:
         if obj.category is None:
             return None
-        with _in_language(context["request"]):
+        with in_language(context["request"]):
             return {
                 "code": obj.category.code,
                 "name": obj.category.name,
@@ -151,7 +117,7 @@ class MemberOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Membership, context: dict[str, Any]) -> str:
-        return _member_url(context["request"], obj.institution.slug)
+        return page_url(context["request"], "members:member-detail", "slug", obj.institution.slug)
 
 
 class MemberFilters(Schema):
@@ -216,7 +182,7 @@ def member_in_force(*, slug: str, as_of: dt.date | None = None) -> Membership:
 @paginate(MemberPagination, max_limit=MAX_LIMIT)
 def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> Any:
     """Members in force on a date, filtered, ordered by name."""
-    _choose_language(request, filters.lang)
+    choose_language(request, filters.lang)
     return selectors.directory_list(
         q=filters.q or "",
         category=filters.category or "",
@@ -230,7 +196,7 @@ def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> Any:
 def member_detail(
     request: HttpRequest, slug: str, as_of: dt.date | None = None, lang: Language | None = None
 ) -> Any:
-    _choose_language(request, lang)
+    choose_language(request, lang)
     return member_in_force(slug=slug, as_of=as_of)
 
 
@@ -240,7 +206,7 @@ def member_detail(
 def category_list(
     request: HttpRequest, as_of: dt.date | None = None, lang: Language | None = None
 ) -> Any:
-    with translation.override(_choose_language(request, lang)):
+    with translation.override(choose_language(request, lang)):
         counts = selectors.directory_counts(on=as_of)
         return [
             {
@@ -260,7 +226,7 @@ def category_list(
 
 @router.get("/countries", response=list[CountryOut], summary="Countries and territories")
 def country_list(request: HttpRequest, lang: Language | None = None) -> Any:
-    with translation.override(_choose_language(request, lang)):
+    with translation.override(choose_language(request, lang)):
         countries: list[Country] = list(selectors.country_list())
         return [
             {

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from secretariat.core import roles
-from secretariat.core.audit import record_action
+from secretariat.core.access import require
+from secretariat.core.audit import save_audited
 from secretariat.core.models import RuleSetting, User
 from secretariat.core.rule_settings import get_definition
 from secretariat.core.selectors.rule_settings import rule_in_force
@@ -30,10 +30,11 @@ def rule_setting_record(
 ) -> RuleSetting:
     """Record the value of a rule from a date (confirmed with a citation, or a new default).
 
-    Only the Secretary General and Secretariat officers change the organization's rules.
+    Only the Secretary General and Secretariat officers change the organization's rules
+    (`core.change_rules`). A rule marked [D] in shared/domain.md stays "default, to be
+    confirmed" until recorded confirmed, with its source.
     """
-    if not actor.has_role(roles.SECRETARY_GENERAL, roles.OFFICER):
-        raise PermissionDenied(_("You may not change the organization's rules."))
+    require(actor, "core.change_rules")
     definition = get_definition(key)
     try:
         value = definition.clean(raw_value)
@@ -52,13 +53,10 @@ def rule_setting_record(
         reason=(reason or "").strip(),
         recorded_by=actor,
     )
-    setting.full_clean()
-    setting._change_reason = reason or ""  # type: ignore[attr-defined]  # read by simple_history
-    setting.save()
-    record_action(
+    save_audited(
+        setting,
         actor=actor,
         event="rule.recorded",
-        target=setting,
         old={"value": before.value, "status": before.status},
         new={"value": value, "status": setting.status, "valid_from": valid_from},
         reason=reason,
