@@ -23,11 +23,14 @@ static/vendor/.installed: package.json package-lock.json
 install: $(VENV)/.installed static/vendor/.installed
 
 ## demo: install, migrate a fresh SQLite database, load CISS data and demo accounts, serve :8000
+## with the background worker (documents, e-mails) running beside the server
 demo: install
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py seed_demo
-	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving http://127.0.0.1:$(PORT)/ with the background worker (Ctrl-C stops both)"
+	DEBUG=true $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: lint, migrations check, type check and the whole suite (browser tests included)
 test: install

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "secretariat.core",
     "secretariat.members",
     "secretariat.governance",
@@ -169,6 +171,20 @@ SECRETARIAT_MAX_UPLOAD_BYTES = envint("SECRETARIAT_MAX_UPLOAD_BYTES", str(10 * 1
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "secretariat@localhost")
+
+# Background work (decision 0006): documents and e-mails are built and sent by a worker
+# (`manage.py db_worker`) reading a queue in the database. "immediate" runs each task as
+# soon as it is queued, in the same process (the test suite; a machine without a worker).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = envstr("TASKS_BACKEND", "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+# A failed e-mail is tried again after these many seconds, then given up (and shown so).
+SECRETARIAT_EMAIL_RETRY_SECONDS = [60, 300, 1800, 7200]
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if envstr("REDIS_URL", ""):

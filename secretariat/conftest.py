@@ -33,6 +33,9 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # A fast hasher: the suite creates many personas; production keeps the default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background tasks run as soon as they are queued (after the transaction commits);
+    # tests of the worker's queue itself choose the database backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Rate limits and allauth's "TOTP code already used" marks live in the cache, keyed by
     # ids that a rolled-back test may hand to the next one.
     from django.core.cache import cache

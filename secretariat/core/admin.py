@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from secretariat.core.models import ActionLog, RuleSetting, User
+from secretariat.core.models import ActionLog, EmailDelivery, GeneratedDocument, RuleSetting, User
 
 
 @admin.register(User)
@@ -33,3 +33,15 @@ class ActionLogAdmin(ReadOnlyAdmin):
 @admin.register(RuleSetting)
 class RuleSettingAdmin(ReadOnlyAdmin):
     list_display = ("key", "value", "valid_from", "status")
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "subject", "state", "attempts", "sent_at")
+    list_filter = ("state", "purpose")
+
+
+@admin.register(GeneratedDocument)
+class GeneratedDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("file_name", "kind", "language", "version", "state", "built_at")
+    list_filter = ("state", "kind")

@@ -35,3 +35,5 @@ def register_permissions() -> None:
     rules.set_perm("core.view_rules", is_staff_member)
     rules.set_perm("core.change_rules", manages_records)
     rules.set_perm("core.view_dashboard", rules.is_authenticated)
+    rules.set_perm("core.view_outbox", is_secretary_general | is_comptroller | is_officer)
+    rules.set_perm("core.manage_outbox", manages_records)

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from secretariat.core.models import EmailDelivery
 from secretariat.core.testing import (
     AUDIT_READ,
     LOGGED_IN,
@@ -33,6 +34,8 @@ MATRIX: dict[str, tuple] = {
     "core:home": PUBLIC,
     "core:dashboard": LOGGED_IN,
     "core:action-log": AUDIT_READ,
+    "core:outbox": AUDIT_READ,
+    "core:outbox-retry": POST_ONLY,
     "core:rule-list": (L, 403, 403, 200, 200, 200, 200),
     "core:rule-detail": (L, 403, 403, 200, 200, 200, 200),
     "governance:body-list": PUBLIC,
@@ -133,8 +136,12 @@ def world(
     batch = ImportBatch.objects.create(
         file_name="m.csv", checksum="0" * 64, rows=[], errors=[], uploaded_by=officer
     )
+    delivery = EmailDelivery.objects.create(
+        purpose="test", to=["a@example.org"], from_email="s@x.org", subject="S", body="B"
+    )
     kwargs = {
         "core:rule-detail": {"key": "members.arrears.threshold_years"},
+        "core:outbox-retry": {"pk": delivery.pk},
         "governance:body-detail": {"code": "general-assembly"},
         "members:directory-export": {"fmt": "csv"},
         "members:import-template": {"fmt": "csv"},

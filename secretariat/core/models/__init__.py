@@ -3,6 +3,8 @@ dated model shares."""
 
 from secretariat.core.models.accounts import AccountManager, User
 from secretariat.core.models.action_log import ActionLog, ActionLogHead
+from secretariat.core.models.documents import GeneratedDocument
+from secretariat.core.models.outbox import EmailDelivery
 from secretariat.core.models.rule_settings import RuleSetting
 from secretariat.core.models.validity import InForce, ValidityQuerySet
 
@@ -10,6 +12,8 @@ __all__ = [
     "AccountManager",
     "ActionLog",
     "ActionLogHead",
+    "EmailDelivery",
+    "GeneratedDocument",
     "InForce",
     "RuleSetting",
     "User",

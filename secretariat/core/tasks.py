@@ -1,0 +1,20 @@
+"""Core's background tasks (django-tasks; decision 0006): building a document, sending an
+e-mail. Each is a thin call to the service that does the work, so a task and its service
+are tested the same way."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from secretariat.core.services.documents import document_build
+from secretariat.core.services.outbox import email_deliver
+
+
+@task()
+def build_document(document_id: int) -> None:
+    document_build(document_id=document_id)
+
+
+@task()
+def send_email(delivery_id: int) -> None:
+    email_deliver(delivery_id=delivery_id)
