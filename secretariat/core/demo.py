@@ -24,6 +24,7 @@ from django.contrib.auth.models import Group
 
 from secretariat.core import roles
 from secretariat.core.models import User
+from secretariat.core.registry import OrderedRegistry
 
 DEMO_DOMAIN = "@demo.ciss"
 DEFAULT_PASSWORD = "demo-secretariat-2026"
@@ -62,25 +63,16 @@ class DemoContext:
 
 
 Builder = Callable[[DemoContext], None]
-
-
-@dataclass(frozen=True)
-class _Registered:
-    key: str
-    order: int
-    build: Builder
-
-
-_BUILDERS: dict[str, _Registered] = {}
+_BUILDERS: OrderedRegistry[Builder] = OrderedRegistry()
 
 
 def register(key: str, build: Builder, *, order: int) -> None:
     """Register an app's demo builder; lower orders run first."""
-    _BUILDERS[key] = _Registered(key=key, order=order, build=build)
+    _BUILDERS.register(key, build, order=order)
 
 
 def builders() -> list[Builder]:
-    return [r.build for r in sorted(_BUILDERS.values(), key=lambda r: (r.order, r.key))]
+    return _BUILDERS.in_order()
 
 
 # --- Core's builder: the demo accounts ------------------------------------------------

@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from secretariat.core.models import User
+from secretariat.core.registry import OrderedRegistry
 
 
 @dataclass(frozen=True)
@@ -42,29 +43,12 @@ class PanelContent:
 Builder = Callable[[User | AnonymousUser], PanelContent | None]
 
 
-@dataclass(frozen=True)
-class Panel:
-    key: str
-    order: int
-    build: Builder
-
-
-class PanelRegistry:
-    """The panels of one page, by key (registering a key again replaces it)."""
-
-    def __init__(self) -> None:
-        self._panels: dict[str, Panel] = {}
-
-    def register(self, key: str, build: Builder, *, order: int) -> None:
-        self._panels[key] = Panel(key=key, order=order, build=build)
+class PanelRegistry(OrderedRegistry[Builder]):
+    """The panels of one page, by key."""
 
     def build_for(self, user: User | AnonymousUser) -> list[PanelContent]:
-        built = (panel.build(user) for panel in sorted(self._panels.values(), key=_order))
+        built = (build(user) for build in self.in_order())
         return [content for content in built if content is not None]
-
-
-def _order(panel: Panel) -> tuple[int, str]:
-    return (panel.order, panel.key)
 
 
 HOME = PanelRegistry()

@@ -25,6 +25,7 @@ from django.db import models, transaction
 
 from secretariat.core.audit import record_action
 from secretariat.core.languages import CONTENT_LANGUAGES
+from secretariat.core.registry import OrderedRegistry
 
 DATA_DIR = Path(settings.BASE_DIR) / "data" / "ciss"
 
@@ -150,29 +151,20 @@ class Loader:
 
 
 LoadFunction = Callable[[Loader], None]
-
-
-@dataclass(frozen=True)
-class _Registered:
-    key: str
-    order: int
-    load: LoadFunction
-
-
-_LOADERS: dict[str, _Registered] = {}
+_LOADERS: OrderedRegistry[LoadFunction] = OrderedRegistry()
 
 
 def register(key: str, load: LoadFunction, *, order: int) -> None:
     """Register an app's loader; lower orders run first (an app after those it reads)."""
-    _LOADERS[key] = _Registered(key=key, order=order, load=load)
+    _LOADERS.register(key, load, order=order)
 
 
 def load_all(data_dir: Path = DATA_DIR) -> Tally:
     """Run every app's loader in one transaction; one action-log row if anything changed."""
     loader = Loader(data_dir)
     with transaction.atomic():
-        for registered in sorted(_LOADERS.values(), key=lambda r: (r.order, r.key)):
-            registered.load(loader)
+        for load in _LOADERS.in_order():
+            load(loader)
         if loader.tally.changed and loader.tally.first_written is not None:
             record_action(
                 actor=None,
