@@ -66,3 +66,101 @@ def test_it_reports_an_intact_chain(officer, capsys):
     _log(2, actor=officer, target=officer)
     call_command("verify_action_log")
     assert "intact: 2 rows" in capsys.readouterr().out
+
+
+# --- save_audited and locked: the one way a service writes ---------------------------------
+
+
+def _setting(**fields):
+    from secretariat.core.models import RuleSetting
+
+    values = {"key": "x.rule", "value": 1, "valid_from": "2026-01-01", "status": "default"}
+    return RuleSetting(**(values | fields))
+
+
+@pytest.mark.django_db
+def test_save_audited_validates_saves_with_the_reason_and_logs_once(officer):
+    from secretariat.core.audit import save_audited
+
+    # given
+    setting = _setting()
+    # when
+    with transaction.atomic():
+        saved = save_audited(
+            setting, actor=officer, event="rule.recorded", fields=["key", "value"], reason="Why"
+        )
+    # then: the row, its history with the reason, one action-log row with the fields
+    assert saved is True and setting.pk is not None
+    assert setting.history.get().history_change_reason == "Why"
+    entry = ActionLog.objects.get()
+    assert (entry.event, entry.actor, entry.reason) == ("rule.recorded", officer, "Why")
+    assert entry.new_values == {"key": "x.rule", "value": 1} and entry.old_values == {}
+
+
+@pytest.mark.django_db
+def test_save_audited_logs_only_what_changed_and_nothing_when_nothing_did(officer):
+    from secretariat.core.audit import save_audited, snapshot
+
+    with transaction.atomic():
+        setting = _setting()
+        save_audited(setting, actor=officer, event="e.created", fields=["value"])
+        before = snapshot(setting, ["value", "legal_basis"])
+        # when: nothing changed
+        unchanged = save_audited(
+            setting,
+            actor=officer,
+            event="e.updated",
+            fields=["value", "legal_basis"],
+            before=before,
+        )
+        # when: one field changed
+        setting.legal_basis = "Art. 8"
+        changed = save_audited(
+            setting,
+            actor=officer,
+            event="e.updated",
+            fields=["value", "legal_basis"],
+            before=before,
+        )
+    # then
+    assert (unchanged, changed) == (False, True)
+    updates = list(ActionLog.objects.filter(event="e.updated"))
+    assert len(updates) == 1
+    assert updates[0].old_values == {"legal_basis": ""}
+    assert updates[0].new_values == {"legal_basis": "Art. 8"}
+    assert setting.history.count() == 2
+
+
+@pytest.mark.django_db
+def test_save_audited_refuses_an_invalid_row_and_writes_nothing(officer):
+    from django.core.exceptions import ValidationError
+
+    from secretariat.core.audit import save_audited
+    from secretariat.core.models import RuleSetting
+
+    # a confirmed rule must cite its source (a named constraint)
+    with pytest.raises(ValidationError), transaction.atomic():
+        save_audited(_setting(status="confirmed"), actor=officer, event="e", fields=["key"])
+    assert RuleSetting.objects.count() == 0 and ActionLog.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_save_audited_refuses_to_run_outside_a_transaction(officer):
+    from secretariat.core.audit import save_audited
+
+    with pytest.raises(RuntimeError):
+        save_audited(_setting(), actor=officer, event="e", fields=["key"])
+
+
+@pytest.mark.django_db
+def test_locked_reads_the_row_again(officer):
+    from secretariat.core.audit import locked
+
+    with transaction.atomic():
+        setting = _setting()
+        setting.save()
+        type(setting).objects.filter(pk=setting.pk).update(value=2)
+        # when
+        fresh = locked(setting)
+    # then: the database's row, not the stale object
+    assert fresh.pk == setting.pk and fresh.value == 2 and setting.value == 1
