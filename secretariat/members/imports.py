@@ -44,7 +44,6 @@ from django.utils.translation import gettext_lazy
 
 from secretariat.core.audit import diff, record_action, snapshot
 from secretariat.core.models import User
-from secretariat.members import services
 from secretariat.members.models import (
     Category,
     Country,
@@ -54,6 +53,7 @@ from secretariat.members.models import (
     Membership,
     Source,
 )
+from secretariat.members.services import registry as services
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

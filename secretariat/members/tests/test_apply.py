@@ -297,7 +297,7 @@ def test_it_shows_a_service_error_on_the_form(as_anonymous, countries, categorie
     # given: the service refuses (e.g. a rule checked only there)
     from django.core.exceptions import ValidationError
 
-    from secretariat.members import services
+    from secretariat.members.services import requests as services
 
     def refuse(**kwargs):
         raise ValidationError(

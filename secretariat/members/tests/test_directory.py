@@ -158,9 +158,9 @@ def test_it_counts_members_per_category_ignoring_the_category_filter(
     # when
     response = as_anonymous.get(DIRECTORY, {"category": "full"})
     # then
-    counts = {row["code"]: row["count"] for row in response.context["counts"]["by_category"]}
+    counts = {row.code: row.count for row in response.context["counts"].by_category}
     assert counts == {"full": 1, "associate": 1, "affiliate": 0, "linked": 0, "unknown": 1}
-    assert response.context["counts"]["total"] == 3
+    assert response.context["counts"].total == 3
     body = response.content.decode()
     assert 'href="/es/members/?category=associate"' in body
     assert 'href="/es/members/?category=unknown"' in body
@@ -170,7 +170,7 @@ def test_it_counts_within_the_other_filters_and_the_date(as_anonymous, switched,
     # when
     response = as_anonymous.get(DIRECTORY, {"as_of": "2016-06-01", "country": "PE"})
     # then
-    counts = {row["code"]: row["count"] for row in response.context["counts"]["by_category"]}
+    counts = {row.code: row.count for row in response.context["counts"].by_category}
     assert counts["full"] == 1 and counts["associate"] == 0
     assert (
         'href="/es/members/?category=associate&amp;country=PE&amp;as_of=2016-06-01"'

@@ -14,7 +14,6 @@ from django.utils import translation
 
 from secretariat.conftest import client_for, make_member
 from secretariat.core.models import ActionLog
-from secretariat.members import services
 from secretariat.members.models import (
     Institution,
     Membership,
@@ -22,6 +21,7 @@ from secretariat.members.models import (
     RequestAttachment,
     Source,
 )
+from secretariat.members.services import requests as services
 
 State = MembershipRequest.State
 DECISION = "Resolución CISS No. 140, XXXI Asamblea General Ordinaria"
@@ -955,7 +955,7 @@ def test_it_shows_only_the_steps_a_withdrawn_request_went_through(
 def test_it_keeps_the_internal_history_from_representatives(rep_a, member_a, officer):
     # given a disaffiliation request of member A, reviewed by an officer with an internal note
     from secretariat.conftest import client_for
-    from secretariat.members import services as svc
+    from secretariat.members.services import requests as svc
 
     req = svc.request_disaffiliation_by_member(
         actor=rep_a, institution=member_a, statement="We leave"

@@ -18,10 +18,11 @@ from hypothesis import strategies as st
 from secretariat.conftest import make_user
 from secretariat.core import roles
 from secretariat.core.models import ActionLog
-from secretariat.members import services
 from secretariat.members.models import ContactCorrection, Institution, Membership, Representative
-from secretariat.members.selectors import directory_list
-from secretariat.members.services_accounts import (
+from secretariat.members.selectors.registry import directory_list
+from secretariat.members.services import corrections as correction_services
+from secretariat.members.services import registry as services
+from secretariat.members.services.accounts import (
     representative_add_with_account,
     representative_change,
     representative_link_account,
@@ -599,7 +600,7 @@ def test_it_changes_a_representation_and_its_account_in_one_call(officer, member
 
 def test_it_records_a_proposal_with_only_what_differs(rep_a, member_a):
     # when
-    correction = services.correction_propose(
+    correction = correction_services.correction_propose(
         actor=rep_a,
         institution=member_a,
         changes={"phone": " +52 3 ", "website": "", "name": "hijack"},
@@ -616,29 +617,33 @@ def test_it_refuses_proposals_from_others(rep_b, officer, member_a):
     # when / then
     for actor in (rep_b, officer):
         with pytest.raises(PermissionDenied):
-            services.correction_propose(actor=actor, institution=member_a, changes={"phone": "1"})
+            correction_services.correction_propose(
+                actor=actor, institution=member_a, changes={"phone": "1"}
+            )
     assert not ContactCorrection.objects.exists()
 
 
 def test_it_refuses_invalid_or_empty_proposals(rep_a, member_a):
     # when / then
     with pytest.raises(ValidationError) as invalid:
-        services.correction_propose(
+        correction_services.correction_propose(
             actor=rep_a, institution=member_a, changes={"email": "not-an-email"}
         )
     with pytest.raises(ValidationError):
-        services.correction_propose(actor=rep_a, institution=member_a, changes={"phone": ""})
+        correction_services.correction_propose(
+            actor=rep_a, institution=member_a, changes={"phone": ""}
+        )
     assert "email" in invalid.value.message_dict
     assert not ActionLog.objects.exists()
 
 
 def test_it_applies_an_accepted_correction(officer, rep_a, member_a):
     # given
-    correction = services.correction_propose(
+    correction = correction_services.correction_propose(
         actor=rep_a, institution=member_a, changes={"phone": "+52 3"}
     )
     # when
-    services.correction_decide(actor=officer, correction=correction, accept=True)
+    correction_services.correction_decide(actor=officer, correction=correction, accept=True)
     # then
     member_a.refresh_from_db()
     correction.refresh_from_db()
@@ -650,13 +655,15 @@ def test_it_applies_an_accepted_correction(officer, rep_a, member_a):
 
 def test_it_rejects_a_correction_only_with_a_reason(officer, rep_a, member_a):
     # given
-    correction = services.correction_propose(
+    correction = correction_services.correction_propose(
         actor=rep_a, institution=member_a, changes={"phone": "+52 3"}
     )
     # when / then
     with pytest.raises(ValidationError):
-        services.correction_decide(actor=officer, correction=correction, accept=False, reason="")
-    services.correction_decide(
+        correction_services.correction_decide(
+            actor=officer, correction=correction, accept=False, reason=""
+        )
+    correction_services.correction_decide(
         actor=officer, correction=correction, accept=False, reason="Not official"
     )
     member_a.refresh_from_db()
@@ -666,12 +673,12 @@ def test_it_rejects_a_correction_only_with_a_reason(officer, rep_a, member_a):
 
 def test_it_lets_only_managers_decide(comptroller, rep_a, member_a):
     # given
-    correction = services.correction_propose(
+    correction = correction_services.correction_propose(
         actor=rep_a, institution=member_a, changes={"phone": "+52 3"}
     )
     # when / then
     for actor in (comptroller, rep_a):
         with pytest.raises(PermissionDenied):
-            services.correction_decide(actor=actor, correction=correction, accept=True)
+            correction_services.correction_decide(actor=actor, correction=correction, accept=True)
     correction.refresh_from_db()
     assert correction.state == ContactCorrection.State.PROPOSED

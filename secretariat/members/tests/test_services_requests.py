@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from secretariat.core.models import ActionLog, RuleSetting
 from secretariat.core.services.rule_settings import rule_setting_record
-from secretariat.members import selectors, services
 from secretariat.members.models import Institution, Membership, MembershipRequest, RequestAttachment
+from secretariat.members.selectors import registry as selectors
+from secretariat.members.services import requests as services
 
 State = MembershipRequest.State
 DECISION = "Resolución CISS No. 140, XXXI Asamblea General Ordinaria"
@@ -341,7 +342,7 @@ def test_it_refuses_a_step_out_of_order_with_a_translated_error_and_changes_noth
 
     # when: the message goes through gettext (marked so we can see it)
     with (
-        mock.patch("secretariat.members.services._", side_effect=lambda s: f"«{s}»"),
+        mock.patch("secretariat.members.services.requests._", side_effect=lambda s: f"«{s}»"),
         pytest.raises(ValidationError) as exc,
     ):
         getattr(services, step)(actor=officer, request=req, **kwargs)

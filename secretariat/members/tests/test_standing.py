@@ -23,9 +23,9 @@ from django.utils import translation
 
 from secretariat.conftest import client_for, make_member
 from secretariat.core.models import ActionLog
-from secretariat.members import selectors
 from secretariat.members.models import Institution, VotingSuspension
-from secretariat.members.services_standing import voting_suspend, voting_suspension_lift
+from secretariat.members.selectors import registry as selectors
+from secretariat.members.services.standing import voting_suspend, voting_suspension_lift
 
 pytestmark = pytest.mark.django_db
 

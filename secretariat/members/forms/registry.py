@@ -1,7 +1,7 @@
-"""Staff forms of the member registry: institutions, memberships, representatives, corrections.
+"""Staff forms of the registry: institutions, memberships and representatives.
 
 Forms only parse and check the shape of the input; the services decide (permission, rules,
-audit). `add_service_error` attaches a service's ValidationError to the right field.
+audit); `core.forms.add_service_error` attaches a service's ValidationError to its field.
 """
 
 from __future__ import annotations
@@ -13,17 +13,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from secretariat.core.forms import add_service_error  # noqa: F401  (re-exported for the views)
 from secretariat.core.models import User
-from secretariat.members.models import Category, ContactCorrection, Country, Representative
-from secretariat.members.selectors import country_list
-from secretariat.members.selectors_accounts import account_find_by_email
+from secretariat.members.models import Category, Country, Representative
+from secretariat.members.selectors.accounts import account_find_by_email
+from secretariat.members.selectors.registry import country_list
 
 REASON_MAX = 2000
 DECISION_MAX = 300
 
 
-def _reason(required: bool = True, label: Any = None) -> forms.CharField:
+def history_reason(required: bool = True, label: Any = None) -> forms.CharField:
+    """Why the change is made: recorded in the history (also the corrections' decision)."""
     return forms.CharField(
         label=label or _("Reason for the change"),
         required=required,
@@ -119,9 +119,9 @@ class InstitutionForm(forms.Form):
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if editing:
-            self.fields["reason"] = _reason()
+            self.fields["reason"] = history_reason()
         else:
-            self.fields["reason"] = _reason(required=False, label=_("Note for the history"))
+            self.fields["reason"] = history_reason(required=False, label=_("Note for the history"))
 
     def data_for_service(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
@@ -138,7 +138,7 @@ class MembershipAdmitForm(forms.Form):
             "e.g. “XXX General Assembly, Resolution No. …”."
         )
     )
-    reason = _reason(label=_("Reason"))
+    reason = history_reason(label=_("Reason"))
 
 
 class MembershipChangeForm(forms.Form):
@@ -152,7 +152,7 @@ class MembershipChangeForm(forms.Form):
         ),
     )
     decision = _decision_field(_("The body's decision that changes the category."))
-    reason = _reason(label=_("Reason"))
+    reason = history_reason(label=_("Reason"))
 
 
 class MembershipEndForm(forms.Form):
@@ -165,7 +165,7 @@ class MembershipEndForm(forms.Form):
     decision = _decision_field(
         _("The body's decision that ends the membership (disaffiliation, exclusion…).")
     )
-    reason = _reason(label=_("Reason"))
+    reason = history_reason(label=_("Reason"))
 
 
 class RepresentativeForm(forms.Form):
@@ -197,7 +197,9 @@ class RepresentativeForm(forms.Form):
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"] = (
-            _reason() if editing else _reason(required=False, label=_("Note for the history"))
+            history_reason()
+            if editing
+            else history_reason(required=False, label=_("Note for the history"))
         )
 
     def clean_account_email(self) -> str:
@@ -220,36 +222,3 @@ class RepresentativeForm(forms.Form):
     def data_for_service(self) -> dict[str, Any]:
         skip = {"reason", "account_email"}
         return {k: v for k, v in self.cleaned_data.items() if k not in skip}
-
-
-class CorrectionFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        label=_("State"),
-        required=False,
-        choices=[("", _("Any state")), *ContactCorrection.State.choices],
-    )
-
-
-class CorrectionDecideForm(forms.Form):
-    """Accept or reject a proposed correction; a rejection says why."""
-
-    ACCEPT, REJECT = "accept", "reject"
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[
-            (ACCEPT, _("Accept: apply the new values")),
-            (REJECT, _("Reject: keep the data on record")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    reason = _reason(required=False, label=_("Reason"))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("decision") == self.REJECT and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Say why the proposal is rejected."))
-        return data
-
-    @property
-    def accept(self) -> bool:
-        return self.cleaned_data.get("decision") == self.ACCEPT

@@ -1,47 +1,43 @@
-"""Staff pages of the member registry: institutions, memberships, representatives, corrections.
+"""Staff pages of the registry: institutions, memberships and representatives.
 
 Reading needs `members.view_registry` (Secretary General, officers, finance, Comptroller);
-writing needs `members.manage_registry` (Secretary General and officers), checked here and
-again by every service.
+writing needs `members.manage_registry` (Secretary General and officers), declared here and
+checked again by every service.
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from secretariat.core.http import actor as _actor
-from secretariat.core.http import posted as _posted
+from secretariat.core.access import requires
+from secretariat.core.forms import add_service_error
+from secretariat.core.http import actor, posted
 from secretariat.core.tables import paginate, sort_from_request
-from secretariat.members import selectors, services
-from secretariat.members.forms.staff import (
-    CorrectionDecideForm,
-    CorrectionFilterForm,
+from secretariat.members.forms.registry import (
     InstitutionFilterForm,
     InstitutionForm,
     MembershipAdmitForm,
     MembershipChangeForm,
     MembershipEndForm,
     RepresentativeForm,
-    add_service_error,
 )
 from secretariat.members.models import Institution
-from secretariat.members.selectors_accounts import (
-    correction_rows,
-    institution_record_for_user,
+from secretariat.members.selectors.common import registry_offers
+from secretariat.members.selectors.registry import (
+    institution_get_for_user,
+    institution_list_for_user,
+    institution_record,
     institution_rows,
     open_membership,
     representative_get_for_user,
 )
-from secretariat.members.services_accounts import (
-    representative_add_with_account,
-    representative_change,
-)
+from secretariat.members.services import accounts as account_services
+from secretariat.members.services import registry as services
 
 VIEW = "members.view_registry"
 MANAGE = "members.manage_registry"
@@ -51,30 +47,39 @@ INSTITUTION_SORTS = {
     "origin": "origin",
     "updated": "updated_at",
 }
+# Service error keys that belong to a differently named form field.
+ACCOUNT_ALIASES = {"user": "account_email"}
 
 
 # --- Institutions -------------------------------------------------------------------
 
 
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW)
 def institution_list(request: HttpRequest) -> HttpResponse:
     form = InstitutionFilterForm(request.GET)
     sort = sort_from_request(request, INSTITUTION_SORTS, "name")
-    institutions = selectors.institution_list_for_user(user=_actor(request), **form.filters())
+    institutions = institution_list_for_user(user=actor(request), **form.filters())
     page = paginate(request, institutions.order_by(*sort.order_by()))
-    page.object_list = institution_rows(page.object_list)
     return render(
-        request, "members/institution_list.html", {"form": form, "page": page, "sort": sort}
+        request,
+        "members/institution_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": institution_rows(page.object_list),
+            "sort": sort,
+            "offers": registry_offers(user=actor(request)),
+        },
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def institution_create(request: HttpRequest) -> HttpResponse:
-    form = InstitutionForm(_posted(request))
+    form = InstitutionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             institution = services.institution_create(
-                actor=_actor(request), reason=form.cleaned_data["reason"], **form.data_for_service()
+                actor=actor(request), reason=form.cleaned_data["reason"], **form.data_for_service()
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -84,15 +89,15 @@ def institution_create(request: HttpRequest) -> HttpResponse:
     return render(request, "members/institution_form.html", {"form": form})
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def institution_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = selectors.institution_get_for_user(user=_actor(request), slug=slug)
+    institution = institution_get_for_user(user=actor(request), slug=slug, action="manage")
     initial = {name: getattr(institution, name) for name in services.INSTITUTION_FIELDS}
-    form = InstitutionForm(_posted(request), initial=initial, editing=True)
+    form = InstitutionForm(posted(request), initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.institution_update(
-                actor=_actor(request),
+                actor=actor(request),
                 institution=institution,
                 data=form.data_for_service(),
                 reason=form.cleaned_data["reason"],
@@ -110,13 +115,12 @@ def institution_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW)
 def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    record = institution_record_for_user(user=_actor(request), slug=slug)
+    institution = institution_get_for_user(user=actor(request), slug=slug)
+    record = institution_record(user=actor(request), institution=institution, staff=True)
     return render(
-        request,
-        "members/institution_detail.html",
-        {"record": record, "institution": record.institution},
+        request, "members/institution_detail.html", {"record": record, "institution": institution}
     )
 
 
@@ -139,14 +143,14 @@ def _membership_page(
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def membership_admit(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = selectors.institution_get_for_user(user=_actor(request), slug=slug)
-    form = MembershipAdmitForm(_posted(request))
+    institution = institution_get_for_user(user=actor(request), slug=slug, action="manage")
+    form = MembershipAdmitForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_open(
-                actor=_actor(request),
+                actor=actor(request),
                 institution=institution,
                 category=form.cleaned_data["category"],
                 valid_from=form.cleaned_data["valid_from"],
@@ -161,14 +165,14 @@ def membership_admit(request: HttpRequest, slug: str) -> HttpResponse:
     return _membership_page(request, form, institution, "admit")
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def membership_change(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = selectors.institution_get_for_user(user=_actor(request), slug=slug)
-    form = MembershipChangeForm(_posted(request))
+    institution = institution_get_for_user(user=actor(request), slug=slug, action="manage")
+    form = MembershipChangeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_change_category(
-                actor=_actor(request),
+                actor=actor(request),
                 institution=institution,
                 category=form.cleaned_data["category"],
                 on=form.cleaned_data["on"],
@@ -183,17 +187,17 @@ def membership_change(request: HttpRequest, slug: str) -> HttpResponse:
     return _membership_page(request, form, institution, "change")
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def membership_end(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = selectors.institution_get_for_user(user=_actor(request), slug=slug)
+    institution = institution_get_for_user(user=actor(request), slug=slug, action="manage")
     current = open_membership(institution)
-    form = MembershipEndForm(_posted(request))
+    form = MembershipEndForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             if current is None:
                 raise ValidationError(_("This institution has no membership in force."))
             services.membership_end(
-                actor=_actor(request),
+                actor=actor(request),
                 membership=current,
                 on=form.cleaned_data["on"],
                 decision=form.cleaned_data["decision"],
@@ -209,17 +213,15 @@ def membership_end(request: HttpRequest, slug: str) -> HttpResponse:
 
 # --- Representatives ----------------------------------------------------------------
 
-ACCOUNT_ALIASES = {"user": "account_email"}
 
-
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def representative_add(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = selectors.institution_get_for_user(user=_actor(request), slug=slug)
-    form = RepresentativeForm(_posted(request))
+    institution = institution_get_for_user(user=actor(request), slug=slug, action="manage")
+    form = RepresentativeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            representative_add_with_account(
-                actor=_actor(request),
+            account_services.representative_add_with_account(
+                actor=actor(request),
                 institution=institution,
                 account=form.account,
                 reason=form.cleaned_data["reason"],
@@ -235,19 +237,19 @@ def representative_add(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def representative_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    representative = representative_get_for_user(user=_actor(request), pk=pk)
+    representative = representative_get_for_user(user=actor(request), pk=pk, action="manage")
     initial = {
         name: getattr(representative, name)
         for name in ("full_name", "title", "role", "email", "phone", "valid_from", "valid_to")
     }
     initial["account_email"] = representative.user.email if representative.user else ""
-    form = RepresentativeForm(_posted(request), initial=initial, editing=True)
+    form = RepresentativeForm(posted(request), initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            representative_change(
-                actor=_actor(request),
+            account_services.representative_change(
+                actor=actor(request),
                 representative=representative,
                 data=form.data_for_service(),
                 account=form.account,
@@ -262,54 +264,4 @@ def representative_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "members/representative_form.html",
         {"form": form, "institution": representative.institution, "representative": representative},
-    )
-
-
-# --- Contact corrections ------------------------------------------------------------
-
-
-@permission_required(VIEW, raise_exception=True)
-def correction_list(request: HttpRequest) -> HttpResponse:
-    form = CorrectionFilterForm(request.GET)
-    state = form.cleaned_data.get("state", "") if form.is_valid() else ""
-    corrections = selectors.correction_list_for_user(user=_actor(request), state=state)
-    return render(
-        request,
-        "members/correction_list.html",
-        {"form": form, "page": paginate(request, corrections), "state": state},
-    )
-
-
-@permission_required(VIEW, raise_exception=True)
-def correction_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    correction = selectors.correction_get_for_user(user=_actor(request), pk=pk)
-    form = CorrectionDecideForm(_posted(request))
-    if request.method == "POST":
-        if not request.user.has_perm(MANAGE):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.correction_decide(
-                    actor=_actor(request),
-                    correction=correction,
-                    accept=form.accept,
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                add_service_error(form, exc)
-            else:
-                if form.accept:
-                    messages.success(request, _("The correction was accepted and applied."))
-                else:
-                    messages.success(request, _("The correction was rejected."))
-                return redirect("members:correction-detail", pk=correction.pk)
-    return render(
-        request,
-        "members/correction_detail.html",
-        {
-            "correction": correction,
-            "rows": correction_rows(correction),
-            "history": selectors.record_history(target=correction),
-            "form": form,
-        },
     )

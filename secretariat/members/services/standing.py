@@ -1,14 +1,15 @@
 """A member's standing: suspending and restoring its right to vote (every write).
 
-Rules (shared/domain.md):
+Rules (shared/domain.md, "Members"):
 - [C] "Only full members have the right to vote. The other members have a right to voice."
   (CISS General Assembly page): only a member whose category votes can have its vote
   suspended; a suspended member keeps its voice.
-- [D] Arrears: a full member whose unpaid dues reach the threshold loses its vote until it
-  pays or the General Assembly grants an exemption. Today the Secretariat records each
-  suspension with its reason and legal basis; the finance module will record those that
-  follow from arrears by calling `voting_suspend` with `origin=VotingSuspension.Origin.ARREARS`
-  (and lift them through `voting_suspension_lift`), so there is one rule and one audit trail.
+- [D] Arrears (settings `members.arrears.threshold_years`, `members.arrears.exemption_by_assembly`):
+  a full member whose unpaid dues reach the threshold loses its vote until it pays or the
+  General Assembly grants an exemption. Today the Secretariat records each suspension with
+  its reason and legal basis; the finance module will record those that follow from
+  arrears by calling `voting_suspend` with `origin=VotingSuspension.Origin.ARREARS` (and
+  lift them through `voting_suspension_lift`), so there is one rule and one audit trail.
 - Every quorum and vote reads the standing in force on its date
   (`VotingSuspension.objects.active_on`): suspensions are dated, never deleted; lifting one
   sets its end date.
@@ -20,12 +21,11 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from secretariat.core.access import require
-from secretariat.core.audit import diff, record_action, snapshot
+from secretariat.core.audit import locked, save_audited, snapshot
 from secretariat.core.models import User
 from secretariat.members.models import Institution, Membership, VotingSuspension
 
@@ -41,35 +41,14 @@ SUSPENSION_FIELDS = [
 ]
 
 
-def _require(actor: User | None) -> None:
-    require(actor, PERM)
-
-
 def _day(value: dt.date) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
-@transaction.atomic
-def voting_suspend(
-    *,
-    actor: User,
-    institution: Institution,
-    valid_from: dt.date,
-    reason: str,
-    legal_basis: str,
-    valid_to: dt.date | None = None,
-    origin: str = VotingSuspension.Origin.SECRETARIAT,
-) -> VotingSuspension:
-    """Suspend a member's right to vote from a date (to a date, exclusive, or until lifted).
-
-    Called by the Secretariat's page today and, for arrears of dues, by the finance module
-    (origin ARREARS) — the same checks and audit either way. Refused for an institution
-    without a voting membership on `valid_from`, for a period overlapping another suspension
-    of the same member, and without a reason and a legal basis.
-    """
-    _require(actor)
-    reason = (reason or "").strip()
-    legal_basis = (legal_basis or "").strip()
+def _check_suspension(
+    *, valid_from: dt.date, valid_to: dt.date | None, reason: str, legal_basis: str, origin: str
+) -> None:
+    """What the suspension itself must say: a reason, a legal basis, a real period."""
     errors: dict[str, str] = {}
     if not reason:
         errors["reason"] = _("Say why the right to vote is suspended.")
@@ -83,19 +62,23 @@ def voting_suspend(
         errors["origin"] = _("Unknown origin.")
     if errors:
         raise ValidationError(errors)
-    # Lock the institution: two suspensions recorded at once cannot both pass the overlap check.
-    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+
+
+def _check_standing(
+    institution: Institution, valid_from: dt.date, valid_to: dt.date | None
+) -> None:
+    """Only a member whose category votes on `valid_from`, and one suspension at a time."""
     voting = Membership.objects.active_on(valid_from).filter(
         institution=institution, category__has_vote=True
     )
     if not voting.exists():
         raise ValidationError(_("Only a member with the right to vote can have it suspended."))
-    overlapping = VotingSuspension.objects.filter(institution=institution).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from)
+    clash = (
+        VotingSuspension.objects.filter(institution=institution)
+        .overlapping(valid_from, valid_to)
+        .order_by("valid_from")
+        .first()
     )
-    if valid_to is not None:
-        overlapping = overlapping.filter(valid_from__lt=valid_to)
-    clash = overlapping.order_by("valid_from").first()
     if clash is not None:
         raise ValidationError(
             {
@@ -106,6 +89,40 @@ def voting_suspend(
                 % {"date": _day(clash.valid_from)}
             }
         )
+
+
+@transaction.atomic
+def voting_suspend(
+    *,
+    actor: User,
+    institution: Institution,
+    valid_from: dt.date,
+    reason: str,
+    legal_basis: str,
+    valid_to: dt.date | None = None,
+    origin: str = VotingSuspension.Origin.SECRETARIAT,
+) -> VotingSuspension:
+    """Suspend a member's right to vote from a date (to a date, exclusive, or until lifted)
+    (domain.md, "Members": only full members vote; arrears, `members.arrears.threshold_years`).
+
+    Called by the Secretariat's page today and, for arrears of dues, by the finance module
+    (origin ARREARS) — the same checks and audit either way. Refused for an institution
+    without a voting membership on `valid_from`, for a period overlapping another suspension
+    of the same member, and without a reason and a legal basis.
+    """
+    require(actor, PERM)
+    reason = (reason or "").strip()
+    legal_basis = (legal_basis or "").strip()
+    _check_suspension(
+        valid_from=valid_from,
+        valid_to=valid_to,
+        reason=reason,
+        legal_basis=legal_basis,
+        origin=origin,
+    )
+    # Lock the institution: two suspensions recorded at once cannot both pass the overlap check.
+    institution = locked(institution)
+    _check_standing(institution, valid_from, valid_to)
     suspension = VotingSuspension(
         institution=institution,
         valid_from=valid_from,
@@ -115,14 +132,11 @@ def voting_suspend(
         origin=origin,
         recorded_by=actor,
     )
-    suspension.full_clean()
-    suspension._change_reason = reason  # type: ignore[attr-defined]  # read by simple_history
-    suspension.save()
-    record_action(
+    save_audited(
+        suspension,
         actor=actor,
         event="standing.suspended",
-        target=suspension,
-        new=snapshot(suspension, SUSPENSION_FIELDS),
+        fields=SUSPENSION_FIELDS,
         reason=reason,
     )
     return suspension
@@ -133,13 +147,13 @@ def voting_suspension_lift(
     *, actor: User, suspension: VotingSuspension, on: dt.date, reason: str
 ) -> VotingSuspension:
     """Restore the right to vote from a date (the suspension's end, exclusive): the member
-    paid, the General Assembly granted an exemption, or the cause ended. The suspension
-    stays in the record with the reason for lifting it."""
-    _require(actor)
+    paid, the General Assembly granted an exemption (`members.arrears.exemption_by_assembly`),
+    or the cause ended. The suspension stays in the record with the reason for lifting it."""
+    require(actor, PERM)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the suspension is lifted.")})
-    suspension = VotingSuspension.objects.select_for_update().get(pk=suspension.pk)
+    suspension = locked(suspension)
     if on <= suspension.valid_from:
         raise ValidationError(
             {
@@ -157,11 +171,12 @@ def voting_suspension_lift(
     before = snapshot(suspension, SUSPENSION_FIELDS)
     suspension.valid_to = on
     suspension.lift_reason = reason
-    suspension.full_clean()
-    suspension._change_reason = reason  # type: ignore[attr-defined]  # read by simple_history
-    suspension.save()
-    old, new = diff(before, snapshot(suspension, SUSPENSION_FIELDS))
-    record_action(
-        actor=actor, event="standing.lifted", target=suspension, old=old, new=new, reason=reason
+    save_audited(
+        suspension,
+        actor=actor,
+        event="standing.lifted",
+        fields=SUSPENSION_FIELDS,
+        before=before,
+        reason=reason,
     )
     return suspension

@@ -5,8 +5,8 @@
 - `representative_add_with_account` / `representative_change`: one atomic call for the staff
   representative form (record or correct the representation, then link the account).
 
-Everything goes through members.services for the representation itself; this module only
-adds the account link and its audit row. Candidates to move into services.py (the lead decides).
+The representation itself is written by `services.registry`; this module adds the account
+link and its audit row.
 """
 
 from __future__ import annotations
@@ -16,20 +16,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from secretariat.core import roles
-from secretariat.core.audit import record_action
+from secretariat.core.access import require
+from secretariat.core.audit import locked, save_audited
 from secretariat.core.models import User
 from secretariat.members.models import Institution, Representative
-from secretariat.members.services import representative_add, representative_update
-
-
-def _require_manager(actor: User | None) -> None:
-    if actor is None or not actor.is_authenticated or not actor.has_perm("members.manage_registry"):
-        raise PermissionDenied(_("You do not have permission to do this."))
+from secretariat.members.services.registry import (
+    MANAGE,
+    representative_add,
+    representative_update,
+)
 
 
 def _check_account(user: User) -> None:
@@ -48,6 +48,16 @@ def _check_account(user: User) -> None:
         )
 
 
+def _grant_representative_role(user: User) -> bool:
+    """Put the account in the `representative` group; whether it was not there yet."""
+    group, _created = Group.objects.get_or_create(name=roles.REPRESENTATIVE)
+    if user.groups.filter(pk=group.pk).exists():
+        return False
+    user.groups.add(group)
+    user.forget("roles")  # the remembered roles are stale now
+    return True
+
+
 @transaction.atomic
 def representative_link_account(
     *, actor: User, representative: Representative, user: User | None, reason: str | None = None
@@ -58,31 +68,22 @@ def representative_link_account(
     institution and propose corrections. Unlinking leaves the account's roles alone: the
     person may represent another institution, and roles are an account matter.
     """
-    _require_manager(actor)
-    rep = Representative.objects.select_for_update().get(pk=representative.pk)
+    require(actor, MANAGE)
+    rep = locked(representative)
     new_id = user.pk if user is not None else None
     if user is not None:
         _check_account(user)
-    role_granted = False
-    if user is not None:
-        group, _created = Group.objects.get_or_create(name=roles.REPRESENTATIVE)
-        if not user.groups.filter(pk=group.pk).exists():
-            user.groups.add(group)
-            role_granted = True
-            user.forget("roles")  # the remembered roles are stale now
+    role_granted = _grant_representative_role(user) if user is not None else False
     if rep.user_id == new_id and not role_granted:
         return rep
     old_id = rep.user_id
     rep.user = user
-    rep.full_clean()
-    rep._change_reason = reason or ""  # type: ignore[attr-defined]  # read by simple_history
-    rep.save()
-    record_action(
+    save_audited(
+        rep,
         actor=actor,
         event="representative.account_linked"
         if user is not None
         else "representative.account_unlinked",
-        target=rep,
         old={"user": old_id},
         new={
             "user": new_id,
@@ -110,6 +111,7 @@ def representative_add_with_account(
     reason: str | None = None,
 ) -> Representative:
     """Record a representative and, when an account is given, link it (two audit rows)."""
+    require(actor, MANAGE)
     rep = representative_add(
         actor=actor,
         institution=institution,
@@ -139,7 +141,7 @@ def representative_change(
     reason: str | None,
 ) -> Representative:
     """Correct a representation or end it (set `valid_to`), and link or unlink its account."""
-    _require_manager(actor)
+    require(actor, MANAGE)
     fields = {k: v for k, v in data.items() if k != "user"}
     # representative_update checks the one-head rule.
     rep = representative_update(

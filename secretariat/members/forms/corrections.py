@@ -1,4 +1,5 @@
-"""Forms of the representative's portal: proposing corrections to the institution's contact data."""
+"""Forms of contact-data corrections: the representative's proposal, and the staff's list
+filter and decision. Forms parse the input; the services decide."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from secretariat.members.forms.registry import history_reason
 from secretariat.members.models import ContactCorrection, Institution
 
 
@@ -39,3 +41,36 @@ class CorrectionProposeForm(forms.Form):
 
     def changes(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name) or "" for name in ContactCorrection.FIELDS}
+
+
+class CorrectionFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("Any state")), *ContactCorrection.State.choices],
+    )
+
+
+class CorrectionDecideForm(forms.Form):
+    """Accept or reject a proposed correction; a rejection says why."""
+
+    ACCEPT, REJECT = "accept", "reject"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (ACCEPT, _("Accept: apply the new values")),
+            (REJECT, _("Reject: keep the data on record")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = history_reason(required=False, label=_("Reason"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == self.REJECT and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the proposal is rejected."))
+        return data
+
+    @property
+    def accept(self) -> bool:
+        return self.cleaned_data.get("decision") == self.ACCEPT
