@@ -1,5 +1,6 @@
 """Every read of the member registry, one module per part: `registry` (the directory, members
-on a date, institutions), `requests`, `corrections`, `accounts`, `standing`, `dashboard`; `history` is the action-log history of one record.
+on a date, institutions), `requests`, `corrections`, `accounts`, `standing`, `imports`,
+`dashboard`; `history` is the action-log history of one record.
 
 `country_list` is re-exported here for the other apps' forms (governance's session form).
 """

@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from secretariat.conftest import client_for, make_member
 from secretariat.core.models import ActionLog
-from secretariat.members import imports
 from secretariat.members.models import DatePrecision, ImportBatch, Institution, Membership, Source
+from secretariat.members.services.imports import commit as imports
+from secretariat.members.services.imports import parse
 
 HEADER = "name,acronym,country,category,member_since,website,email,phone,source"
 ROW_ALFA = (
@@ -246,7 +247,7 @@ def test_it_reports_oversized_and_hostile_values_without_storing_them_whole(refe
     )
     # then
     assert row_errors(batch, 2) == ["too_long"]
-    assert len(batch.rows[0]["values"]["name"]) <= imports.DISPLAY_LIMIT + 1
+    assert len(batch.rows[0]["values"]["name"]) <= parse.DISPLAY_LIMIT + 1
     assert Institution.objects.count() == 0
 
 
@@ -349,7 +350,7 @@ def test_it_refuses_a_zip_bomb_before_opening_it(reference, officer, monkeypatch
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (60 * 1024 * 1024))
     data = out.getvalue()
-    assert len(data) < imports.MAX_BYTES
+    assert len(data) < parse.MAX_BYTES
     opened = []
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(1))
     # when
@@ -376,7 +377,7 @@ def test_it_refuses_an_xlsx_with_an_xml_entity_declaration(reference, officer):
 
 def test_it_refuses_an_oversized_file(reference, officer):
     # given
-    data = (HEADER + "\n").encode() + b"x" * (imports.MAX_BYTES + 1)
+    data = (HEADER + "\n").encode() + b"x" * (parse.MAX_BYTES + 1)
     # when / then
     with pytest.raises(ValidationError, match="too large"):
         imports.import_preview(actor=officer, upload=SimpleUploadedFile("big.csv", data))
@@ -384,7 +385,7 @@ def test_it_refuses_an_oversized_file(reference, officer):
 
 def test_it_refuses_too_many_rows(reference, officer):
     # given
-    lines = [HEADER] + [f"Inst {n},,MX,,,,,,A" for n in range(imports.MAX_ROWS + 1)]
+    lines = [HEADER] + [f"Inst {n},,MX,,,,,,A" for n in range(parse.MAX_ROWS + 1)]
     # when / then
     with pytest.raises(ValidationError, match="too many rows"):
         imports.import_preview(actor=officer, upload=csv_upload(*lines))
@@ -393,7 +394,7 @@ def test_it_refuses_too_many_rows(reference, officer):
 
 def test_it_accepts_exactly_the_row_limit(reference, officer, monkeypatch):
     # given
-    monkeypatch.setattr(imports, "MAX_ROWS", 50)
+    monkeypatch.setattr(parse, "MAX_ROWS", 50)
     lines = [HEADER] + [f"Inst {n},,MX,,,,,,A" for n in range(50)]
     # when
     batch = imports.import_preview(actor=officer, upload=csv_upload(*lines))
