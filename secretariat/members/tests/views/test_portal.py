@@ -1,18 +1,15 @@
-"""The representative's portal: their institution's page and proposing contact corrections."""
+"""The representative's portal: their institution's page."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from secretariat.conftest import client_for, make_user
 from secretariat.core import roles
-from secretariat.core.models import ActionLog
 from secretariat.members.models import (
     ContactCorrection,
     Institution,
@@ -21,12 +18,9 @@ from secretariat.members.models import (
     Representative,
     Source,
 )
+from secretariat.members.tests.conftest import count_queries, my_institution_url, propose_url
 
 pytestmark = pytest.mark.django_db
-
-HOSTILE = "<script>alert('x')</script>"
-SQLISH = "1' OR '1'='1"
-LONG = "y" * 10_000
 
 
 @pytest.fixture(autouse=True)
@@ -36,28 +30,12 @@ def _english():  # type: ignore[no-untyped-def]
         yield
 
 
-def _mine(inst: Institution) -> str:
-    return reverse("members:my-institution", args=[inst.slug])
-
-
-def _propose(inst: Institution) -> str:
-    return reverse("members:correction-propose", args=[inst.slug])
-
-
-def _count_queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 # --- My institution -------------------------------------------------------------------
 
 
 def test_it_sends_anonymous_visitors_to_the_login(as_anonymous, member_a):
     # when
-    response = as_anonymous.get(_mine(member_a))
+    response = as_anonymous.get(my_institution_url(member_a))
     # then
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
@@ -88,7 +66,7 @@ def test_it_shows_the_representative_their_institution(as_rep_a, member_a, rep_a
         valid_to=dt.date(2019, 1, 1),
     )
     # when
-    response = as_rep_a.get(_mine(member_a))
+    response = as_rep_a.get(my_institution_url(member_a))
     # then
     body = response.content.decode()
     assert response.status_code == 200
@@ -97,7 +75,7 @@ def test_it_shows_the_representative_their_institution(as_rep_a, member_a, rep_a
     assert "Pedro Pasado" not in body  # only current representatives
     assert req.reference in body
     assert "+52 77" in body and "Rejected" in body and "Not official" in body
-    assert _propose(member_a) in body
+    assert propose_url(member_a) in body
     assert "History" not in body  # the staff history is not shown to members
     assert "rep.a@example.org" not in body  # accounts are a staff matter
 
@@ -109,7 +87,7 @@ def test_it_links_to_the_disaffiliation_request_when_that_page_exists(as_rep_a, 
     except NoReverseMatch:
         pytest.skip("the disaffiliation page is not written yet")
     # when
-    body = as_rep_a.get(_mine(member_a)).content.decode()
+    body = as_rep_a.get(my_institution_url(member_a)).content.decode()
     # then
     assert url in body
 
@@ -118,7 +96,7 @@ def test_it_offers_no_disaffiliation_to_a_former_member(as_rep_a, member_a, rep_
     # given
     Membership.objects.filter(institution=member_a).update(valid_to=dt.date(2020, 6, 1))
     # when
-    body = as_rep_a.get(_mine(member_a)).content.decode()
+    body = as_rep_a.get(my_institution_url(member_a)).content.decode()
     # then
     assert "Request disaffiliation" not in body
     assert "Former member" in body
@@ -126,7 +104,7 @@ def test_it_offers_no_disaffiliation_to_a_former_member(as_rep_a, member_a, rep_
 
 def test_it_answers_404_for_another_institution(as_rep_a, member_a, member_b):
     # when
-    response = as_rep_a.get(_mine(member_b))
+    response = as_rep_a.get(my_institution_url(member_b))
     # then
     assert response.status_code == 404
 
@@ -135,7 +113,7 @@ def test_it_answers_404_once_the_representation_has_ended(member_a, rep_a):
     # given
     Representative.objects.filter(user=rep_a).update(valid_to=dt.date(2021, 1, 1))
     # when
-    response = client_for(rep_a).get(_mine(member_a))
+    response = client_for(rep_a).get(my_institution_url(member_a))
     # then
     assert response.status_code == 404
 
@@ -146,10 +124,10 @@ def test_it_answers_404_for_a_missing_institution(as_rep_a):
 
 def test_it_lets_staff_read_the_page_without_proposing(as_officer, member_a):
     # when
-    body = as_officer.get(_mine(member_a)).content.decode()
+    body = as_officer.get(my_institution_url(member_a)).content.decode()
     # then
     assert "Instituto Alfa" in body
-    assert _propose(member_a) not in body
+    assert propose_url(member_a) not in body
 
 
 def test_it_marks_an_example_institution(countries, categories):
@@ -167,7 +145,7 @@ def test_it_marks_an_example_institution(countries, categories):
         valid_from=dt.date(2020, 1, 1),
     )
     # when
-    body = client_for(person).get(_mine(inst)).content.decode()
+    body = client_for(person).get(my_institution_url(inst)).content.decode()
     # then
     assert 'badge--example">Example<' in body
     assert "Not recorded" in body and "Unknown" in body  # category and start date
@@ -201,142 +179,22 @@ def test_it_shows_the_page_in_a_fixed_number_of_queries(
 ):
     # given
     _fill(member_a, rep_a, n)
-    as_rep_a.get(_mine(member_a))
+    as_rep_a.get(my_institution_url(member_a))
     # when / then
     # session, user, user's groups, institution (+country, sub-region), memberships
     # (+category), representatives (+account), represented institutions, the user's and the
     # groups' model permissions (asked once: a representative has no staff rule), requests,
     # corrections
     with django_assert_max_num_queries(11):
-        assert as_rep_a.get(_mine(member_a)).status_code == 200
+        assert as_rep_a.get(my_institution_url(member_a)).status_code == 200
 
 
 def test_it_shows_3_or_30_rows_in_the_same_number_of_queries(as_rep_a, member_a, rep_a):
     # given
     _fill(member_a, rep_a, 3)
-    few = _count_queries(as_rep_a, _mine(member_a))
+    few = count_queries(as_rep_a, my_institution_url(member_a))
     _fill(member_a, rep_a, 27, start=3)
     # when
-    many = _count_queries(as_rep_a, _mine(member_a))
+    many = count_queries(as_rep_a, my_institution_url(member_a))
     # then
     assert few == many
-
-
-# --- Proposing a correction -----------------------------------------------------------
-
-
-def _data(**over) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    data = {
-        "website": "https://alfa.example.org",
-        "email": "",
-        "phone": "+52 55 0101",
-        "address": "",
-        "comment": "",
-    }
-    data.update(over)
-    return data
-
-
-def test_it_prefills_the_form_with_the_data_on_record(as_rep_a, member_a):
-    # given
-    Institution.objects.filter(pk=member_a.pk).update(
-        phone="+52 55 9999", website="https://old.example.org"
-    )
-    # when
-    response = as_rep_a.get(_propose(member_a))
-    # then
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert 'value="+52 55 9999"' in body
-    assert 'value="https://old.example.org"' in body
-
-
-def test_it_sends_a_proposal_without_changing_the_record(as_rep_a, rep_a, member_a):
-    # when
-    response = as_rep_a.post(_propose(member_a), _data(comment="New offices"))
-    # then
-    assert response.status_code == 302
-    assert response["Location"] == _mine(member_a)
-    correction = ContactCorrection.objects.get()
-    assert correction.changes == {"website": "https://alfa.example.org", "phone": "+52 55 0101"}
-    assert correction.previous == {"website": "", "phone": ""}
-    assert correction.proposed_by == rep_a
-    member_a.refresh_from_db()
-    assert member_a.phone == ""
-    entry = ActionLog.objects.get(event="correction.proposed")
-    assert entry.actor == rep_a
-    assert entry.target_id == str(correction.pk)
-    assert entry.reason == "New offices"
-
-
-def test_it_says_when_nothing_differs(as_rep_a, member_a):
-    # when
-    response = as_rep_a.post(_propose(member_a), _data(website="", phone=""))
-    # then
-    assert response.status_code == 200
-    assert "Nothing differs from the data on record." in response.content.decode()
-    assert ContactCorrection.objects.count() == 0
-
-
-@pytest.mark.parametrize(
-    ("over", "message"),
-    [
-        ({"website": "javascript:alert(1)"}, "Enter a valid URL."),
-        ({"email": HOSTILE}, "Enter a valid email address."),
-        ({"email": SQLISH}, "Enter a valid email address."),
-        ({"phone": LONG}, "at most 60 characters"),
-        ({"address": LONG}, "at most 1000 characters"),
-        ({"comment": LONG}, "at most 2000 characters"),
-    ],
-)
-def test_it_rejects_bad_contact_data(as_rep_a, member_a, over, message):
-    # when
-    response = as_rep_a.post(_propose(member_a), _data(**over))
-    # then
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert message in body
-    assert "<script>alert" not in body
-    assert ContactCorrection.objects.count() == 0
-    assert ActionLog.objects.count() == 0
-
-
-def test_it_keeps_a_hostile_comment_as_escaped_text(as_rep_a, member_a, as_officer):
-    # given
-    as_rep_a.post(_propose(member_a), _data(comment=HOSTILE))
-    correction = ContactCorrection.objects.get()
-    # when
-    body = as_officer.get(
-        reverse("members:correction-detail", args=[correction.pk])
-    ).content.decode()
-    # then
-    assert "<script>alert" not in body
-    assert "&lt;script&gt;" in body
-
-
-def test_it_refuses_proposals_for_another_institution(as_rep_a, member_b):
-    # when
-    get = as_rep_a.get(_propose(member_b))
-    post = as_rep_a.post(_propose(member_b), _data())
-    # then
-    assert get.status_code == 404
-    assert post.status_code == 404
-    assert ContactCorrection.objects.count() == 0
-
-
-def test_it_refuses_proposals_from_staff(as_officer, member_a):
-    # when
-    get = as_officer.get(_propose(member_a))
-    post = as_officer.post(_propose(member_a), _data())
-    # then: staff correct the record directly (with a reason), they do not propose
-    assert get.status_code == 403
-    assert post.status_code == 403
-    assert ContactCorrection.objects.count() == 0
-
-
-def test_it_sends_anonymous_proposals_to_the_login(as_anonymous, member_a):
-    # when
-    response = as_anonymous.post(_propose(member_a), _data())
-    # then
-    assert response.status_code == 302
-    assert ContactCorrection.objects.count() == 0

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -26,6 +25,7 @@ from secretariat.members.models import (
     Representative,
     Source,
 )
+from secretariat.members.tests.conftest import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -54,24 +54,6 @@ def _non_member(name: str, country, **extra) -> Institution:  # type: ignore[no-
     return Institution.objects.create(
         name=name, country=country, slug=name.lower().replace(" ", "-"), **extra
     )
-
-
-def _count_queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
-    client.get(url)  # warm up: the first staff request checks the second factor once per session
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
-@pytest.fixture
-def as_comptroller(comptroller):  # type: ignore[no-untyped-def]
-    return client_for(comptroller)
-
-
-@pytest.fixture
-def as_sg(secretary_general):  # type: ignore[no-untyped-def]
-    return client_for(secretary_general)
 
 
 # --- Institution list -----------------------------------------------------------------
@@ -215,10 +197,10 @@ def test_it_lists_3_or_30_institutions_in_the_same_number_of_queries(
 ):
     # given
     _make_institutions(3, countries, categories)
-    few = _count_queries(as_officer, _list_url())
+    few = count_queries(as_officer, _list_url())
     _make_institutions(27, countries, categories, start=3)
     # when
-    many = _count_queries(as_officer, _list_url() + "?sort=-country")
+    many = count_queries(as_officer, _list_url() + "?sort=-country")
     # then
     assert few == many
 
@@ -520,8 +502,8 @@ def test_it_shows_a_record_with_3_or_30_rows_in_the_same_number_of_queries(
     _fill_record(member_a, 3, officer, rep_a)
     _fill_record(member_b, 30, officer, rep_a)
     # when
-    few = _count_queries(as_officer, _detail_url(member_a))
-    many = _count_queries(as_officer, _detail_url(member_b))
+    few = count_queries(as_officer, _detail_url(member_a))
+    many = count_queries(as_officer, _detail_url(member_b))
     # then
     assert few == many
 
@@ -898,210 +880,6 @@ def test_it_refuses_representative_writes_to_the_comptroller_and_representatives
 
 def test_it_answers_404_for_an_unknown_representative(as_officer):
     assert as_officer.get(reverse("members:representative-edit", args=[999999])).status_code == 404
-
-
-# --- Contact corrections --------------------------------------------------------------
-
-
-def _correction(institution: Institution, user, **changes) -> ContactCorrection:  # type: ignore[no-untyped-def]
-    changes = changes or {"phone": "+52 55 1234", "website": "https://alfa.example.org"}
-    return ContactCorrection.objects.create(
-        institution=institution,
-        proposed_by=user,
-        changes=changes,
-        previous={k: getattr(institution, k) for k in changes},
-        comment="New offices",
-    )
-
-
-def test_it_lists_corrections_for_staff_and_filters_by_state(as_officer, member_a, rep_a):
-    # given
-    open_one = _correction(member_a, rep_a)
-    decided = _correction(member_a, rep_a, phone="1")
-    ContactCorrection.objects.filter(pk=decided.pk).update(state=ContactCorrection.State.REJECTED)
-    # when
-    everything = as_officer.get(reverse("members:correction-list")).content.decode()
-    proposed = as_officer.get(
-        reverse("members:correction-list"), {"state": "proposed"}
-    ).content.decode()
-    # then
-    detail = reverse("members:correction-detail", args=[open_one.pk])
-    other = reverse("members:correction-detail", args=[decided.pk])
-    assert detail in everything and other in everything
-    assert detail in proposed and other not in proposed
-
-
-def test_it_refuses_the_correction_list_to_representatives(as_rep_a, as_anonymous):
-    assert as_rep_a.get(reverse("members:correction-list")).status_code == 403
-    assert as_anonymous.get(reverse("members:correction-list")).status_code == 302
-
-
-def test_it_ignores_a_hostile_state_filter(as_officer, member_a, rep_a):
-    # given
-    _correction(member_a, rep_a)
-    # when
-    response = as_officer.get(reverse("members:correction-list"), {"state": HOSTILE})
-    # then
-    assert response.status_code == 200
-    assert "<script>alert" not in response.content.decode()
-
-
-@pytest.mark.parametrize("n", [3, 30])
-def test_it_lists_corrections_in_a_fixed_number_of_queries(
-    as_officer, member_a, rep_a, django_assert_max_num_queries, n
-):
-    # given
-    for i in range(n):
-        _correction(member_a, rep_a, phone=str(i))
-    as_officer.get(reverse("members:correction-list"))
-    # when / then
-    # session, user, user's groups, count, page of corrections (+institution, proposer, decider)
-    with django_assert_max_num_queries(5):
-        assert as_officer.get(reverse("members:correction-list")).status_code == 200
-
-
-def test_it_lists_3_or_30_corrections_in_the_same_number_of_queries(as_officer, member_a, rep_a):
-    # given
-    for i in range(3):
-        _correction(member_a, rep_a, phone=str(i))
-    few = _count_queries(as_officer, reverse("members:correction-list"))
-    for i in range(27):
-        _correction(member_a, rep_a, phone=f"x{i}")
-    # when
-    many = _count_queries(as_officer, reverse("members:correction-list"))
-    # then
-    assert few == many
-
-
-def test_it_shows_old_and_new_values_side_by_side(as_officer, member_a, rep_a):
-    # given
-    correction = _correction(member_a, rep_a)
-    Institution.objects.filter(pk=member_a.pk).update(phone="+52 changed meanwhile")
-    # when
-    body = as_officer.get(
-        reverse("members:correction-detail", args=[correction.pk])
-    ).content.decode()
-    # then
-    assert "+52 55 1234" in body and "https://alfa.example.org" in body
-    assert "+52 changed meanwhile" in body
-    assert "Changed since the proposal" in body
-    assert "New offices" in body
-
-
-def test_it_accepts_a_correction_and_applies_it(as_officer, officer, member_a, rep_a):
-    # given
-    correction = _correction(member_a, rep_a)
-    # when
-    response = as_officer.post(
-        reverse("members:correction-detail", args=[correction.pk]), {"decision": "accept"}
-    )
-    # then
-    assert response.status_code == 302
-    member_a.refresh_from_db()
-    correction.refresh_from_db()
-    assert member_a.phone == "+52 55 1234"
-    assert correction.state == ContactCorrection.State.ACCEPTED and correction.decided_by == officer
-    assert ActionLog.objects.filter(
-        event="correction.accepted", target_id=str(correction.pk), actor=officer
-    ).exists()
-    assert ActionLog.objects.filter(
-        event="institution.updated", target_id=str(member_a.pk)
-    ).exists()
-
-
-def test_it_requires_a_reason_to_reject(as_officer, member_a, rep_a):
-    # given
-    correction = _correction(member_a, rep_a)
-    url = reverse("members:correction-detail", args=[correction.pk])
-    # when
-    without = as_officer.post(url, {"decision": "reject", "reason": " "})
-    with_reason = as_officer.post(url, {"decision": "reject", "reason": "Not the official address"})
-    # then
-    assert (
-        without.status_code == 200
-        and "Say why the proposal is rejected." in without.content.decode()
-    )
-    assert with_reason.status_code == 302
-    correction.refresh_from_db()
-    member_a.refresh_from_db()
-    assert correction.state == ContactCorrection.State.REJECTED
-    assert member_a.phone == ""
-    entry = ActionLog.objects.get(event="correction.rejected")
-    assert entry.reason == "Not the official address"
-
-
-@pytest.mark.parametrize(
-    "data", [{}, {"decision": HOSTILE}, {"decision": "reject", "reason": LONG}]
-)
-def test_it_rejects_bad_decisions(as_officer, member_a, rep_a, data):
-    # given
-    correction = _correction(member_a, rep_a)
-    # when
-    response = as_officer.post(reverse("members:correction-detail", args=[correction.pk]), data)
-    # then
-    assert response.status_code == 200
-    assert "Please correct the following" in response.content.decode()
-    correction.refresh_from_db()
-    assert correction.state == ContactCorrection.State.PROPOSED
-    assert ActionLog.objects.count() == 0
-
-
-def test_it_refuses_to_decide_twice(as_officer, member_a, rep_a):
-    # given
-    correction = _correction(member_a, rep_a)
-    url = reverse("members:correction-detail", args=[correction.pk])
-    as_officer.post(url, {"decision": "accept"})
-    # when
-    response = as_officer.post(url, {"decision": "reject", "reason": "Changed my mind"})
-    # then
-    assert response.status_code == 200
-    correction.refresh_from_db()
-    assert correction.state == ContactCorrection.State.ACCEPTED
-    assert not ActionLog.objects.filter(event="correction.rejected").exists()
-
-
-def test_it_lets_the_comptroller_read_but_not_decide(as_comptroller, member_a, rep_a):
-    # given
-    correction = _correction(member_a, rep_a)
-    url = reverse("members:correction-detail", args=[correction.pk])
-    # when
-    page = as_comptroller.get(url)
-    post = as_comptroller.post(url, {"decision": "accept"})
-    # then
-    assert page.status_code == 200 and "Record the decision" not in page.content.decode()
-    assert post.status_code == 403
-    correction.refresh_from_db()
-    assert correction.state == ContactCorrection.State.PROPOSED
-
-
-def test_it_refuses_the_correction_page_to_representatives(as_rep_a, member_a, rep_a):
-    # given
-    correction = _correction(member_a, rep_a)
-    # when
-    response = as_rep_a.get(reverse("members:correction-detail", args=[correction.pk]))
-    # then: staff page (their own correction shows on their portal page)
-    assert response.status_code == 403
-
-
-def test_it_answers_404_for_an_unknown_correction(as_officer):
-    assert as_officer.get(reverse("members:correction-detail", args=[424242])).status_code == 404
-
-
-@pytest.mark.parametrize("n", [3, 30])
-def test_it_shows_a_correction_in_a_fixed_number_of_queries(
-    as_officer, officer, member_a, rep_a, django_assert_max_num_queries, n
-):
-    # given
-    correction = _correction(member_a, rep_a)
-    for i in range(n):
-        with transaction.atomic():
-            record_action(actor=officer, event="correction.noted", target=correction, new={"i": i})
-    url = reverse("members:correction-detail", args=[correction.pk])
-    as_officer.get(url)
-    # when / then
-    # session, user, user's groups, correction (+institution, proposer, decider), history (+actor)
-    with django_assert_max_num_queries(5):
-        assert as_officer.get(url).status_code == 200
 
 
 def test_it_lets_the_secretary_general_manage(as_sg, member_a):

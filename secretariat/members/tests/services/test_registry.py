@@ -1,4 +1,4 @@
-"""Registry services: institutions, memberships, representatives, account links, corrections.
+"""Registry services: institutions, memberships and representatives.
 
 Every call asserts its action-log row; the as-of logic (who was a member of which category
 on a date) is checked with property tests over random histories of category changes.
@@ -15,24 +15,13 @@ from django.db.models import Count
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from secretariat.conftest import make_user
-from secretariat.core import roles
 from secretariat.core.models import ActionLog
-from secretariat.members.models import ContactCorrection, Institution, Membership, Representative
+from secretariat.members.models import Institution, Membership, Representative
 from secretariat.members.selectors.registry import directory_list
-from secretariat.members.services import corrections as correction_services
 from secretariat.members.services import registry as services
-from secretariat.members.services.accounts import (
-    representative_add_with_account,
-    representative_change,
-    representative_link_account,
-)
+from secretariat.members.tests.conftest import logged
 
 pytestmark = pytest.mark.django_db
-
-
-def _log(event: str) -> ActionLog:
-    return ActionLog.objects.get(event=event)
 
 
 # --- Institutions ---------------------------------------------------------------------
@@ -46,7 +35,7 @@ def test_it_creates_an_institution_and_logs_it(officer, countries):
     # then
     assert inst.name == "Caja Nueva"
     assert inst.slug == "cn-pe"
-    entry = _log("institution.created")
+    entry = logged("institution.created")
     assert entry.actor == officer and entry.target_id == str(inst.pk)
     assert (
         entry.new_values["name"] == "Caja Nueva"
@@ -79,7 +68,7 @@ def test_it_updates_an_institution_logging_only_what_changed(secretary_general, 
         reason="Letter",
     )
     # then
-    entry = _log("institution.updated")
+    entry = logged("institution.updated")
     assert entry.actor == secretary_general
     assert entry.old_values == {"phone": ""}
     assert entry.new_values == {"phone": "+52 1"}
@@ -115,7 +104,7 @@ def test_it_opens_a_membership_and_logs_it(officer, countries, categories):
     )
     # then
     assert m.source == "GA 2024/1"
-    entry = _log("membership.opened")
+    entry = logged("membership.opened")
     assert entry.target_id == str(m.pk) and entry.new_values["category"] == categories["linked"].pk
     assert entry.reason == "Approved"
 
@@ -153,7 +142,7 @@ def test_it_ends_a_membership_and_logs_it(officer, member_a):
     # then
     m.refresh_from_db()
     assert m.valid_to == dt.date(2025, 1, 1) and m.end_decision == "GA"
-    entry = _log("membership.ended")
+    entry = logged("membership.ended")
     assert entry.old_values == {"valid_to": None, "end_decision": ""}
     assert entry.new_values == {"valid_to": "2025-01-01", "end_decision": "GA"}
 
@@ -405,7 +394,7 @@ def test_it_adds_a_representative_and_logs_it(officer, member_a):
     )
     # then
     assert rep.full_name == "Rosa"
-    entry = _log("representative.added")
+    entry = logged("representative.added")
     assert entry.target_id == str(rep.pk) and entry.new_values["role"] == "head"
 
 
@@ -438,247 +427,6 @@ def test_it_ends_a_representation(officer, rep_a):
         actor=officer, representative=rep, data={"valid_to": dt.date(2025, 1, 1)}, reason="Left"
     )
     # then
-    entry = _log("representative.updated")
+    entry = logged("representative.updated")
     assert entry.old_values == {"valid_to": None} and entry.new_values == {"valid_to": "2025-01-01"}
     assert entry.reason == "Left"
-
-
-def test_it_links_an_account_and_grants_the_representative_role(officer, member_a):
-    # given
-    rep = services.representative_add(
-        actor=officer,
-        institution=member_a,
-        full_name="R",
-        role="alternate",
-        valid_from=dt.date(2024, 1, 1),
-    )
-    person = make_user("person@example.org")
-    # when
-    representative_link_account(
-        actor=officer, representative=rep, user=person, reason="Asked by the member"
-    )
-    # then
-    rep.refresh_from_db()
-    assert rep.user == person
-    assert person.has_role(roles.REPRESENTATIVE)
-    entry = _log("representative.account_linked")
-    assert entry.actor == officer and entry.target_id == str(rep.pk)
-    assert entry.old_values == {"user": None}
-    assert entry.new_values == {
-        "user": person.pk,
-        "account": "person@example.org",
-        "role_granted": True,
-    }
-    assert entry.reason == "Asked by the member"
-
-
-def test_it_does_nothing_when_the_account_is_already_linked(officer, rep_a):
-    # given
-    rep = Representative.objects.get(user=rep_a)
-    # when
-    representative_link_account(actor=officer, representative=rep, user=rep_a, reason="again")
-    # then
-    assert not ActionLog.objects.exists()
-
-
-def test_it_refuses_to_link_a_staff_or_disabled_account(officer, comptroller, member_a):
-    # given
-    rep = services.representative_add(
-        actor=officer,
-        institution=member_a,
-        full_name="R",
-        role="alternate",
-        valid_from=dt.date(2024, 1, 1),
-    )
-    disabled = make_user("gone@example.org")
-    disabled.is_active = False
-    disabled.save()
-    # when / then
-    for account in (comptroller, disabled):
-        with pytest.raises(ValidationError):
-            representative_link_account(actor=officer, representative=rep, user=account)
-    assert not comptroller.groups.filter(name=roles.REPRESENTATIVE).exists()
-    assert not ActionLog.objects.filter(event="representative.account_linked").exists()
-
-
-def test_it_lets_only_managers_link_accounts(comptroller, rep_a, rep_b):
-    # given
-    rep = Representative.objects.get(user=rep_a)
-    # when / then
-    for actor in (comptroller, rep_a):
-        with pytest.raises(PermissionDenied):
-            representative_link_account(actor=actor, representative=rep, user=rep_b)
-    rep.refresh_from_db()
-    assert rep.user == rep_a
-
-
-def test_it_unlinks_an_account_keeping_its_roles(officer, rep_a):
-    # given
-    rep = Representative.objects.get(user=rep_a)
-    # when
-    representative_link_account(actor=officer, representative=rep, user=None, reason="Wrong person")
-    # then
-    rep.refresh_from_db()
-    assert rep.user is None
-    assert rep_a.groups.filter(name=roles.REPRESENTATIVE).exists()
-    assert _log("representative.account_unlinked").old_values == {"user": rep_a.pk}
-
-
-def test_it_adds_with_an_account_in_one_transaction(officer, comptroller, member_a):
-    # when: linking a staff account fails, so the representative is not recorded either
-    with pytest.raises(ValidationError):
-        representative_add_with_account(
-            actor=officer,
-            institution=member_a,
-            full_name="R",
-            role="alternate",
-            valid_from=dt.date(2024, 1, 1),
-            account=comptroller,
-        )
-    # then
-    assert not Representative.objects.filter(full_name="R").exists()
-    assert not ActionLog.objects.exists()
-
-
-def test_it_refuses_an_edit_that_makes_two_heads(officer, member_a):
-    # given
-    services.representative_add(
-        actor=officer,
-        institution=member_a,
-        full_name="Head",
-        role="head",
-        valid_from=dt.date(2020, 1, 1),
-    )
-    alt = services.representative_add(
-        actor=officer,
-        institution=member_a,
-        full_name="Alt",
-        role="alternate",
-        valid_from=dt.date(2021, 1, 1),
-    )
-    # when / then
-    with pytest.raises(ValidationError):
-        representative_change(
-            actor=officer,
-            representative=alt,
-            data={"role": "head"},
-            account=None,
-            reason="Promoted",
-        )
-    alt.refresh_from_db()
-    assert alt.role == "alternate"
-    assert not ActionLog.objects.filter(event="representative.updated").exists()
-
-
-def test_it_changes_a_representation_and_its_account_in_one_call(officer, member_a):
-    # given
-    rep = services.representative_add(
-        actor=officer,
-        institution=member_a,
-        full_name="R",
-        role="alternate",
-        valid_from=dt.date(2024, 1, 1),
-    )
-    person = make_user("r@example.org")
-    # when
-    representative_change(
-        actor=officer,
-        representative=rep,
-        data={"title": "Director"},
-        account=person,
-        reason="Update",
-    )
-    # then
-    rep.refresh_from_db()
-    assert rep.title == "Director" and rep.user == person
-    assert ActionLog.objects.filter(event="representative.updated", reason="Update").exists()
-    assert ActionLog.objects.filter(event="representative.account_linked", reason="Update").exists()
-
-
-# --- Contact corrections --------------------------------------------------------------
-
-
-def test_it_records_a_proposal_with_only_what_differs(rep_a, member_a):
-    # when
-    correction = correction_services.correction_propose(
-        actor=rep_a,
-        institution=member_a,
-        changes={"phone": " +52 3 ", "website": "", "name": "hijack"},
-        comment="New",
-    )
-    # then
-    assert correction.changes == {"phone": "+52 3"}
-    assert correction.previous == {"phone": ""}
-    entry = _log("correction.proposed")
-    assert entry.actor == rep_a and entry.new_values == {"phone": "+52 3"} and entry.reason == "New"
-
-
-def test_it_refuses_proposals_from_others(rep_b, officer, member_a):
-    # when / then
-    for actor in (rep_b, officer):
-        with pytest.raises(PermissionDenied):
-            correction_services.correction_propose(
-                actor=actor, institution=member_a, changes={"phone": "1"}
-            )
-    assert not ContactCorrection.objects.exists()
-
-
-def test_it_refuses_invalid_or_empty_proposals(rep_a, member_a):
-    # when / then
-    with pytest.raises(ValidationError) as invalid:
-        correction_services.correction_propose(
-            actor=rep_a, institution=member_a, changes={"email": "not-an-email"}
-        )
-    with pytest.raises(ValidationError):
-        correction_services.correction_propose(
-            actor=rep_a, institution=member_a, changes={"phone": ""}
-        )
-    assert "email" in invalid.value.message_dict
-    assert not ActionLog.objects.exists()
-
-
-def test_it_applies_an_accepted_correction(officer, rep_a, member_a):
-    # given
-    correction = correction_services.correction_propose(
-        actor=rep_a, institution=member_a, changes={"phone": "+52 3"}
-    )
-    # when
-    correction_services.correction_decide(actor=officer, correction=correction, accept=True)
-    # then
-    member_a.refresh_from_db()
-    correction.refresh_from_db()
-    assert member_a.phone == "+52 3"
-    assert correction.state == ContactCorrection.State.ACCEPTED and correction.decided_by == officer
-    assert _log("correction.accepted").actor == officer
-    assert _log("institution.updated").new_values == {"phone": "+52 3"}
-
-
-def test_it_rejects_a_correction_only_with_a_reason(officer, rep_a, member_a):
-    # given
-    correction = correction_services.correction_propose(
-        actor=rep_a, institution=member_a, changes={"phone": "+52 3"}
-    )
-    # when / then
-    with pytest.raises(ValidationError):
-        correction_services.correction_decide(
-            actor=officer, correction=correction, accept=False, reason=""
-        )
-    correction_services.correction_decide(
-        actor=officer, correction=correction, accept=False, reason="Not official"
-    )
-    member_a.refresh_from_db()
-    assert member_a.phone == ""
-    assert _log("correction.rejected").reason == "Not official"
-
-
-def test_it_lets_only_managers_decide(comptroller, rep_a, member_a):
-    # given
-    correction = correction_services.correction_propose(
-        actor=rep_a, institution=member_a, changes={"phone": "+52 3"}
-    )
-    # when / then
-    for actor in (comptroller, rep_a):
-        with pytest.raises(PermissionDenied):
-            correction_services.correction_decide(actor=actor, correction=correction, accept=True)
-    correction.refresh_from_db()
-    assert correction.state == ContactCorrection.State.PROPOSED
