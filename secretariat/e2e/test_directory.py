@@ -15,7 +15,8 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from secretariat.e2e.conftest import CissData, axe_check
-from secretariat.members import exports, selectors
+from secretariat.members import exports
+from secretariat.members.selectors.registry import directory_list
 
 ROWS = "#directory-results table.data tbody tr"
 TOTAL = "#directory-results .stats li:first-child .stat__value"
@@ -49,7 +50,7 @@ def _headers(lang: str) -> list[str]:
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_it_filters_and_exports_the_directory(page: Page, ciss_data: CissData, lang: str):
     # given the reference data and three example members with a category
-    total = selectors.directory_list().count()
+    total = directory_list().count()
     examples = {inst.acronym: inst for inst in ciss_data.examples}
 
     # when the directory is opened

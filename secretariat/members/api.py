@@ -8,7 +8,7 @@ Names come in the language of `?lang=` or, failing that, of the Accept-Language 
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -20,8 +20,8 @@ from secretariat.core.api import (
     in_language,
     page_url,
 )
-from secretariat.members import selectors
-from secretariat.members.models import Category, Country, Membership
+from secretariat.members.models import Country, Membership
+from secretariat.members.selectors import registry as selectors
 
 router = Router(tags=["members"])
 
@@ -164,17 +164,6 @@ class MemberPagination(LimitOffsetPagination):
         offset: int = Field(0, ge=0)
 
 
-# --- Reads this API needs beyond members/selectors.py ----------------------------------
-
-
-def member_in_force(*, slug: str, as_of: dt.date | None = None) -> Membership:
-    """The membership in force of the institution with this slug; 404 when it is not a member."""
-    membership = selectors.directory_list(as_of=as_of).filter(institution__slug=slug).first()
-    if membership is None:
-        raise Http404
-    return membership
-
-
 # --- Endpoints -------------------------------------------------------------------------
 
 
@@ -197,7 +186,7 @@ def member_detail(
     request: HttpRequest, slug: str, as_of: dt.date | None = None, lang: Language | None = None
 ) -> Any:
     choose_language(request, lang)
-    return member_in_force(slug=slug, as_of=as_of)
+    return selectors.member_in_force(slug=slug, as_of=as_of)
 
 
 @router.get(
@@ -210,17 +199,17 @@ def category_list(
         counts = selectors.directory_counts(on=as_of)
         return [
             {
-                "code": row["code"],
-                "name": row["category"].name,
-                "name_plural": row["category"].name_plural,
-                "has_vote": row["category"].has_vote,
-                "has_voice": row["category"].has_voice,
-                "members": row["count"],
-                "published_count": row["category"].published_count,
-                "source": row["category"].source,
+                "code": row.code,
+                "name": row.category.name,
+                "name_plural": row.category.name_plural,
+                "has_vote": row.category.has_vote,
+                "has_voice": row.category.has_voice,
+                "members": row.count,
+                "published_count": row.category.published_count,
+                "source": row.category.source,
             }
-            for row in counts["by_category"]
-            if isinstance(row["category"], Category)
+            for row in counts.by_category
+            if row.category is not None
         ]
 
 

@@ -128,7 +128,7 @@ class DemoSeeder:
 
     def _example(self, number: int, country_code: str, periods: list[Period]) -> Institution:
         country = self.countries[country_code]
-        country_name = country.name_es  # type: ignore[attr-defined]  # added by modeltranslation
+        country_name = getattr(country, "name_es", "")  # a column modeltranslation adds
         institution = Institution(
             name=f"Institución de ejemplo {number:02d} ({country_name})",
             slug=example_slug(number, country_code),

@@ -9,14 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from secretariat.core.access import can
 from secretariat.core.models import User
 from secretariat.core.panels import DASHBOARD, HOME, Figure, PanelContent
-from secretariat.members import selectors
+from secretariat.members.selectors.dashboard import own_records, registry_work
+from secretariat.members.selectors.registry import directory_counts
 
 
 def home_members_panel(user: User | AnonymousUser) -> PanelContent:
     """Everyone: the members recorded today, by category."""
     return PanelContent(
         template="members/partials/_home_members.html",
-        data={"counts": selectors.directory_counts()},
+        data={"counts": directory_counts()},
     )
 
 
@@ -26,7 +27,7 @@ def dashboard_members_panel(user: User | AnonymousUser) -> PanelContent | None:
     if not isinstance(user, User):
         return None
     if can(user, "members.view_registry"):
-        work = selectors.registry_work(user=user)
+        work = registry_work(user=user)
         return PanelContent(
             template="members/partials/_dashboard_staff.html",
             data={
@@ -47,7 +48,7 @@ def dashboard_members_panel(user: User | AnonymousUser) -> PanelContent | None:
                 ),
             ),
         )
-    own = selectors.own_records(user=user)
+    own = own_records(user=user)
     return PanelContent(
         template="members/partials/_dashboard_member.html",
         data={

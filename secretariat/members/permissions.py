@@ -43,6 +43,8 @@ def register_permissions() -> None:
     )
     rules.set_perm("members.propose_correction", is_representative & represents)
     rules.set_perm("members.request_disaffiliation", is_representative & represents)
+    # On the request's institution: officers, or the representative of that institution.
+    rules.set_perm("members.withdraw_request", manages_records | (is_representative & represents))
     rules.set_perm("members.view_request", reads_everything | (is_representative & represents))
     rules.set_perm("members.import_members", manages_records)
     rules.set_perm("members.manage_standing", manages_records)

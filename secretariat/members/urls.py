@@ -2,35 +2,47 @@
 
 from django.urls import path
 
-from secretariat.members.views import imports, portal, public, requests, staff, standing
+from secretariat.members.views import (
+    corrections,
+    directory,
+    imports,
+    portal,
+    registry,
+    requests,
+    standing,
+)
 
 app_name = "members"
 # Staff, portal and import prefixes come first so they are not taken for a member's slug.
 urlpatterns = [
-    # staff
-    path("staff/institutions/", staff.institution_list, name="institution-list"),
-    path("staff/institutions/new/", staff.institution_create, name="institution-create"),
-    path("staff/institutions/<slug:slug>/", staff.institution_detail, name="institution-detail"),
-    path("staff/institutions/<slug:slug>/edit/", staff.institution_edit, name="institution-edit"),
-    path("staff/institutions/<slug:slug>/admit/", staff.membership_admit, name="membership-admit"),
+    # registry (staff)
+    path("staff/institutions/", registry.institution_list, name="institution-list"),
+    path("staff/institutions/new/", registry.institution_create, name="institution-create"),
+    path("staff/institutions/<slug:slug>/", registry.institution_detail, name="institution-detail"),
+    path(
+        "staff/institutions/<slug:slug>/edit/", registry.institution_edit, name="institution-edit"
+    ),
+    path(
+        "staff/institutions/<slug:slug>/admit/", registry.membership_admit, name="membership-admit"
+    ),
     path(
         "staff/institutions/<slug:slug>/change-category/",
-        staff.membership_change,
+        registry.membership_change,
         name="membership-change",
     ),
-    path("staff/institutions/<slug:slug>/end/", staff.membership_end, name="membership-end"),
+    path("staff/institutions/<slug:slug>/end/", registry.membership_end, name="membership-end"),
     path(
         "staff/institutions/<slug:slug>/representatives/new/",
-        staff.representative_add,
+        registry.representative_add,
         name="representative-add",
     ),
     path(
         "staff/representatives/<int:pk>/edit/",
-        staff.representative_edit,
+        registry.representative_edit,
         name="representative-edit",
     ),
-    path("staff/corrections/", staff.correction_list, name="correction-list"),
-    path("staff/corrections/<int:pk>/", staff.correction_detail, name="correction-detail"),
+    path("staff/corrections/", corrections.correction_list, name="correction-list"),
+    path("staff/corrections/<int:pk>/", corrections.correction_detail, name="correction-detail"),
     # requests
     path("staff/requests/", requests.request_list, name="request-list"),
     path("staff/requests/new/", requests.request_create, name="request-create"),
@@ -56,7 +68,7 @@ urlpatterns = [
     ),
     # portal
     path("mine/<slug:slug>/", portal.my_institution, name="my-institution"),
-    path("mine/<slug:slug>/correction/", portal.correction_propose, name="correction-propose"),
+    path("mine/<slug:slug>/correction/", corrections.correction_propose, name="correction-propose"),
     # imports
     path("import/", imports.import_upload, name="import-upload"),
     path("import/history/", imports.import_list, name="import-list"),
@@ -73,9 +85,9 @@ urlpatterns = [
         name="standing-suspend",
     ),
     # public
-    path("", public.directory, name="directory"),
-    path("export.<str:fmt>", public.directory_export, name="directory-export"),
-    path("apply/", public.apply, name="apply"),
-    path("apply/done/", public.apply_done, name="apply-done"),
-    path("<slug:slug>/", public.member_detail, name="member-detail"),
+    path("", directory.directory, name="directory"),
+    path("export.<str:fmt>", directory.directory_export, name="directory-export"),
+    path("apply/", requests.apply, name="apply"),
+    path("apply/done/", requests.apply_done, name="apply-done"),
+    path("<slug:slug>/", directory.member_detail, name="member-detail"),
 ]

@@ -25,8 +25,9 @@ from secretariat.core.testing import (
     STAFF_WRITE,
     L,
 )
-from secretariat.members import services
 from secretariat.members.models import ImportBatch
+from secretariat.members.services.corrections import correction_propose
+from secretariat.members.services.requests import request_disaffiliation_by_member
 
 # Routes of the project's own namespaces. Third-party routes (allauth under /accounts/,
 # the admin) are tested by their own suites; the login flow is tested in test_mfa.py.
@@ -123,13 +124,13 @@ def world(
     from secretariat.governance.models import Body
 
     Body.objects.create(code="general-assembly", name_es="Asamblea General", kind="assembly")
-    request = services.request_disaffiliation_by_member(
+    request = request_disaffiliation_by_member(
         actor=rep_a,
         institution=member_a,
         statement="Leaving",
         files=[SimpleUploadedFile("letter.pdf", b"%PDF-1.4 test", content_type="application/pdf")],
     )
-    correction = services.correction_propose(
+    correction = correction_propose(
         actor=rep_a, institution=member_a, changes={"phone": "+52 55 1234"}
     )
     rep = member_a.representatives.first()

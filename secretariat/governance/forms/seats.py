@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from secretariat.core.models import User
 from secretariat.governance.models import Body, Seat
 from secretariat.governance.selectors.seats import office_choices, seat_institution_choices
-from secretariat.members.selectors_accounts import account_find_by_email
+from secretariat.members.selectors.accounts import account_find_by_email
 
 REASON_MAX = 2000
 

@@ -47,7 +47,7 @@ from secretariat.governance.selectors.registration import (
 from secretariat.governance.services.common import locked, require, require_reason, touch_session
 from secretariat.governance.services.common import with_reason as _with_reason
 from secretariat.members.models import Institution
-from secretariat.members.selectors_accounts import account_find_by_email
+from secretariat.members.selectors.accounts import account_find_by_email
 from secretariat.members.uploads import validate_attachment
 
 PARTICIPANT_FIELDS = [

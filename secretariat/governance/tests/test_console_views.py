@@ -459,7 +459,7 @@ def test_a_suspension_recorded_during_the_session_reaches_the_console(live, offi
 
     from django.utils import timezone
 
-    from secretariat.members.services_standing import voting_suspend
+    from secretariat.members.services.standing import voting_suspend
 
     client = client_for(officer)
     state_url = url("console-state", pk=live.session.pk)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportUploadForm(forms.Form):
-    """The spreadsheet to read; its content is checked by members.imports.import_preview."""
+    """The spreadsheet to read; its content is checked by services.imports.commit.import_preview."""
 
     file = forms.FileField(
         label=_("Spreadsheet (CSV or XLSX)"),

@@ -1,5 +1,6 @@
-"""Forms for affiliation and disaffiliation requests: recording one, each workflow step, and
-the member's own disaffiliation request. Forms parse and bound input; the services decide.
+"""Forms for affiliation and disaffiliation requests: the public application, recording one,
+each workflow step, and the member's own disaffiliation request. Forms parse and bound
+input; the services decide.
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from secretariat.core.forms import add_service_error  # noqa: F401  (re-exported for the views)
-from secretariat.members.models import Category, Institution, MembershipRequest
+from secretariat.members.models import Category, Country, Institution, MembershipRequest
 from secretariat.members.rule_settings import BODY_CHOICES
-from secretariat.members.selectors import country_list, deciding_bodies_allowed
+from secretariat.members.selectors.registry import country_list
+from secretariat.members.selectors.requests import deciding_bodies_allowed
 from secretariat.members.uploads import ATTACHMENT_TYPES, validate_attachment
 
 MAX_FILES = 10
+PUBLIC_MAX_FILES = 5
 REASON_MAX = 2000
 STATEMENT_MAX = 5000
 DECISION_HELP = _("The body's decision, e.g. “Resolution CISS No. 123, XXXI General Assembly”.")
@@ -35,7 +39,8 @@ class MultipleFileInput(forms.FileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several uploaded files as a list, each checked by type, content and size."""
+    """Several uploaded files as a list, at most `max_files`, each checked by type, content
+    and size (the public application and the Secretariat's forms alike)."""
 
     def __init__(self, *args: Any, max_files: int = MAX_FILES, **kwargs: Any) -> None:
         accept = ",".join(sorted(ATTACHMENT_TYPES))
@@ -51,9 +56,9 @@ class MultipleFileField(forms.FileField):
             return []
         if len(uploads) > self.max_files:
             raise ValidationError(
-                _("Send at most %(limit)s files at a time."),
+                _("Send at most %(max)d files; %(count)d were chosen.")
+                % {"max": self.max_files, "count": len(uploads)},
                 code="too_many",
-                params={"limit": self.max_files},
             )
         single_clean = super().clean
         cleaned: list[UploadedFile] = []
@@ -310,3 +315,83 @@ class RequestAttachForm(ActionForm):
         help_text=_("PDF, PNG, JPEG or Word (.docx); several files may be chosen."),
     )
     reason = reason_field(required=False, label=_("Note"))
+
+
+# --- The public application ----------------------------------------------------------
+
+
+class HoneypotInput(forms.TextInput):
+    """A text box people never see or reach; automated submitters tend to fill it in.
+
+    Rendered as a hidden field (no visible label row), wrapped in an element that is
+    visually hidden and hidden from assistive technology, out of the tab order.
+    """
+
+    # Rendered with the hidden fields, so without a visible label row.
+    is_hidden = True
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        attrs = {**(attrs or {}), "tabindex": "-1", "autocomplete": "off"}
+        field = super().render(name, value, attrs, renderer)
+        return format_html(
+            '<div class="visually-hidden" aria-hidden="true"><label for="{}">{}</label>{}</div>',
+            attrs.get("id", ""),
+            _("Leave this field empty"),
+            field,
+        )
+
+
+class ApplicationForm(forms.Form):
+    """An institution's application for affiliation, sent through the public site."""
+
+    applicant_name = forms.CharField(label=_("Name of the institution"), max_length=300)
+    applicant_acronym = forms.CharField(label=_("Acronym"), max_length=40, required=False)
+    applicant_country: forms.ModelChoiceField[Country] = forms.ModelChoiceField(
+        label=_("Country or territory"),
+        queryset=Country.objects.order_by("name"),
+        empty_label=_("Choose a country"),
+    )
+    applicant_website = forms.URLField(
+        label=_("Website"), max_length=200, required=False, assume_scheme="https"
+    )
+    requested_category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
+        label=_("Requested category"),
+        queryset=Category.objects.order_by("order"),
+        required=False,
+        empty_label=_("Not sure: the Secretariat will advise"),
+        help_text=_(
+            "Only full members have the right to vote; the other members have a right to voice."
+        ),
+    )
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254)
+    contact_phone = forms.CharField(label=_("Contact telephone"), max_length=60, required=False)
+    statement = forms.CharField(
+        label=_("Statement"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Why the institution wishes to join, and anything the Secretariat should know."
+        ),
+    )
+    documents = MultipleFileField(
+        label=_("Documents"),
+        required=False,
+        max_files=PUBLIC_MAX_FILES,
+        help_text=_(
+            "Up to 5 files (PDF, PNG, JPEG or Word .docx): the letter of request signed by "
+            "the head of the institution, the legal instrument creating it, the designation "
+            "of a representative."
+        ),
+    )
+    homepage = forms.CharField(
+        label=_("Leave this field empty"), required=False, widget=HoneypotInput
+    )
+
+    @property
+    def is_bot(self) -> bool:
+        """Whether the hidden field was filled in (only automated submitters see it)."""
+        return bool(self.data.get("homepage", "").strip())

@@ -38,7 +38,7 @@ class StandingFilterForm(forms.Form):
 
 
 class SuspendForm(forms.Form):
-    """Suspend a member's right to vote (members.services_standing.voting_suspend)."""
+    """Suspend a member's right to vote (members.services.standing.voting_suspend)."""
 
     valid_from = _date(_("Suspended from"), help_text=_("The first day the member cannot vote."))
     valid_to = _date(

@@ -5,10 +5,10 @@ Every page needs `members.import_members` (the Secretary General and Secretariat
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,23 +16,29 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from secretariat.core.models import User
+from secretariat.core.access import requires
+from secretariat.core.http import actor
 from secretariat.core.tables import paginate
-from secretariat.members import imports
 from secretariat.members.forms.imports import ImportCommitForm, ImportDiscardForm, ImportUploadForm
 from secretariat.members.models import ImportBatch
+from secretariat.members.selectors.imports import (
+    SHOW_CHOICES,
+    can_commit,
+    filter_rows,
+    import_batch_get_for_user,
+    import_batch_list_for_user,
+    preview_rows,
+    template_csv,
+    template_xlsx,
+)
+from secretariat.members.services.imports import commit as services
+from secretariat.members.services.imports.parse import COLUMNS
 
 PERM = "members.import_members"
 PREVIEW_PAGE_SIZE = 100
-SHOW_CHOICES = ("all", "errors", "changes")
 
 
-def _user(request: HttpRequest) -> User:
-    # LoginRequiredMiddleware and the permission check let only signed-in users through.
-    return cast(User, request.user)
-
-
-def _add_error(form: Any, field: str, exc: ValidationError) -> None:
+def _add_error(form: forms.Form, field: str, exc: ValidationError) -> None:
     # A dict of errors names its own fields; a plain one belongs to `field`.
     form.add_error(None if hasattr(exc, "error_dict") else field, exc)
 
@@ -42,32 +48,32 @@ def _preview_context(
 ) -> dict[str, Any]:
     show = request.GET.get("show", "all")
     show = show if show in SHOW_CHOICES else "all"
-    page = paginate(request, imports.filter_rows(batch.rows, show), PREVIEW_PAGE_SIZE)
-    can_commit = batch.state == ImportBatch.State.PREVIEW and not batch.errors
+    page = paginate(request, filter_rows(batch.rows, show), PREVIEW_PAGE_SIZE)
+    committable = can_commit(batch)
     commit_form = commit_form or ImportCommitForm()
-    if not can_commit:
+    if not committable:
         commit_form.fields["reason"].disabled = True
     return {
         "batch": batch,
         "page": page,
-        "rows": imports.import_rows_for_display(batch=batch, rows=page.object_list),
+        "rows": preview_rows(batch=batch, rows=page.object_list),
         "counts": batch.summary.get("counts", {}),
         "show": show,
         "commit_form": commit_form,
         "discard_form": ImportDiscardForm(),
-        "can_commit": can_commit,
+        "can_commit": committable,
     }
 
 
-@permission_required(PERM, raise_exception=True)
+@requires(PERM)
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm()
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                batch = imports.import_preview(
-                    actor=_user(request), upload=form.cleaned_data["file"]
+                batch = services.import_preview(
+                    actor=actor(request), upload=form.cleaned_data["file"]
                 )
             except ValidationError as exc:
                 _add_error(form, "file", exc)
@@ -76,24 +82,24 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     request, _("The file was read. Check the preview, then commit or discard it.")
                 )
                 return redirect("members:import-preview", pk=batch.pk)
-    return render(request, "members/import_upload.html", {"form": form, "columns": imports.COLUMNS})
+    return render(request, "members/import_upload.html", {"form": form, "columns": COLUMNS})
 
 
-@permission_required(PERM, raise_exception=True)
+@requires(PERM)
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = imports.import_batch_get_for_user(user=_user(request), pk=pk)
+    batch = import_batch_get_for_user(user=actor(request), pk=pk)
     return render(request, "members/import_preview.html", _preview_context(request, batch))
 
 
 @require_POST
-@permission_required(PERM, raise_exception=True)
+@requires(PERM)
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = imports.import_batch_get_for_user(user=_user(request), pk=pk)
+    batch = import_batch_get_for_user(user=actor(request), pk=pk)
     form = ImportCommitForm(request.POST)
     if form.is_valid():
         try:
-            batch = imports.import_commit(
-                actor=_user(request), batch=batch, reason=form.cleaned_data["reason"]
+            batch = services.import_commit(
+                actor=actor(request), batch=batch, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             _add_error(form, "reason", exc)
@@ -113,15 +119,15 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(PERM, raise_exception=True)
+@requires(PERM)
 def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = imports.import_batch_get_for_user(user=_user(request), pk=pk)
+    batch = import_batch_get_for_user(user=actor(request), pk=pk)
     form = ImportDiscardForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(list(form.errors["reason"]))
-        imports.import_discard(
-            actor=_user(request), batch=batch, reason=form.cleaned_data["reason"]
+        services.import_discard(
+            actor=actor(request), batch=batch, reason=form.cleaned_data["reason"]
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -131,20 +137,20 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("members:import-upload")
 
 
-@permission_required(PERM, raise_exception=True)
+@requires(PERM)
 def import_list(request: HttpRequest) -> HttpResponse:
-    batches = imports.import_batch_list_for_user(user=_user(request))
+    batches = import_batch_list_for_user(user=actor(request))
     return render(request, "members/import_list.html", {"page": paginate(request, batches)})
 
 
-@permission_required(PERM, raise_exception=True)
+@requires(PERM)
 def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
     language = get_language() or "es"
     if fmt == "xlsx":
-        content = imports.template_xlsx(language)
+        content = template_xlsx(language)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif fmt == "csv":
-        content = imports.template_csv(language)
+        content = template_csv(language)
         content_type = "text/csv; charset=utf-8"
     else:
         raise Http404

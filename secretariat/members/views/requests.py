@@ -1,7 +1,7 @@
-"""Affiliation and disaffiliation requests: the list, recording one, the record page with one
-POST endpoint per workflow step, attachments (never public) and the member's own
-disaffiliation request. Each view parses a form, calls one selector or service, and renders
-or redirects; the services check permission, validate and audit.
+"""Affiliation and disaffiliation requests: the public application, the list, recording one,
+the record page with one POST endpoint per workflow step, attachments (never public) and the
+member's own disaffiliation request. Each view parses a form, calls one selector or service,
+and renders or redirects; the services check permission, validate and audit.
 """
 
 from __future__ import annotations
@@ -11,21 +11,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
-from django.db.models.functions import Coalesce
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
-from django_fsm import can_proceed
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from secretariat.core.models import ActionLog, User
-from secretariat.core.tables import Sort, paginate, sort_from_request
-from secretariat.members import selectors, services
+from secretariat.core.access import public, requires
+from secretariat.core.forms import add_service_error
+from secretariat.core.http import actor
+from secretariat.core.tables import paginate, sort_from_request
 from secretariat.members.forms.requests import (
+    ApplicationForm,
     RequestApproveForm,
     RequestAttachForm,
     RequestChecklistForm,
@@ -36,21 +35,24 @@ from secretariat.members.forms.requests import (
     RequestRejectForm,
     RequestReviewForm,
     RequestWithdrawForm,
-    add_service_error,
     deciding_body_choices,
 )
 from secretariat.members.models import MembershipRequest
+from secretariat.members.selectors.common import registry_offers
+from secretariat.members.selectors.registry import institution_get_for_user
+from secretariat.members.selectors.requests import (
+    REQUEST_SORTS,
+    RequestPage,
+    request_get_for_user,
+    request_list_for_user,
+    request_page,
+)
+from secretariat.members.services import requests as services
 
-State = MembershipRequest.State
 MANAGE = "members.manage_registry"
-SORTS = {
-    "reference": "reference",
-    "kind": "kind",
-    "name": "sort_name",
-    "state": "state",
-    "received": "received_on",
-    "body": "deciding_body",
-}
+APPLY_LIMIT_PER_HOUR = 5
+APPLY_SESSION_KEY = "members_apply_reference"
+UPLOAD_ERROR_CODES = {"type", "empty", "size", "content"}
 # Service error keys that belong to a differently named form field.
 ERROR_ALIASES = {
     "valid_from": "effective_on",
@@ -59,26 +61,109 @@ ERROR_ALIASES = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # LoginRequiredMiddleware: always our User
+# --- The public application ------------------------------------------------------------
 
 
-def _request_rows(*, user: User, state: str, kind: str, sort: Sort) -> QuerySet[MembershipRequest]:
-    """The user's requests, sortable by "institution or applicant". (A selector: it belongs in
-    members/selectors.py, which is not ours to edit.)"""
-    return (
-        selectors.request_list_for_user(user=user, state=state, kind=kind)
-        .annotate(sort_name=Coalesce("institution__name", "applicant_name"))
-        .order_by(*sort.order_by())
+def _rate_key(request: HttpRequest) -> str:
+    # REMOTE_ADDR is the client behind no proxy; behind one, the proxy must set it (see report).
+    return f"members:apply:{request.META.get('REMOTE_ADDR') or 'unknown'}"
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    return int(cache.get(_rate_key(request), 0)) >= APPLY_LIMIT_PER_HOUR
+
+
+def _count_submission(request: HttpRequest) -> None:
+    key = _rate_key(request)
+    if not cache.add(key, 1, timeout=3600):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, timeout=3600)
+
+
+def _attach_error(form: ApplicationForm, exc: ValidationError) -> None:
+    """Put a service error on the field it is about (upload errors on the documents field)."""
+    if hasattr(exc, "error_dict"):
+        add_service_error(form, exc)
+    elif any(getattr(e, "code", None) in UPLOAD_ERROR_CODES for e in exc.error_list):
+        form.add_error("documents", exc)
+    else:
+        form.add_error(None, exc)
+
+
+def _submit(request: HttpRequest, form: ApplicationForm) -> HttpResponse | None:
+    """Send a valid application; the redirect, or None when the service refused it."""
+    _count_submission(request)
+    data = form.cleaned_data
+    try:
+        submitted = services.request_submit_public(
+            applicant_name=data["applicant_name"],
+            applicant_acronym=data["applicant_acronym"],
+            applicant_country=data["applicant_country"],
+            applicant_website=data["applicant_website"],
+            requested_category=data["requested_category"],
+            contact_name=data["contact_name"],
+            contact_email=data["contact_email"],
+            contact_phone=data["contact_phone"],
+            statement=data["statement"],
+            files=data["documents"],
+        )
+    except ValidationError as exc:
+        _attach_error(form, exc)
+        return None
+    request.session[APPLY_SESSION_KEY] = submitted.reference
+    messages.success(request, _("Your application was received."))
+    return redirect("members:apply-done")
+
+
+@public
+@require_http_methods(["GET", "HEAD", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
     )
+    if request.method == "POST":
+        if _rate_limited(request):
+            form.add_error(
+                None,
+                _(
+                    "Too many applications were sent from this address; "
+                    "please try again in an hour."
+                ),
+            )
+            return render(request, "members/application_form.html", {"form": form}, status=429)
+        if form.is_bot:
+            # Pretend it worked: telling a robot why it failed only helps it adapt.
+            _count_submission(request)
+            return redirect("members:apply-done")
+        if form.is_valid():
+            done = _submit(request, form)
+            if done is not None:
+                return done
+    return render(request, "members/application_form.html", {"form": form})
+
+
+@public
+@require_safe
+def apply_done(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "members/application_done.html",
+        {"reference": request.session.get(APPLY_SESSION_KEY)},
+    )
+
+
+# --- The list, and recording a request -------------------------------------------------
 
 
 def request_list(request: HttpRequest) -> HttpResponse:
     """Staff see every request; a representative sees their institution's (the selector scopes)."""
     filters = RequestFilterForm(request.GET or None)
     state, kind = filters.values()
-    sort = sort_from_request(request, SORTS, "-received")
-    rows = _request_rows(user=_user(request), state=state, kind=kind, sort=sort)
+    sort = sort_from_request(request, REQUEST_SORTS, "-received")
+    rows = request_list_for_user(user=actor(request), state=state, kind=kind, sort=sort)
     return render(
         request,
         "members/request_list.html",
@@ -88,18 +173,19 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "state": state,
             "kind": kind,
+            "offers": registry_offers(user=actor(request)),
         },
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def request_create(request: HttpRequest) -> HttpResponse:
     form = RequestRecordForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             data = dict(form.cleaned_data)
             created = services.request_record(
-                actor=_user(request), files=data.pop("documents"), **data
+                actor=actor(request), files=data.pop("documents"), **data
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -114,55 +200,23 @@ def request_create(request: HttpRequest) -> HttpResponse:
 # --- The record page and its actions -------------------------------------------------
 
 
-def _steps(req: MembershipRequest, history: list[ActionLog]) -> list[dict[str, Any]]:
-    """The workflow as ordered steps, each done, current or still to come."""
-    path_states: list[State | None] = [State.SUBMITTED, State.UNDER_REVIEW, State.FORWARDED]
-    sequence: list[State | None]
-    if req.state == State.WITHDRAWN:
-        # Only the steps it went through (from its history), then "Withdrawn".
-        reached = {State.SUBMITTED}
-        events = {e.event for e in history}
-        if "request.review_started" in events:
-            reached.add(State.UNDER_REVIEW)
-        if "request.forwarded" in events:
-            reached.add(State.FORWARDED)
-        sequence = [*(s for s in path_states if s in reached), State.WITHDRAWN]
-    elif req.state in (State.APPROVED, State.REJECTED):
-        sequence = [*path_states, State(req.state)]
-    else:
-        sequence = [*path_states, None]  # None: "Decision", not yet taken
-    current = sequence.index(State(req.state)) if req.state in sequence else 0
-    steps = []
-    for i, step_state in enumerate(sequence):
-        status = "done" if i < current else ("current" if i == current else "todo")
-        if status == "current" and not req.is_open:
-            status = "final"
-        label = State(step_state).label if step_state else _("Decision by the deciding body")
-        steps.append({"label": label, "status": status})
-    return steps
-
-
-def _available_forms(request: HttpRequest, req: MembershipRequest) -> dict[str, forms.Form]:
-    """Blank forms for the steps this user may take now on this request."""
-    user = _user(request)
+def _action_forms(page: RequestPage) -> dict[str, forms.Form]:
+    """Blank forms for the steps this user may take now on this request (the selector says
+    which)."""
+    req, possible = page.request, page.possible
     available: dict[str, forms.Form] = {}
-    if user.has_perm(MANAGE):
-        if can_proceed(req.start_review):
-            available["review"] = RequestReviewForm()
-        if req.state == State.UNDER_REVIEW:
-            available["checklist"] = RequestChecklistForm(membership_request=req)
-        if can_proceed(req.forward):
-            available["forward"] = RequestForwardForm(bodies=deciding_body_choices())
-        if can_proceed(req.approve):
-            available["approve"] = RequestApproveForm(membership_request=req)
-            available["reject"] = RequestRejectForm()
-        if req.is_open:
-            available["attach"] = RequestAttachForm()
-    may_withdraw = user.has_perm(MANAGE) or (
-        req.institution_id is not None
-        and user.has_perm("members.request_disaffiliation", req.institution)
-    )
-    if req.is_open and may_withdraw:
+    if possible.review:
+        available["review"] = RequestReviewForm()
+    if possible.checklist:
+        available["checklist"] = RequestChecklistForm(membership_request=req)
+    if possible.forward:
+        available["forward"] = RequestForwardForm(bodies=deciding_body_choices())
+    if possible.decide:
+        available["approve"] = RequestApproveForm(membership_request=req)
+        available["reject"] = RequestRejectForm()
+    if possible.attach:
+        available["attach"] = RequestAttachForm()
+    if possible.withdraw:
         available["withdraw"] = RequestWithdrawForm()
     return available
 
@@ -171,7 +225,8 @@ def _detail_page(
     request: HttpRequest, req: MembershipRequest, failed: tuple[str, forms.Form] | None = None
 ) -> HttpResponse:
     """The record page; `failed` is the action form that did not pass, shown with its errors."""
-    actions = _available_forms(request, req)
+    page = request_page(user=actor(request), request=req)
+    actions = _action_forms(page)
     action_errors: list[str] = []
     if failed is not None:
         key, form = failed
@@ -182,23 +237,22 @@ def _detail_page(
             action_errors = [str(e) for e in form.non_field_errors()] or [
                 str(m) for errs in form.errors.values() for m in errs
             ]
-    history = selectors.record_history(target=req)
     return render(
         request,
         "members/request_detail.html",
         {
             "req": req,
+            "page": page,
             "actions": actions,
             "action_errors": action_errors,
-            "steps": _steps(req, history),
-            "history": history,
-            "forward_blocked": req.state == State.UNDER_REVIEW and not req.checklist_complete,
+            "steps": page.steps,
+            "history": page.history,
         },
     )
 
 
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, selectors.request_get_for_user(user=_user(request), pk=pk))
+    return _detail_page(request, request_get_for_user(user=actor(request), pk=pk))
 
 
 def _act(
@@ -221,27 +275,32 @@ def _act(
     return _detail_page(request, req, failed=(key, form))
 
 
+def _managed(request: HttpRequest, pk: int) -> MembershipRequest:
+    """The request a Secretariat step acts on (404 when not the user's to see)."""
+    return request_get_for_user(user=actor(request), pk=pk, action="manage")
+
+
 @require_POST
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def request_review(request: HttpRequest, pk: int) -> HttpResponse:
-    req = selectors.request_get_for_user(user=_user(request), pk=pk)
+    req = _managed(request, pk)
 
     def run(data: dict[str, Any]) -> str:
-        services.request_start_review(actor=_user(request), request=req, reason=data["reason"])
+        services.request_start_review(actor=actor(request), request=req, reason=data["reason"])
         return _("The review has started.")
 
     return _act(request, req, "review", RequestReviewForm(request.POST), run)
 
 
 @require_POST
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def request_checklist(request: HttpRequest, pk: int) -> HttpResponse:
-    req = selectors.request_get_for_user(user=_user(request), pk=pk)
+    req = _managed(request, pk)
     form = RequestChecklistForm(request.POST, membership_request=req)
 
     def run(data: dict[str, Any]) -> str:
         services.request_update_checklist(
-            actor=_user(request), request=req, checks=form.checks(), note=data["note"]
+            actor=actor(request), request=req, checks=form.checks(), note=data["note"]
         )
         return _("The checklist was saved.")
 
@@ -249,14 +308,14 @@ def request_checklist(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def request_forward(request: HttpRequest, pk: int) -> HttpResponse:
-    req = selectors.request_get_for_user(user=_user(request), pk=pk)
+    req = _managed(request, pk)
     bodies = deciding_body_choices()
 
     def run(data: dict[str, Any]) -> str:
         services.request_forward(
-            actor=_user(request),
+            actor=actor(request),
             request=req,
             deciding_body=data["deciding_body"],
             reason=data["reason"],
@@ -269,12 +328,12 @@ def request_forward(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    req = selectors.request_get_for_user(user=_user(request), pk=pk)
+    req = _managed(request, pk)
 
     def run(data: dict[str, Any]) -> str:
-        services.request_approve(actor=_user(request), request=req, **data)
+        services.request_approve(actor=actor(request), request=req, **data)
         return _("The approval was recorded.")
 
     return _act(
@@ -283,12 +342,12 @@ def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def request_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    req = selectors.request_get_for_user(user=_user(request), pk=pk)
+    req = _managed(request, pk)
 
     def run(data: dict[str, Any]) -> str:
-        services.request_reject(actor=_user(request), request=req, **data)
+        services.request_reject(actor=actor(request), request=req, **data)
         return _("The rejection was recorded.")
 
     return _act(request, req, "reject", RequestRejectForm(request.POST), run)
@@ -296,24 +355,25 @@ def request_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    """Officers, or the representative of the request's institution (the service decides)."""
-    req = selectors.request_get_for_user(user=_user(request), pk=pk)
+    """Officers, or the representative of the request's institution (403 for anyone else
+    who may see the request)."""
+    req = request_get_for_user(user=actor(request), pk=pk, action="withdraw")
 
     def run(data: dict[str, Any]) -> str:
-        services.request_withdraw(actor=_user(request), request=req, reason=data["reason"])
+        services.request_withdraw(actor=actor(request), request=req, reason=data["reason"])
         return _("The request was withdrawn.")
 
     return _act(request, req, "withdraw", RequestWithdrawForm(request.POST), run)
 
 
 @require_POST
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def request_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    req = selectors.request_get_for_user(user=_user(request), pk=pk)
+    req = _managed(request, pk)
 
     def run(data: dict[str, Any]) -> str:
         saved = services.request_attach(
-            actor=_user(request), request=req, files=data["documents"], reason=data["reason"]
+            actor=actor(request), request=req, files=data["documents"], reason=data["reason"]
         )
         return ngettext(
             "%(count)d document was added.", "%(count)d documents were added.", len(saved)
@@ -324,7 +384,7 @@ def request_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 def request_attachment(request: HttpRequest, pk: int, att_pk: int) -> FileResponse:
     """Stream one attachment to someone who may see the request; never public, never inline."""
-    req = selectors.request_get_for_user(user=_user(request), pk=pk)
+    req = request_get_for_user(user=actor(request), pk=pk)
     attachment = next((a for a in req.attachments.all() if a.pk == att_pk), None)
     if attachment is None:
         raise Http404
@@ -347,17 +407,16 @@ def request_attachment(request: HttpRequest, pk: int, att_pk: int) -> FileRespon
 
 
 def request_disaffiliation(request: HttpRequest, slug: str) -> HttpResponse:
-    """A representative asks, for their institution, to leave the organization."""
-    user = _user(request)
-    institution = selectors.institution_get_for_user(user=user, slug=slug)
-    if not user.has_perm("members.request_disaffiliation", institution):
-        # Staff may read the record, but only the member's representative may ask to leave.
-        raise PermissionDenied
+    """A representative asks, for their institution, to leave the organization (staff may
+    read the record, but only the member's representative may ask to leave: 403)."""
+    institution = institution_get_for_user(
+        user=actor(request), slug=slug, action="request_disaffiliation"
+    )
     form = RequestDisaffiliationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.request_disaffiliation_by_member(
-                actor=user,
+                actor=actor(request),
                 institution=institution,
                 statement=form.cleaned_data["statement"],
                 files=form.cleaned_data["documents"],

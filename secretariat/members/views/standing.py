@@ -2,108 +2,72 @@
 
 Reading needs `members.view_registry` (Secretary General, officers, finance, Comptroller);
 suspending and lifting need `members.manage_standing` (Secretary General and officers),
-checked here and again by the services in `members.services_standing`.
+declared here and checked again by the services in `members.services.standing`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from secretariat.core.access import requires
 from secretariat.core.forms import add_service_error
-from secretariat.core.http import actor as _actor
-from secretariat.core.http import posted as _posted
+from secretariat.core.http import actor, posted
 from secretariat.core.tables import paginate
-from secretariat.members import selectors
 from secretariat.members.forms.standing import LiftForm, StandingFilterForm, SuspendForm
-from secretariat.members.models import VotingSuspension
-from secretariat.members.services_standing import voting_suspend, voting_suspension_lift
+from secretariat.members.selectors.common import registry_offers
+from secretariat.members.selectors.registry import current_membership, institution_get_for_user
+from secretariat.members.selectors.standing import (
+    suspension_get_for_user,
+    suspension_list_for_user,
+    suspension_rows_of,
+    suspension_status,
+)
+from secretariat.members.services.standing import voting_suspend, voting_suspension_lift
 
 VIEW = "members.view_registry"
 MANAGE = "members.manage_standing"
 
 
-# --- Reads (small enough to live here; they move to a selector module if another page needs them)
-
-
-@dataclass(frozen=True)
-class SuspensionRow:
-    suspension: VotingSuspension
-    status: str  # in_force | upcoming | lifted | ended
-
-    @property
-    def can_lift(self) -> bool:
-        return self.status in ("in_force", "upcoming")
-
-
-def suspension_status(suspension: VotingSuspension, day: dt.date) -> str:
-    if suspension.valid_from > day:
-        return "upcoming"
-    if suspension.valid_to is None or suspension.valid_to > day:
-        return "in_force"
-    return "lifted" if suspension.lift_reason else "ended"
-
-
-def suspension_list(*, current_only: bool, day: dt.date) -> QuerySet[VotingSuspension]:
-    """Suspensions (in force or upcoming on `day`, or all), newest first, with what the list
-    shows preloaded: institution, its country, who recorded it."""
-    qs = VotingSuspension.objects.select_related(
-        "institution", "institution__country", "recorded_by"
-    )
-    if current_only:
-        qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-    return qs.order_by("-valid_from", "-pk")
-
-
-def suspension_get(*, pk: int) -> VotingSuspension:
-    suspension = (
-        VotingSuspension.objects.select_related("institution", "institution__country")
-        .filter(pk=pk)
-        .first()
-    )
-    if suspension is None:
-        raise Http404
-    return suspension
-
-
-# --- Pages --------------------------------------------------------------------------
-
-
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW)
 @require_safe
 def standing_list(request: HttpRequest) -> HttpResponse:
     form = StandingFilterForm(request.GET)
     status = form.status_value()
     today = timezone.localdate()
-    page = paginate(
-        request, suspension_list(current_only=status == StandingFilterForm.CURRENT, day=today)
+    suspensions = suspension_list_for_user(
+        user=actor(request), current_only=status == StandingFilterForm.CURRENT, day=today
     )
-    page.object_list = [SuspensionRow(s, suspension_status(s, today)) for s in page.object_list]
+    page = paginate(request, suspensions)
     return render(
         request,
         "members/standing_list.html",
-        {"form": form, "page": page, "status": status, "today": today},
+        {
+            "form": form,
+            "page": page,
+            "rows": suspension_rows_of(list(page.object_list), today),
+            "status": status,
+            "today": today,
+            "offers": registry_offers(user=actor(request)),
+        },
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def standing_suspend(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = selectors.institution_get_for_user(user=_actor(request), slug=slug)
-    form = SuspendForm(_posted(request), initial={"valid_from": timezone.localdate()})
+    institution = institution_get_for_user(user=actor(request), slug=slug, action="manage_standing")
+    form = SuspendForm(posted(request), initial={"valid_from": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             voting_suspend(
-                actor=_actor(request),
+                actor=actor(request),
                 institution=institution,
                 valid_from=form.cleaned_data["valid_from"],
                 valid_to=form.cleaned_data["valid_to"],
@@ -118,24 +82,20 @@ def standing_suspend(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "members/standing_suspend.html",
-        {
-            "form": form,
-            "institution": institution,
-            "current": selectors.current_membership(institution),
-        },
+        {"form": form, "institution": institution, "current": current_membership(institution)},
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def standing_lift(request: HttpRequest, pk: int) -> HttpResponse:
-    suspension = suspension_get(pk=pk)
+    suspension = suspension_get_for_user(user=actor(request), pk=pk, action="lift")
     # A suspension ends after it starts: one that began today can be lifted from tomorrow.
     first_day = max(timezone.localdate(), suspension.valid_from + dt.timedelta(days=1))
-    form = LiftForm(_posted(request), initial={"on": first_day})
+    form = LiftForm(posted(request), initial={"on": first_day})
     if request.method == "POST" and form.is_valid():
         try:
             voting_suspension_lift(
-                actor=_actor(request),
+                actor=actor(request),
                 suspension=suspension,
                 on=form.cleaned_data["on"],
                 reason=form.cleaned_data["reason"],
