@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from secretariat.core.forms import add_service_error  # noqa: F401  (re-exported for the views)
 from secretariat.governance.models import (
     AgendaItem,
     Choice,

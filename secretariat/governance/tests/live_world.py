@@ -3,7 +3,8 @@
 `live` builds on `session_world` (6 full members, 3 associates): a convened XXXI Ordinary
 General Assembly on the pinned day, two agenda items, and one accredited head of delegation
 with an account for every member; plus one delegate whose credentials are still pending.
-Nobody is present yet. Helpers mark people present and build extra participants.
+Nobody is present yet. Helpers mark people present, build extra participants, open the
+session with a quorum and table a motion (shared by the services' and the views' tests).
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from secretariat.conftest import make_user
 from secretariat.core.models import User
 from secretariat.governance.models import AgendaItem, Participant, Session
-from secretariat.governance.services import console as services
+from secretariat.governance.services import attendance as attendance_services
+from secretariat.governance.services import console as console_services
+from secretariat.governance.services import motions as motion_services
 from secretariat.members.models import Institution
 
 
@@ -101,8 +105,40 @@ def live_fixture(session_world, today) -> Live:  # type: ignore[no-untyped-def]
 
 def mark_present(actor: User, live: Live, institutions: list[Institution]) -> None:
     for inst in institutions:
-        services.attendance_mark(actor=actor, participant=live.heads[inst.pk], present=True)
+        attendance_services.attendance_mark(
+            actor=actor, participant=live.heads[inst.pk], present=True
+        )
 
 
 def fresh(session: Session) -> Session:
     return Session.objects.select_related("body").get(pk=session.pk)
+
+
+def url(name: str, **kwargs) -> str:
+    return reverse(f"governance:{name}", kwargs=kwargs)
+
+
+def open_with_quorum(officer, live, n: int = 4):
+    console_services.session_open(actor=officer, session=live.session)
+    mark_present(officer, live, live.full[:n])
+
+
+def table_motion(officer, live, **extra):
+    return motion_services.motion_add(
+        actor=officer,
+        session=fresh(live.session),
+        agenda_item=live.items[1],
+        title_es="Programa de actividades",
+        text_es="La Asamblea aprueba el programa de actividades para 2025-2027.",
+        title_en="Programme of activities",
+        text_en="The Assembly approves the programme of activities for 2025-2027.",
+        proposer="Secretaría General",
+        **extra,
+    )
+
+
+def grow(live, n: int) -> None:
+    for i in range(n):
+        p = add_participant(live.session, live.full[i % 6], f"Extra {i}")
+        p.present = True
+        p.save(update_fields=["present"])

@@ -6,32 +6,29 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.urls import reverse
 
 from secretariat.conftest import client_for, make_user
 from secretariat.governance.models import BallotReceipt, Proxy, SecretTally, Vote
-from secretariat.governance.services import console as services
+from secretariat.governance.services import console as console_services
+from secretariat.governance.services import motions as motion_services
 from secretariat.governance.services import votes as vote_services
-from secretariat.governance.tests.test_console_world import (
+from secretariat.governance.tests.live_world import (
     fresh,
     live_fixture,  # noqa: F401  (the `live` fixture)
     mark_present,
+    url,
 )
 from secretariat.members.models import VotingSuspension
 
 pytestmark = pytest.mark.django_db
 
 
-def url(name: str, **kwargs) -> str:  # type: ignore[no-untyped-def]
-    return reverse(f"governance:{name}", kwargs=kwargs)
-
-
 @pytest.fixture
-def ballot(live, officer) -> Vote:  # type: ignore[no-untyped-def]
+def ballot(live, officer) -> Vote:
     """An open session, five full members and one associate present, a secret ballot open."""
-    services.session_open(actor=officer, session=live.session)
+    console_services.session_open(actor=officer, session=live.session)
     mark_present(officer, live, live.full[:5] + live.associate[:1])
-    motion = services.motion_add(
+    motion = motion_services.motion_add(
         actor=officer,
         session=fresh(live.session),
         agenda_item=live.items[1],
@@ -143,9 +140,9 @@ def test_a_proxy_holder_casts_two_ballots(live, officer):
     Proxy.objects.create(
         session=live.session, grantor=live.full[5], holder=live.full[0], state="accepted"
     )
-    services.session_open(actor=officer, session=live.session)
+    console_services.session_open(actor=officer, session=live.session)
     mark_present(officer, live, live.full[:1])
-    motion = services.motion_add(
+    motion = motion_services.motion_add(
         actor=officer,
         session=fresh(live.session),
         agenda_item=live.items[0],
@@ -227,7 +224,7 @@ def test_a_ballot_changes_the_casters_panel_and_the_console_not_the_others(live,
 def test_the_delegates_panel_queries_do_not_grow(live, ballot, django_assert_max_num_queries):
     from django.core.cache import cache
 
-    from secretariat.governance.tests.test_console_world import add_participant
+    from secretariat.governance.tests.live_world import add_participant
 
     client = client_for(live.users[live.full[0].pk])
     state_url = url("my-session-state", pk=live.session.pk)
