@@ -189,6 +189,28 @@ def _advance_series(actor: User, series: ResolutionSeries, number: int, note: st
     )
 
 
+def _adopted(
+    actor: User, motion: Motion, vote: Vote, *, number: int, kind: str, source: str, **texts: str
+) -> Resolution:
+    """The resolution a carried motion becomes: adopted the day its vote closed (in the
+    session's time zone), at its session and agenda item."""
+    session = motion.session
+    return Resolution(
+        number=number,
+        kind=kind,
+        adopted_on=_closed_on(vote, session.time_zone),
+        adopted_on_precision=DatePrecision.DAY,
+        session=session,
+        agenda_item=motion.agenda_item,
+        motion=motion,
+        vote=vote,
+        origin=Source.EXAMPLE if session.is_example else Source.SECRETARIAT,
+        source=source.strip(),
+        recorded_by=actor,
+        **texts,
+    )
+
+
 @transaction.atomic
 def resolution_adopt(
     *,
@@ -231,21 +253,7 @@ def resolution_adopt(
         raise ValidationError({"text_es": _("The adopted text in Spanish is required.")})
     series = _series_locked()
     number = _next_free_number(series)
-    session = motion.session
-    resolution = Resolution(
-        number=number,
-        kind=kind,
-        adopted_on=_closed_on(vote, session.time_zone),
-        adopted_on_precision=DatePrecision.DAY,
-        session=session,
-        agenda_item=motion.agenda_item,
-        motion=motion,
-        vote=vote,
-        origin=Source.EXAMPLE if session.is_example else Source.SECRETARIAT,
-        source=source.strip(),
-        recorded_by=actor,
-        **texts,
-    )
+    resolution = _adopted(actor, motion, vote, number=number, kind=kind, source=source, **texts)
     save_audited(
         resolution,
         actor=actor,
@@ -255,7 +263,7 @@ def resolution_adopt(
     )
     note = _("Resolution No. %(number)s adopted") % {"number": number}
     _advance_series(actor, series, number, note)
-    touch_session(session)
+    touch_session(motion.session)
     return resolution
 
 
@@ -304,6 +312,17 @@ def resolution_update_translations(
     return resolution
 
 
+def _check_earlier(number: int | None, source: str, kind: str) -> str:
+    """An earlier resolution has a positive number, a kind, and a source (returned stripped)."""
+    if number is None or number < 1:
+        raise ValidationError({"number": _("The number must be a positive number.")})
+    source = (source or "").strip()
+    if not source:
+        raise ValidationError({"source": _("Say where this resolution is recorded (the source).")})
+    _check_kind(kind)
+    return source
+
+
 @transaction.atomic
 def resolution_record_historical(
     *,
@@ -324,18 +343,14 @@ def resolution_record_historical(
     origin: str = Source.SECRETARIAT,
     reason: str | None = None,
 ) -> Resolution:
-    """Enter an earlier resolution of the series (adopted before the register was kept here).
+    """Enter an earlier resolution of the one continuing series (shared/domain.md "Documents
+    and identity" [C]), adopted before the register was kept here.
 
     Its number must be free; the source says where it is recorded. If it is at or above the
     series' next number, the next number moves above it so the series never reuses one.
     """
     require(actor, PERM)
-    if number is None or number < 1:
-        raise ValidationError({"number": _("The number must be a positive number.")})
-    source = (source or "").strip()
-    if not source:
-        raise ValidationError({"source": _("Say where this resolution is recorded (the source).")})
-    _check_kind(kind)
+    source = _check_earlier(number, source, kind)
     texts = _texts(
         {
             "title_es": title_es,
@@ -379,17 +394,8 @@ def resolution_record_historical(
 RELATIONS = ("amends", "repeals")
 
 
-@transaction.atomic
-def resolution_link(
-    *, actor: User, resolution: Resolution, target: Resolution, relation: str, reason: str | None
-) -> Resolution:
-    """Record that a resolution amends or repeals an earlier one of the series."""
-    require(actor, PERM)
-    reason = require_reason(reason)
-    if relation not in RELATIONS:
-        raise ValidationError({"relation": _("Choose “amends” or “repeals”.")})
-    resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
-    target = Resolution.objects.select_for_update().get(pk=target.pk)
+def _check_link(resolution: Resolution, target: Resolution) -> None:
+    """The target is earlier, not linked to it yet, and not repealed already."""
     if target.number >= resolution.number:
         raise ValidationError(
             {
@@ -421,6 +427,20 @@ def resolution_link(
                 % {"target": target.number, "by": repealer.number}
             }
         )
+
+
+@transaction.atomic
+def resolution_link(
+    *, actor: User, resolution: Resolution, target: Resolution, relation: str, reason: str | None
+) -> Resolution:
+    """Record that a resolution amends or repeals an earlier one of the series."""
+    require(actor, PERM)
+    reason = require_reason(reason)
+    if relation not in RELATIONS:
+        raise ValidationError({"relation": _("Choose “amends” or “repeals”.")})
+    resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
+    target = Resolution.objects.select_for_update().get(pk=target.pk)
+    _check_link(resolution, target)
     getattr(resolution, relation).add(target)
     record_action(
         actor=actor,
