@@ -43,7 +43,7 @@ def session_open(*, actor: User, session: Session, reason: str = "") -> Session:
         old={"state": Session.State.CONVENED},
         new={"state": session.state, "opened_at": session.opened_at},
         reason=reason,
-        exclude=["state"],  # FSM-protected: the transition set it
+        clean=False,  # a transition of a valid row, checked above (full_clean re-reads each FK)
     )
     touch_session(session)
     return session
@@ -70,7 +70,7 @@ def session_close(*, actor: User, session: Session, reason: str = "") -> Session
         old={"state": Session.State.OPEN},
         new={"state": session.state, "closed_at": session.closed_at},
         reason=reason,
-        exclude=["state"],  # FSM-protected: the transition set it
+        clean=False,  # a transition of a valid row, checked above (full_clean re-reads each FK)
     )
     touch_session(session)
     return session

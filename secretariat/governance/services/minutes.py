@@ -394,7 +394,7 @@ def minutes_amend(*, actor: User, minutes: Minutes, reason: str | None) -> Minut
         old={"state": Minutes.State.CIRCULATED},
         new={"state": Minutes.State.AMENDED},
         reason=reason,
-        exclude=["state"],  # FSM-protected: the transition set it
+        clean=False,  # a transition of a valid row, checked above (full_clean re-reads FKs)
     )
     touch_session(minutes.session_id)
     return minutes

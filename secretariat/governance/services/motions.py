@@ -310,7 +310,7 @@ def motion_withdraw(*, actor: User, motion: Motion, reason: str | None) -> Motio
             old={"state": Motion.State.PROPOSED},
             new={"state": item.state},
             reason=text,
-            exclude=["state"],  # FSM-protected: the transition set it
+            clean=False,  # a transition of a valid row, checked above (full_clean re-reads FKs)
         )
     touch_session(motion.session_id)
     return motion

@@ -134,6 +134,7 @@ def vote_open(*, actor: User, motion: Motion, method: str, reason: str = "") -> 
         event="vote.opened" if vote.state == Vote.State.OPEN else "vote.recorded",
         fields=VOTE_FIELDS,
         reason=reason,
+        clean=False,  # built from the motion and the rules just checked; no re-read of each FK
     )
     if method == Vote.Method.SECRET:
         SecretTally.objects.bulk_create(
@@ -168,7 +169,13 @@ def _finish(actor: User, vote: Vote, yes: int, no: int, abstain: int) -> Vote:
     vote.state = Vote.State.CLOSED
     vote.closed_at = timezone.now()
     vote.closed_by = actor
-    save_audited(vote, actor=actor, event="vote.closed", new=snapshot(vote, VOTE_FIELDS))
+    save_audited(
+        vote,
+        actor=actor,
+        event="vote.closed",
+        new=snapshot(vote, VOTE_FIELDS),
+        clean=False,  # counts computed above on a valid row; no re-read of each FK
+    )
     motion = locked(vote.motion)
     if vote.carried_computed:
         motion.mark_carried()
@@ -238,6 +245,7 @@ def vote_record_roll_call(*, actor: User, vote: Vote, unit_key: str, choice: str
         event=event,
         old=old,
         new={"member": row.label, "choice": choice},
+        clean=False,  # the member and the choice were checked above (one answer per member)
     )
     touch_session(vote.motion.session_id)
     return entry
@@ -342,6 +350,7 @@ def vote_override(*, actor: User, vote: Vote, carried: bool, reason: str) -> Vot
         old=old,
         new=snapshot(vote, VOTE_FIELDS),
         reason=text,
+        clean=False,  # the ruling on a valid row, checked above; no re-read of each FK
     )
     motion = locked(vote.motion)
     if vote.carried and motion.state == Motion.State.NOT_CARRIED:
