@@ -84,7 +84,7 @@ def attendance_mark(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         figures = attendance_figures(session)
         return render(
             request,
-            "governance/attendance_row.html",
+            "governance/partials/_attendance_row.html",
             {
                 "session": session,
                 "p": participant,

@@ -66,7 +66,7 @@ def console_state(request: HttpRequest, pk: int) -> HttpResponse:
     remember_live(request, "c", pk)
     state = read_console_state(session, revision_of(etag), user=request.user)
     response = render(
-        request, "governance/console_state.html", {"session": session, "state": state}
+        request, "governance/partials/_console_state.html", {"session": session, "state": state}
     )
     return live_response(response, etag)
 

@@ -58,7 +58,7 @@ def my_session_state(request: HttpRequest, pk: int) -> HttpResponse:
     remember_live(request, "d", pk)
     response = render(
         request,
-        "governance/my_session_state.html",
+        "governance/partials/_my_session_state.html",
         {
             "session": session,
             "state": delegate_state(session, request.user, revision),
