@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from secretariat.core.http import actor
+from secretariat.core.http import HtmxHttpRequest, actor
 from secretariat.governance.forms.console import ReasonForm
 from secretariat.governance.models import Session, Vote
 from secretariat.governance.selectors.console import console_state as read_console_state
@@ -57,7 +57,7 @@ def console(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/console.html", context)
 
 
-def console_state(request: HttpRequest, pk: int) -> HttpResponse:
+def console_state(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     # The 304 comes before any other read (one query): the panel was allowed in full once.
     _revision, etag, unchanged = live_not_modified(request, "c", pk)
     if unchanged:

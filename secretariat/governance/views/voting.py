@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from secretariat.core.http import actor
+from secretariat.core.http import HtmxHttpRequest, actor
 from secretariat.governance.forms.console import AnswerForm
 from secretariat.governance.models import Choice, Vote
 from secretariat.governance.selectors.console import delegate_state, live_session_get_for_user
@@ -49,7 +49,7 @@ def my_session(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def my_session_state(request: HttpRequest, pk: int) -> HttpResponse:
+def my_session_state(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     # The 304 comes before any other read (one query): the panel was allowed in full once.
     revision, etag, unchanged = live_not_modified(request, "d", pk)
     if unchanged:
