@@ -101,6 +101,11 @@ def vote_view(vote: Vote, *, with_roll_call: bool = False) -> VoteView:
     )
 
 
+def vote_progress(vote: Vote) -> tuple[int, int]:
+    """(ballots cast, voting members present or represented when the vote opened)."""
+    return BallotReceipt.objects.filter(vote=vote).count(), vote.present
+
+
 @dataclass(frozen=True)
 class VoteDetail:
     """The vote's page: the vote, and whether the user may rule on it or close it."""

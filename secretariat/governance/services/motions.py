@@ -45,7 +45,6 @@ MOTION_FIELDS = [
     "state",
     *TRANSLATED,
 ]
-EDITABLE = ["proposer", "proposer_participant", "decision_kind", "agenda_item", *TRANSLATED]
 # Where motions may be tabled: before the opening (circulated in advance) and during the session.
 MOTION_STATES = (Session.State.CONVENED, Session.State.OPEN)
 

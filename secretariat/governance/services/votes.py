@@ -299,11 +299,6 @@ def ballot_cast(*, user: User, vote: Vote, unit_key: str, choice: str) -> Ballot
     return receipt
 
 
-def vote_progress(vote: Vote) -> tuple[int, int]:
-    """(ballots cast, voting members present or represented when the vote opened)."""
-    return BallotReceipt.objects.filter(vote=vote).count(), vote.present
-
-
 def _secret_counts(vote: Vote) -> tuple[int, int, int]:
     counts = dict(SecretTally.objects.filter(vote=vote).values_list("choice", "count"))
     total = sum(counts.values())

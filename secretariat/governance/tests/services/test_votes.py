@@ -28,6 +28,7 @@ from secretariat.governance.models import (
     Vote,
 )
 from secretariat.governance.selectors.composition import session_roll, unit_key
+from secretariat.governance.selectors.votes import vote_progress
 from secretariat.governance.services import votes
 from secretariat.members.models import VotingSuspension
 
@@ -169,7 +170,7 @@ def test_secret_ballot_counts_each_member_once(assembly, secretary_general, sess
         votes.ballot_cast(
             user=users[0], vote=vote, unit_key=f"i{session_world.full[0].pk}", choice="no"
         )
-    assert votes.vote_progress(vote) == (5, 5)
+    assert vote_progress(vote) == (5, 5)
     vote = votes.vote_close(actor=secretary_general, vote=vote)
     assert (vote.yes, vote.no, vote.abstain, vote.carried) == (3, 1, 1, True)
 
