@@ -22,7 +22,12 @@ from secretariat.core.api import (
     translated,
 )
 from secretariat.governance.models import Resolution
-from secretariat.governance.selectors import records
+from secretariat.governance.selectors.resolutions import (
+    resolution_get_for_user,
+    resolution_list_for_user,
+    resolution_status,
+    translation_pending,
+)
 
 router = Router(tags=["resolutions"])
 
@@ -71,13 +76,11 @@ class ResolutionOut(Schema):
     @staticmethod
     def resolve_translation_pending(obj: Resolution, context: dict[str, Any]) -> bool:
         lang = request_language(context["request"])
-        return records.translation_pending(obj, "title", lang) or records.translation_pending(
-            obj, "text", lang
-        )
+        return translation_pending(obj, "title", lang) or translation_pending(obj, "text", lang)
 
     @staticmethod
     def resolve_status(obj: Resolution) -> str:
-        return records.resolution_status(obj)
+        return resolution_status(obj)
 
     @staticmethod
     def resolve_session(obj: Resolution, context: dict[str, Any]) -> dict[str, Any] | None:
@@ -160,7 +163,8 @@ class ResolutionPagination(LimitOffsetPagination):
 def resolution_list(request: HttpRequest, filters: Query[ResolutionFilters]) -> Any:
     """The register, newest number first, with the status of each resolution."""
     lang = choose_language(request, filters.lang)
-    return records.resolution_list(
+    return resolution_list_for_user(
+        user=request.user,
         q=filters.q or "",
         kind=filters.kind or "",
         year_from=filters.year_from,
@@ -175,4 +179,4 @@ def resolution_list(request: HttpRequest, filters: Query[ResolutionFilters]) -> 
 )
 def resolution_detail(request: HttpRequest, number: int, lang: Language | None = None) -> Any:
     choose_language(request, lang)
-    return records.resolution_get(number=number)
+    return resolution_get_for_user(user=request.user, number=number)

@@ -4,13 +4,16 @@ from django.urls import path
 
 from secretariat.governance.views import (
     agenda,
+    attendance,
     bodies,
     console,
     minutes,
+    motions,
     registration,
     resolutions,
     seats,
     sessions,
+    votes,
     voting,
 )
 
@@ -80,21 +83,24 @@ urlpatterns = [
     # console
     path("sessions/<int:pk>/console/", console.console, name="console"),
     path("sessions/<int:pk>/console/state/", console.console_state, name="console-state"),
-    path("sessions/<int:pk>/attendance/", console.attendance, name="attendance"),
-    path("sessions/<int:pk>/attendance/mark/", console.attendance_mark, name="attendance-mark"),
     path("sessions/<int:pk>/open/", console.session_open, name="session-open"),
     path("sessions/<int:pk>/close/", console.session_close, name="session-close"),
-    path("sessions/<int:pk>/motions/new/", console.motion_add, name="motion-add"),
-    path("motions/<int:motion_pk>/", console.motion_detail, name="motion-detail"),
-    path("motions/<int:motion_pk>/edit/", console.motion_edit, name="motion-edit"),
-    path("motions/<int:motion_pk>/withdraw/", console.motion_withdraw, name="motion-withdraw"),
-    path("motions/<int:motion_pk>/amend/", console.amendment_add, name="amendment-add"),
-    path("motions/<int:motion_pk>/vote/", console.vote_open, name="vote-open"),
-    path("votes/<int:vote_pk>/", console.vote_detail, name="vote-detail"),
-    path("votes/<int:vote_pk>/hands/", console.vote_hands, name="vote-hands"),
-    path("votes/<int:vote_pk>/roll-call/", console.vote_roll_call, name="vote-roll-call"),
-    path("votes/<int:vote_pk>/close/", console.vote_close, name="vote-close"),
-    path("votes/<int:vote_pk>/ruling/", console.vote_override, name="vote-override"),
+    # attendance
+    path("sessions/<int:pk>/attendance/", attendance.attendance, name="attendance"),
+    path("sessions/<int:pk>/attendance/mark/", attendance.attendance_mark, name="attendance-mark"),
+    # motions
+    path("sessions/<int:pk>/motions/new/", motions.motion_add, name="motion-add"),
+    path("motions/<int:motion_pk>/", motions.motion_detail, name="motion-detail"),
+    path("motions/<int:motion_pk>/edit/", motions.motion_edit, name="motion-edit"),
+    path("motions/<int:motion_pk>/withdraw/", motions.motion_withdraw, name="motion-withdraw"),
+    path("motions/<int:motion_pk>/amend/", motions.amendment_add, name="amendment-add"),
+    # votes
+    path("motions/<int:motion_pk>/vote/", votes.vote_open, name="vote-open"),
+    path("votes/<int:vote_pk>/", votes.vote_detail, name="vote-detail"),
+    path("votes/<int:vote_pk>/hands/", votes.vote_hands, name="vote-hands"),
+    path("votes/<int:vote_pk>/roll-call/", votes.vote_roll_call, name="vote-roll-call"),
+    path("votes/<int:vote_pk>/close/", votes.vote_close, name="vote-close"),
+    path("votes/<int:vote_pk>/ruling/", votes.vote_override, name="vote-override"),
     # voting
     path("sessions/<int:pk>/live/", voting.my_session, name="my-session"),
     path("sessions/<int:pk>/live/state/", voting.my_session_state, name="my-session-state"),

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from secretariat.core.forms import add_service_error  # noqa: F401  (re-exported for the views)
+from secretariat.core.languages import AUTONYMS, TRANSLATION_LANGUAGES
 from secretariat.governance.models import (
     AgendaItem,
     Choice,
@@ -20,7 +20,7 @@ from secretariat.governance.models import (
 
 REASON_MAX = 2000
 TEXT_MAX = 20000
-TRANSLATION_LANGS = (("en", "English"), ("pt", "Português"), ("fr", "Français"))
+TRANSLATION_LANGS = tuple((code, AUTONYMS[code]) for code in TRANSLATION_LANGUAGES)
 
 
 def _reason(required: bool, label: Any = None, help_text: Any = None) -> forms.CharField:

@@ -9,9 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from secretariat.core.forms import add_service_error  # noqa: F401  (re-exported for the views)
 from secretariat.governance.models import Body, Resolution, Session, Vote
-from secretariat.governance.selectors.records import resolution_bodies
+from secretariat.governance.selectors.resolutions import resolution_bodies
 from secretariat.members.models import DatePrecision, Source
 
 REASON_MAX = 2000
@@ -80,7 +79,9 @@ class ResolutionFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = resolution_bodies()  # type: ignore[attr-defined]
+        body = self.fields["body"]
+        assert isinstance(body, forms.ModelChoiceField)
+        body.queryset = resolution_bodies()
 
     def filters(self) -> dict[str, Any]:
         """The cleaned filters; an invalid one is dropped (a bad link shows everything)."""
@@ -300,7 +301,9 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, sessions: QuerySet[Session], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["approved_at_session"].queryset = sessions  # type: ignore[attr-defined]
+        field = self.fields["approved_at_session"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = sessions
 
 
 class MinutesApproveForm(DecisionForm):
@@ -316,7 +319,9 @@ class MinutesApproveForm(DecisionForm):
         self, *args: Any, sessions: QuerySet[Session], votes: QuerySet[Vote], **kwargs: Any
     ) -> None:
         super().__init__(*args, sessions=sessions, **kwargs)
-        self.fields["approval_vote"].queryset = votes  # type: ignore[attr-defined]
+        field = self.fields["approval_vote"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = votes
 
 
 class MinutesSignForm(forms.Form):

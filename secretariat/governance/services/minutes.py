@@ -1,15 +1,16 @@
-"""Every write to the minutes (actas) of a session and their errata.
+"""Every write to the minutes (actas) of a session; their errata are in `services.errata`.
 
-The cycle (issue #4, "After the session"): drafted from the session's record and edited by
-the Secretariat → circulated to the seat holders for comments within a period (setting
+The cycle (shared/domain.md "Documents and identity": minutes are "Actas"; issue #4, "After
+the session"): drafted from the session's record and edited by the Secretariat → circulated
+to the seat holders for comments within a period (rule setting
 `governance.<body>.minutes_comment_days`, default 30 days, to be confirmed) → amended →
 approved at a later session of the same body, itself a recorded decision of that session →
 signed by the chair and the secretary → locked and published. Locked minutes never change:
-a correction is an erratum, valid once approved at a later session of the same body.
+a correction is an erratum.
 
-Spanish is authoritative. The draft is generated in each of the session's languages from
-one template per language (`governance/minutes/draft_<lang>.txt`), so the Spanish text is
-Spanish whatever the state of the interface's translations.
+Spanish is authoritative. The draft is one template whose words are msgids (context
+"minutes"), rendered under each of the session's languages (`render_draft`), so each text
+reads in its own language.
 """
 
 from __future__ import annotations
@@ -21,43 +22,25 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from secretariat.core.audit import diff, record_action, snapshot
-from secretariat.core.languages import session_languages
+from secretariat.core.access import require, require_reason
+from secretariat.core.audit import diff, locked, save_audited, snapshot
+from secretariat.core.languages import session_languages, translated_fields
 from secretariat.core.models import User
-from secretariat.governance.body_rules import body_rule, majority_label
-from secretariat.governance.models import (
-    Dispatch,
-    Erratum,
-    Minutes,
-    MinutesComment,
-    Session,
-    Vote,
-)
-from secretariat.governance.selectors.records import (
-    CONTENT_LANGUAGES,
-    MotionLine,
-    SessionRecord,
-    minutes_recipients,
-    session_record,
-    user_label,
-)
-from secretariat.governance.services.common import (
-    locked,
-    require,
-    require_reason,
-    touch_session,
-    with_reason,
-)
+from secretariat.governance.body_rules import body_rule
+from secretariat.governance.models import Dispatch, Minutes, MinutesComment, Session, Vote
+from secretariat.governance.selectors.minutes import Recipient, minutes_recipients, user_label
+from secretariat.governance.selectors.records import SessionRecord, session_record
+from secretariat.governance.services.common import touch_session
+from secretariat.governance.services.logged import save_logged_on
 
 MANAGE = "governance.manage_sessions"
 COMMENT = "governance.comment_minutes"
-TEXT_FIELDS = tuple(f"text_{lang}" for lang in CONTENT_LANGUAGES)
+TEXT_FIELDS = tuple(translated_fields("text"))
 MINUTES_FIELDS = [
     "state",
     *TEXT_FIELDS,
@@ -74,158 +57,12 @@ MINUTES_FIELDS = [
     "locked_at",
 ]
 
-# Words of the generated draft, per language: the draft must read in its own language even
-# where the interface's catalogue has no translation yet.
-WORDS: dict[str, dict[str, dict[str, str]]] = {
-    "es": {
-        "method": {
-            "hands": "a mano alzada",
-            "roll_call": "por llamamiento nominal",
-            "secret": "por voto secreto",
-            "acclamation": "por aclamación",
-            "consensus": "por consenso",
-        },
-        "role": {
-            "head": "jefe o jefa de delegación",
-            "delegate": "delegado/a",
-            "adviser": "asesor/a",
-            "seat": "titular del puesto",
-            "observer": "observador/a",
-        },
-        "decision": {
-            "ordinary": "decisión ordinaria",
-            "statute": "reforma del Estatuto o de los reglamentos",
-            "admission": "admisión o desafiliación",
-            "election": "elección",
-        },
-        "kind": {
-            "resolution": "Resolución",
-            "declaration": "Declaración",
-            "recommendation": "Recomendación",
-        },
-    },
-    "en": {
-        "method": {
-            "hands": "by show of hands",
-            "roll_call": "by roll-call",
-            "secret": "by secret ballot",
-            "acclamation": "by acclamation",
-            "consensus": "by consensus",
-        },
-        "role": {
-            "head": "head of delegation",
-            "delegate": "delegate",
-            "adviser": "adviser",
-            "seat": "seat holder",
-            "observer": "observer",
-        },
-        "decision": {
-            "ordinary": "ordinary decision",
-            "statute": "amendment of the Statute or regulations",
-            "admission": "admission or disaffiliation",
-            "election": "election",
-        },
-        "kind": {
-            "resolution": "Resolution",
-            "declaration": "Declaration",
-            "recommendation": "Recommendation",
-        },
-    },
-    "pt": {
-        "method": {
-            "hands": "por braço levantado",
-            "roll_call": "por chamada nominal",
-            "secret": "por voto secreto",
-            "acclamation": "por aclamação",
-            "consensus": "por consenso",
-        },
-        "role": {
-            "head": "chefe de delegação",
-            "delegate": "delegado/a",
-            "adviser": "assessor/a",
-            "seat": "titular do assento",
-            "observer": "observador/a",
-        },
-        "decision": {
-            "ordinary": "decisão ordinária",
-            "statute": "reforma do Estatuto ou dos regulamentos",
-            "admission": "admissão ou desfiliação",
-            "election": "eleição",
-        },
-        "kind": {
-            "resolution": "Resolução",
-            "declaration": "Declaração",
-            "recommendation": "Recomendação",
-        },
-    },
-    "fr": {
-        "method": {
-            "hands": "à main levée",
-            "roll_call": "par appel nominal",
-            "secret": "au scrutin secret",
-            "acclamation": "par acclamation",
-            "consensus": "par consensus",
-        },
-        "role": {
-            "head": "chef de délégation",
-            "delegate": "délégué(e)",
-            "adviser": "conseiller/ère",
-            "seat": "titulaire du siège",
-            "observer": "observateur/trice",
-        },
-        "decision": {
-            "ordinary": "décision ordinaire",
-            "statute": "réforme du Statut ou des règlements",
-            "admission": "admission ou désaffiliation",
-            "election": "élection",
-        },
-        "kind": {
-            "resolution": "Résolution",
-            "declaration": "Déclaration",
-            "recommendation": "Recommandation",
-        },
-    },
-}
-
-
-def _label_motions(lines: list[MotionLine], words: dict[str, dict[str, str]]) -> None:
-    for line in lines:
-        line.motion.decision_label = words["decision"].get(  # type: ignore[attr-defined]  # template-only
-            line.motion.decision_kind, line.motion.decision_kind
-        )
-        for v in line.votes:
-            v.label_words = {
-                "method": words["method"].get(v.vote.method, v.vote.method),
-                "majority": majority_label(v.vote.majority),
-            }
-        if line.resolution is not None:
-            line.resolution.kind_label = words["kind"].get(  # type: ignore[attr-defined]
-                line.resolution.kind, line.resolution.kind
-            )
-        _label_motions(line.amendments, words)
-
 
 def render_draft(record: SessionRecord, language: str) -> str:
-    """The generated text of the minutes in one language (its template, its words, its
-    date formats; content fields in that language, falling back to Spanish)."""
-    words = WORDS[language]
+    """The generated text of the minutes in one language: the template's words, the date
+    formats and the content fields in that language (falling back to Spanish)."""
     with translation.override(language):
-        for item in record.items:
-            _label_motions(item.motions, words)
-            for r in item.resolutions:
-                r.kind_label = words["kind"].get(r.kind, r.kind)  # type: ignore[attr-defined]
-        _label_motions(record.loose_motions, words)
-        for r in record.loose_resolutions:
-            r.kind_label = words["kind"].get(r.kind, r.kind)  # type: ignore[attr-defined]
-        for d in record.delegations:
-            for p in [d.head, *d.others]:
-                if p is not None:
-                    p.role_label = words["role"].get(p.role, p.role)  # type: ignore[attr-defined]
-        for p in [*record.seat_holders, *record.others]:
-            p.role_label = words["role"].get(p.role, p.role)  # type: ignore[attr-defined]
-        text = render_to_string(
-            f"governance/minutes/draft_{language}.txt", {"r": record, "s": record.session}
-        )
+        text = render_to_string("governance/minutes/draft.txt", {"r": record, "s": record.session})
     # Collapse the blank lines the template's tags leave behind.
     lines = [line.rstrip() for line in text.splitlines()]
     out: list[str] = []
@@ -241,9 +78,16 @@ def _refuse_if_locked(minutes: Minutes) -> None:
         raise ValidationError(_("Signed minutes cannot change; propose an erratum."))
 
 
+def _refuse_unless(minutes: Minutes, states: tuple[str, ...], message: str) -> None:
+    """Refuse minutes in another state; `message` names their state (%(state)s)."""
+    if minutes.state not in states:
+        raise ValidationError(message % {"state": minutes.get_state_display()})
+
+
 @transaction.atomic
 def minutes_draft(*, actor: User, session: Session) -> Minutes:
-    """Draft the minutes of a closed session from its record (or regenerate the draft)."""
+    """Draft the minutes of a closed session from its record (or regenerate the draft), in
+    each of the session's languages (`core.languages.session_languages`)."""
     require(actor, MANAGE)
     session = locked(session)
     if session.state != Session.State.CLOSED:
@@ -259,31 +103,22 @@ def minutes_draft(*, actor: User, session: Session) -> Minutes:
         f"text_{lang}": render_draft(record, lang) for lang in session_languages(session.languages)
     }
     created = minutes is None
-    if minutes is None:
-        minutes = Minutes(session=session)
-    before = snapshot(minutes, list(TEXT_FIELDS)) if not created else {}
+    minutes = minutes or Minutes(session=session)
+    before = snapshot(minutes, list(TEXT_FIELDS))
     for key, value in texts.items():
         setattr(minutes, key, value)
-    minutes.full_clean(exclude=["state"])  # FSM-protected: the transition set it
-    with_reason(minutes, _("Drafted from the session's record"))
-    minutes.save()
     if created:
-        record_action(
-            actor=actor,
-            event="minutes.drafted",
-            target=minutes,
-            new={"session": session.pk, "languages": list(texts)},
-        )
+        old: dict[str, Any] = {}
+        new: dict[str, Any] = {"session": session.pk, "languages": list(texts)}
+        event, reason = "minutes.drafted", _("Drafted from the session's record")
     else:
-        old, new = diff(before, snapshot(minutes, list(TEXT_FIELDS)))
-        record_action(
-            actor=actor,
-            event="minutes.regenerated",
-            target=minutes,
-            old={k: bool(v) for k, v in old.items()},
-            new={"languages": list(new)},
-            reason=_("Draft regenerated from the session's record"),
-        )
+        changed_old, changed_new = diff(before, snapshot(minutes, list(TEXT_FIELDS)))
+        old = {k: bool(v) for k, v in changed_old.items()}
+        new = {"languages": list(changed_new)}
+        event, reason = "minutes.regenerated", _("Draft regenerated from the session's record")
+    save_audited(
+        minutes, actor=actor, event=event, old=old, new=new, reason=reason, exclude=["state"]
+    )
     touch_session(session)
     return minutes
 
@@ -302,14 +137,14 @@ def minutes_update(
         raise TypeError(f"unexpected fields {unknown}")
     minutes = locked(minutes)
     _refuse_if_locked(minutes)
-    if minutes.state not in (Minutes.State.DRAFT, Minutes.State.AMENDED):
-        raise ValidationError(
-            _(
-                "The minutes can be edited in draft, or after they are marked for amendment; "
-                "they are now “%(state)s”."
-            )
-            % {"state": minutes.get_state_display()}
-        )
+    _refuse_unless(
+        minutes,
+        (Minutes.State.DRAFT, Minutes.State.AMENDED),
+        _(
+            "The minutes can be edited in draft, or after they are marked for amendment; "
+            "they are now “%(state)s”."
+        ),
+    )
     if minutes.state == Minutes.State.AMENDED:
         reason = require_reason(reason)
     if "text_es" in texts and not (texts["text_es"] or "").strip():
@@ -321,23 +156,22 @@ def minutes_update(
     old, new = diff(before, snapshot(minutes, list(TEXT_FIELDS)))
     if not new:
         return minutes
-    with_reason(minutes, reason)
-    minutes.save()
-    record_action(
+    save_audited(
+        minutes,
         actor=actor,
         event="minutes.updated",
-        target=minutes,
         # The texts are long; the history keeps them (simple_history), the log says which.
         old={k: len(v or "") for k, v in old.items()},
         new={k: len(v or "") for k, v in new.items()},
         reason=reason,
+        clean=False,  # cleaned above, before comparing
     )
     touch_session(minutes.session_id)
     return minutes
 
 
 def default_comments_until(session: Session, now: dt.datetime | None = None) -> dt.datetime:
-    """Now plus the body's period for comments (rule `minutes_comment_days`)."""
+    """Now plus the body's period for comments (rule setting `minutes_comment_days`)."""
     now = now or timezone.now()
     days = int(body_rule(session.body, "minutes_comment_days", timezone.localdate(now)).value)
     return now + dt.timedelta(days=days)
@@ -358,6 +192,61 @@ def _send_minutes_emails(messages: list[dict[str, Any]]) -> None:
     connection.send_messages(batch)
 
 
+def _circulation_message(
+    session: Session, minutes: Minutes, recipient: Recipient, until: dt.datetime, base_url: str
+) -> dict[str, Any]:
+    """The message one participant receives, in the language they read (rendered under it)."""
+    p = recipient.participant
+    path = reverse("governance:minutes-detail", kwargs={"pk": session.pk})
+    body = render_to_string(
+        "governance/minutes/circulated_email.txt",
+        {
+            "session": session,
+            "minutes": minutes,
+            "recipient": p,
+            "url": base_url.rstrip("/") + path,
+            "until": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT"),
+            "tz": timezone.get_current_timezone_name(),
+        },
+    )
+    subject = _("Minutes for comments: %(session)s") % {"session": session.title}
+    return {"to": recipient.email, "subject": subject, "body": body}
+
+
+def _dispatch(
+    *, actor: User, session: Session, minutes: Minutes, until: dt.datetime, base_url: str
+) -> list[dict[str, Any]]:
+    """One Dispatch row and one message per registered participant with an e-mail, in their
+    language if the session works in it, else Spanish; returns the messages to send."""
+    langs = session_languages(session.languages)
+    now = minutes.circulated_at or timezone.now()
+    outgoing: list[dict[str, Any]] = []
+    dispatches = []
+    for recipient in minutes_recipients(session):
+        p = recipient.participant
+        preferred = getattr(p.user, "preferred_language", "") if p.user else ""
+        lang = preferred if preferred in langs else langs[0]
+        dispatches.append(
+            Dispatch(
+                session=session,
+                kind=Dispatch.Kind.MINUTES,
+                recipient=p.full_name[:200],
+                email=recipient.email,
+                institution=p.institution,
+                seat=p.seat,
+                language=lang,
+                sent_at=now,
+                sent_by=actor,
+            )
+        )
+        with translation.override(lang):
+            outgoing.append(_circulation_message(session, minutes, recipient, until, base_url))
+    for d in dispatches:
+        d.full_clean()
+    Dispatch.objects.bulk_create(dispatches)  # Dispatch has no history: the log row counts them
+    return outgoing
+
+
 @transaction.atomic
 def minutes_circulate(
     *,
@@ -366,7 +255,8 @@ def minutes_circulate(
     comments_until: dt.datetime | None = None,
     base_url: str = "",
 ) -> Minutes:
-    """Circulate the minutes to the session's participants for comments until a deadline.
+    """Circulate the minutes to the session's participants for comments until a deadline
+    (by default the body's period, rule setting `minutes_comment_days`).
 
     Every registered participant with an e-mail gets one message (after the transaction
     commits) and one Dispatch row records it. `base_url` ("https://host") makes the link in
@@ -375,11 +265,11 @@ def minutes_circulate(
     require(actor, MANAGE)
     minutes = locked(minutes)
     _refuse_if_locked(minutes)
-    if minutes.state not in (Minutes.State.DRAFT, Minutes.State.AMENDED):
-        raise ValidationError(
-            _("Only draft or amended minutes are circulated; these are “%(state)s”.")
-            % {"state": minutes.get_state_display()}
-        )
+    _refuse_unless(
+        minutes,
+        (Minutes.State.DRAFT, Minutes.State.AMENDED),
+        _("Only draft or amended minutes are circulated; these are “%(state)s”."),
+    )
     if not (getattr(minutes, "text_es", "") or "").strip():
         raise ValidationError(_("The minutes have no Spanish text to circulate."))
     session = Session.objects.select_related("body").get(pk=minutes.session_id)
@@ -394,54 +284,18 @@ def minutes_circulate(
     minutes.comments_until = until
     minutes.circulated_at = now
     minutes.full_clean(exclude=["state"])  # FSM-protected: the transition set it
-    with_reason(minutes, _("Circulated for comments"))
-    minutes.save()
-    langs = session_languages(session.languages)
-    outgoing: list[dict[str, Any]] = []
-    dispatches = []
-    for p in minutes_recipients(session):
-        preferred = getattr(p.user, "preferred_language", "") if p.user else ""
-        lang = preferred if preferred in langs else langs[0]
-        email = p.dispatch_email  # type: ignore[attr-defined]  # set by minutes_recipients
-        dispatches.append(
-            Dispatch(
-                session=session,
-                kind=Dispatch.Kind.MINUTES,
-                recipient=p.full_name[:200],
-                email=email,
-                institution=p.institution,
-                seat=p.seat,
-                language=lang,
-                sent_at=now,
-                sent_by=actor,
-            )
-        )
-        with translation.override(lang):
-            path = reverse("governance:minutes-detail", kwargs={"pk": session.pk})
-            body = render_to_string(
-                "governance/minutes/circulated_email.txt",
-                {
-                    "session": session,
-                    "minutes": minutes,
-                    "recipient": p,
-                    "url": base_url.rstrip("/") + path,
-                    "until": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT"),
-                    "tz": timezone.get_current_timezone_name(),
-                },
-            )
-            subject = _("Minutes for comments: %(session)s") % {"session": session.title}
-        outgoing.append({"to": email, "subject": subject, "body": body})
-    for d in dispatches:
-        d.full_clean()
-    Dispatch.objects.bulk_create(dispatches)  # Dispatch has no history: a log row per send
-    after = snapshot(minutes, MINUTES_FIELDS)
-    old, new = diff(before, after)
-    record_action(
+    outgoing = _dispatch(
+        actor=actor, session=session, minutes=minutes, until=until, base_url=base_url
+    )
+    old, new = diff(before, snapshot(minutes, MINUTES_FIELDS))
+    save_audited(
+        minutes,
         actor=actor,
         event="minutes.circulated",
-        target=minutes,
         old={k: v for k, v in old.items() if not k.startswith("text_")},
         new={**{k: v for k, v in new.items() if not k.startswith("text_")}, "sent": len(outgoing)},
+        reason=_("Circulated for comments"),
+        clean=False,  # cleaned above
     )
     touch_session(session)
     if outgoing:
@@ -457,14 +311,15 @@ def _format_deadline(value: dt.datetime) -> str:
 
 @transaction.atomic
 def minutes_comment(*, actor: User, minutes: Minutes, text: str) -> MinutesComment:
-    """A seat holder's comment on circulated minutes, within the period for comments."""
+    """A seat holder's comment on circulated minutes, within the period for comments (rule
+    setting `minutes_comment_days`, fixed when they were circulated)."""
     require(actor, COMMENT, minutes.session)
     minutes = Minutes.objects.select_for_update().select_related("session").get(pk=minutes.pk)
-    if minutes.state != Minutes.State.CIRCULATED:
-        raise ValidationError(
-            _("Comments are taken only while the minutes are circulated; they are “%(state)s”.")
-            % {"state": minutes.get_state_display()}
-        )
+    _refuse_unless(
+        minutes,
+        (Minutes.State.CIRCULATED,),
+        _("Comments are taken only while the minutes are circulated; they are “%(state)s”."),
+    )
     if minutes.comments_until is not None and timezone.now() > minutes.comments_until:
         raise ValidationError(
             _("The period for comments closed on %(date)s.")
@@ -479,13 +334,12 @@ def minutes_comment(*, actor: User, minutes: Minutes, text: str) -> MinutesComme
         author_label=user_label(actor, minutes.session)[:250],
         text=text,
     )
-    comment.full_clean()
-    comment.save()
-    record_action(
+    save_logged_on(
+        comment,
+        target=minutes,
         actor=actor,
         event="minutes.commented",
-        target=minutes,
-        new={"comment": comment.pk, "text": text[:500]},
+        new=lambda: {"comment": comment.pk, "text": text[:500]},
     )
     touch_session(minutes.session_id)
     return comment
@@ -508,12 +362,11 @@ def minutes_comment_respond(
     comment.response = response
     comment.addressed_by = actor
     comment.addressed_at = timezone.now()
-    comment.full_clean()
-    comment.save()
-    record_action(
+    save_logged_on(
+        comment,
+        target=comment.minutes,
         actor=actor,
         event="minutes.comment_addressed",
-        target=comment.minutes,
         old={"comment": comment.pk, "response": old} if old else {"comment": comment.pk},
         new={"comment": comment.pk, "response": response[:500]},
     )
@@ -528,27 +381,26 @@ def minutes_amend(*, actor: User, minutes: Minutes, reason: str | None) -> Minut
     reason = require_reason(reason)
     minutes = locked(minutes)
     _refuse_if_locked(minutes)
-    if minutes.state != Minutes.State.CIRCULATED:
-        raise ValidationError(
-            _("Only circulated minutes are amended; these are “%(state)s”.")
-            % {"state": minutes.get_state_display()}
-        )
+    _refuse_unless(
+        minutes,
+        (Minutes.State.CIRCULATED,),
+        _("Only circulated minutes are amended; these are “%(state)s”."),
+    )
     minutes.mark_amended()
-    with_reason(minutes, reason)
-    minutes.save()
-    record_action(
+    save_audited(
+        minutes,
         actor=actor,
         event="minutes.amended",
-        target=minutes,
         old={"state": Minutes.State.CIRCULATED},
         new={"state": Minutes.State.AMENDED},
         reason=reason,
+        clean=False,  # a transition of a valid row, checked above (full_clean re-reads FKs)
     )
     touch_session(minutes.session_id)
     return minutes
 
 
-def _check_deciding_session(
+def check_deciding_session(
     *, decided_at: Session, minutes_session: Session, field: str = "approved_at_session"
 ) -> None:
     """The decision belongs to a later session of the same body that has met (open or closed)."""
@@ -584,6 +436,31 @@ def _check_deciding_session(
         )
 
 
+def check_decision(approval_decision: str) -> str:
+    decision = (approval_decision or "").strip()
+    if not decision:
+        raise ValidationError(
+            {"approval_decision": _("Record the decision as the session took it.")}
+        )
+    return decision
+
+
+def _check_approving_vote(vote: Vote | None, session: Session) -> Vote | None:
+    """A vote named for the approval: closed, carried, taken in the approving session."""
+    if vote is None:
+        return None
+    vote = Vote.objects.select_related("motion").get(pk=vote.pk)
+    if vote.motion.session_id != session.pk:
+        raise ValidationError(
+            {"approval_vote": _("The vote must be one taken in the approving session.")}
+        )
+    if vote.state != Vote.State.CLOSED or not vote.carried:
+        raise ValidationError(
+            {"approval_vote": _("The vote named must be closed and must have carried.")}
+        )
+    return vote
+
+
 @transaction.atomic
 def minutes_approve(
     *,
@@ -593,58 +470,45 @@ def minutes_approve(
     approval_decision: str,
     approval_vote: Vote | None = None,
 ) -> Minutes:
-    """Record the approval of the minutes, a decision of a later session of the same body.
+    """Record the approval of the minutes, a decision of a later session of the same body,
+    once the period for comments is over (rule setting `minutes_comment_days`).
 
     If a vote is named it must be a closed vote of that session that carried.
     """
     require(actor, MANAGE)
     minutes = locked(minutes)
     _refuse_if_locked(minutes)
-    if minutes.state not in (Minutes.State.CIRCULATED, Minutes.State.AMENDED):
-        raise ValidationError(
-            _("Only circulated or amended minutes are approved; these are “%(state)s”.")
-            % {"state": minutes.get_state_display()}
-        )
+    _refuse_unless(
+        minutes,
+        (Minutes.State.CIRCULATED, Minutes.State.AMENDED),
+        _("Only circulated or amended minutes are approved; these are “%(state)s”."),
+    )
     now = timezone.now()
-    if (
-        minutes.state == Minutes.State.CIRCULATED
-        and minutes.comments_until is not None
-        and now < minutes.comments_until
-    ):
+    until = minutes.comments_until
+    if minutes.state == Minutes.State.CIRCULATED and until is not None and now < until:
         raise ValidationError(
             _("The period for comments is open until %(date)s; approve the minutes after it.")
-            % {"date": _format_deadline(minutes.comments_until)}
+            % {"date": _format_deadline(until)}
         )
     own_session = Session.objects.get(pk=minutes.session_id)
     approved_at_session = Session.objects.get(pk=approved_at_session.pk)
-    _check_deciding_session(decided_at=approved_at_session, minutes_session=own_session)
-    decision = (approval_decision or "").strip()
-    if not decision:
-        raise ValidationError(
-            {"approval_decision": _("Record the decision as the session took it.")}
-        )
-    if approval_vote is not None:
-        approval_vote = Vote.objects.select_related("motion").get(pk=approval_vote.pk)
-        if approval_vote.motion.session_id != approved_at_session.pk:
-            raise ValidationError(
-                {"approval_vote": _("The vote must be one taken in the approving session.")}
-            )
-        if approval_vote.state != Vote.State.CLOSED or not approval_vote.carried:
-            raise ValidationError(
-                {"approval_vote": _("The vote named must be closed and must have carried.")}
-            )
+    check_deciding_session(decided_at=approved_at_session, minutes_session=own_session)
+    decision = check_decision(approval_decision)
+    approval_vote = _check_approving_vote(approval_vote, approved_at_session)
     before = snapshot(minutes, MINUTES_FIELDS)
     minutes.mark_approved()
     minutes.approved_at_session = approved_at_session
     minutes.approval_decision = decision
     minutes.approval_vote = approval_vote
     minutes.approved_at = now
-    minutes.full_clean(exclude=["state"])  # FSM-protected: the transition set it
-    with_reason(minutes, decision)
-    minutes.save()
-    old, new = diff(before, snapshot(minutes, MINUTES_FIELDS))
-    record_action(
-        actor=actor, event="minutes.approved", target=minutes, old=old, new=new, reason=decision
+    save_audited(
+        minutes,
+        actor=actor,
+        event="minutes.approved",
+        fields=MINUTES_FIELDS,
+        before=before,
+        reason=decision,
+        exclude=["state"],  # FSM-protected: the transition set it
     )
     touch_session(minutes.session_id)
     touch_session(approved_at_session)
@@ -658,11 +522,11 @@ def minutes_sign(
     """Record the chair's and the secretary's signatures; the minutes are locked and public."""
     require(actor, MANAGE)
     minutes = locked(minutes)
-    if minutes.state != Minutes.State.APPROVED:
-        raise ValidationError(
-            _("Only approved minutes are signed; these are “%(state)s”.")
-            % {"state": minutes.get_state_display()}
-        )
+    _refuse_unless(
+        minutes,
+        (Minutes.State.APPROVED,),
+        _("Only approved minutes are signed; these are “%(state)s”."),
+    )
     chair = (chair_signatory or "").strip()
     secretary = (secretary_signatory or "").strip()
     errors = {}
@@ -680,75 +544,14 @@ def minutes_sign(
     minutes.secretary_signatory = secretary
     minutes.secretary_signed_at = now
     minutes.locked_at = now
-    minutes.full_clean(exclude=["state"])  # FSM-protected: the transition set it
-    with_reason(minutes, _("Signed and locked"))
-    minutes.save()
-    old, new = diff(before, snapshot(minutes, MINUTES_FIELDS))
-    record_action(actor=actor, event="minutes.signed", target=minutes, old=old, new=new)
+    save_audited(
+        minutes,
+        actor=actor,
+        event="minutes.signed",
+        fields=MINUTES_FIELDS,
+        before=before,
+        reason=_("Signed and locked"),
+        exclude=["state"],  # FSM-protected: the transition set it
+    )
     touch_session(minutes.session_id)
     return minutes
-
-
-@transaction.atomic
-def erratum_propose(*, actor: User, minutes: Minutes, text: str) -> Erratum:
-    """Propose a correction to signed minutes (the minutes' text itself never changes)."""
-    require(actor, MANAGE)
-    minutes = locked(minutes)
-    if not minutes.locked:
-        raise ValidationError(_("An erratum corrects signed minutes; these can still be edited."))
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("Write the correction.")})
-    last = minutes.errata.aggregate(last=Max("number"))["last"] or 0
-    erratum = Erratum(minutes=minutes, number=last + 1, text=text, created_by=actor)
-    erratum.full_clean()
-    with_reason(erratum, _("Proposed"))
-    erratum.save()
-    record_action(
-        actor=actor,
-        event="minutes.erratum_proposed",
-        target=minutes,
-        new={"erratum": erratum.number, "text": text[:500]},
-    )
-    touch_session(minutes.session_id)
-    return erratum
-
-
-@transaction.atomic
-def erratum_approve(
-    *, actor: User, erratum: Erratum, approved_at_session: Session, approval_decision: str
-) -> Erratum:
-    """Approve an erratum: a decision of a later session of the same body."""
-    require(actor, MANAGE)
-    erratum = Erratum.objects.select_for_update().get(pk=erratum.pk)
-    if erratum.state != Erratum.State.PROPOSED:
-        raise ValidationError(_("This erratum is already approved."))
-    minutes = Minutes.objects.select_related("session").get(pk=erratum.minutes_id)
-    approved_at_session = Session.objects.get(pk=approved_at_session.pk)
-    _check_deciding_session(decided_at=approved_at_session, minutes_session=minutes.session)
-    decision = (approval_decision or "").strip()
-    if not decision:
-        raise ValidationError(
-            {"approval_decision": _("Record the decision as the session took it.")}
-        )
-    erratum.state = Erratum.State.APPROVED
-    erratum.approved_at_session = approved_at_session
-    erratum.approval_decision = decision
-    erratum.approved_at = timezone.now()
-    erratum.full_clean()
-    with_reason(erratum, decision)
-    erratum.save()
-    record_action(
-        actor=actor,
-        event="minutes.erratum_approved",
-        target=minutes,
-        new={
-            "erratum": erratum.number,
-            "approved_at_session": approved_at_session.pk,
-            "approval_decision": decision,
-        },
-        reason=decision,
-    )
-    touch_session(minutes.session_id)
-    touch_session(approved_at_session)
-    return erratum

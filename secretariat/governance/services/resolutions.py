@@ -8,7 +8,7 @@ row is locked with SELECT ... FOR UPDATE, so two adoptions never get the same nu
 
 The adopted Spanish text is authoritative and immutable: only translations (en, pt, fr)
 change afterwards, with a reason. A later resolution may amend or repeal an earlier one;
-the earlier one's status is computed from those links (selectors.records.resolution_status).
+the earlier one's status is computed from those links (selectors.resolutions.resolution_status).
 """
 
 from __future__ import annotations
@@ -21,16 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from secretariat.core.audit import diff, record_action, snapshot
+from secretariat.core.access import require, require_reason
+from secretariat.core.audit import record_action, save_audited, snapshot
 from secretariat.core.models import User
 from secretariat.governance.models import Motion, Resolution, ResolutionSeries, Vote
-from secretariat.governance.selectors.records import highest_resolution_number
-from secretariat.governance.services.common import (
-    require,
-    require_reason,
-    touch_session,
-    with_reason,
-)
+from secretariat.governance.selectors.resolutions import highest_resolution_number
+from secretariat.governance.services.common import touch_session
 from secretariat.members.models import DatePrecision, Source
 
 PERM = "governance.manage_resolutions"
@@ -99,14 +95,13 @@ def resolution_series_set(
     before = snapshot(series, SERIES_FIELDS)
     series.next_number = next_number
     series.basis = basis
-    series.full_clean()
-    old, new = diff(before, snapshot(series, SERIES_FIELDS))
-    if not new:
-        return series
-    with_reason(series, reason)
-    series.save()
-    record_action(
-        actor=actor, event="resolution_series.set", target=series, old=old, new=new, reason=reason
+    save_audited(
+        series,
+        actor=actor,
+        event="resolution_series.set",
+        fields=SERIES_FIELDS,
+        before=before,
+        reason=reason,
     )
     return series
 
@@ -119,29 +114,22 @@ def _closed_on(vote: Vote, tz_name: str) -> dt.date:
         return timezone.localdate(when)
 
 
-@transaction.atomic
-def resolution_adopt(
-    *,
-    actor: User,
-    motion: Motion,
-    title_es: str,
-    text_es: str | None = None,
-    title_en: str = "",
-    text_en: str = "",
-    title_pt: str = "",
-    text_pt: str = "",
-    title_fr: str = "",
-    text_fr: str = "",
-    kind: str = Resolution.Kind.RESOLUTION,
-    source: str = "",
-) -> Resolution:
-    """Record a carried motion as a resolution with the next number of the series.
+def _texts(values: dict[str, str | None]) -> dict[str, str]:
+    """The titles and texts, stripped; the Spanish title is required."""
+    texts = _clean_texts(values)
+    if not texts["title_es"]:
+        raise ValidationError({"title_es": _("The title in Spanish is required.")})
+    return texts
 
-    The motion must have carried (its state, and its latest closed vote); one resolution
-    per motion. The Spanish text defaults to the motion's (the text adopted); the adoption
-    date is the day the deciding vote closed, in the session's time zone.
-    """
-    require(actor, PERM)
+
+def _check_kind(kind: str) -> None:
+    if kind not in Resolution.Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of resolution.")})
+
+
+def _carried_motion(motion: Motion) -> tuple[Motion, Vote]:
+    """The motion, locked, and the closed vote by which it carried; refused unless it did,
+    or if it is already a resolution (one resolution per motion)."""
     motion = (
         # Only the motion's row: PostgreSQL refuses FOR UPDATE on the nullable side of the
         # outer join to the agenda item.
@@ -164,25 +152,11 @@ def resolution_adopt(
         raise ValidationError(
             _("This motion is already Resolution No. %(number)s.") % {"number": existing.number}
         )
-    if kind not in Resolution.Kind.values:
-        raise ValidationError({"kind": _("Choose a kind of resolution.")})
-    texts = _clean_texts(
-        {
-            "title_es": title_es,
-            "text_es": getattr(motion, "text_es", "") if text_es is None else text_es,
-            "title_en": title_en,
-            "text_en": text_en,
-            "title_pt": title_pt,
-            "text_pt": text_pt,
-            "title_fr": title_fr,
-            "text_fr": text_fr,
-        }
-    )
-    if not texts["title_es"]:
-        raise ValidationError({"title_es": _("The title in Spanish is required.")})
-    if not texts["text_es"]:
-        raise ValidationError({"text_es": _("The adopted text in Spanish is required.")})
-    series = _series_locked()
+    return motion, vote
+
+
+def _next_free_number(series: ResolutionSeries) -> int:
+    """The series' next number, set and not yet used (numbers are never reused)."""
     if series.next_number is None:
         raise ValidationError(
             {"number": _("Set the next number of the series first, so it continues the real one.")}
@@ -198,8 +172,30 @@ def resolution_adopt(
                 % {"number": number}
             }
         )
+    return number
+
+
+def _advance_series(actor: User, series: ResolutionSeries, number: int, note: str) -> None:
+    """The series' next number moves above `number`, with the note in its history and log."""
+    old_next = series.next_number
+    series.next_number = number + 1
+    save_audited(
+        series,
+        actor=actor,
+        event="resolution_series.advanced",
+        old={"next_number": old_next},
+        new={"next_number": number + 1},
+        reason=note,
+    )
+
+
+def _adopted(
+    actor: User, motion: Motion, vote: Vote, *, number: int, kind: str, source: str, **texts: str
+) -> Resolution:
+    """The resolution a carried motion becomes: adopted the day its vote closed (in the
+    session's time zone), at its session and agenda item."""
     session = motion.session
-    resolution = Resolution(
+    return Resolution(
         number=number,
         kind=kind,
         adopted_on=_closed_on(vote, session.time_zone),
@@ -213,28 +209,61 @@ def resolution_adopt(
         recorded_by=actor,
         **texts,
     )
-    resolution.full_clean()
-    with_reason(resolution, _("Adopted"))
-    resolution.save()
-    series.next_number = number + 1
-    series.full_clean()
-    with_reason(series, _("Resolution No. %(number)s adopted") % {"number": number})
-    series.save()
-    record_action(
+
+
+@transaction.atomic
+def resolution_adopt(
+    *,
+    actor: User,
+    motion: Motion,
+    title_es: str,
+    text_es: str | None = None,
+    title_en: str = "",
+    text_en: str = "",
+    title_pt: str = "",
+    text_pt: str = "",
+    title_fr: str = "",
+    text_fr: str = "",
+    kind: str = Resolution.Kind.RESOLUTION,
+    source: str = "",
+) -> Resolution:
+    """Record a carried motion as a resolution with the next number of the one continuing
+    series (shared/domain.md "Documents and identity" [C]).
+
+    The motion must have carried (its state, and its latest closed vote); one resolution
+    per motion. The Spanish text defaults to the motion's (the text adopted); the adoption
+    date is the day the deciding vote closed, in the session's time zone.
+    """
+    require(actor, PERM)
+    motion, vote = _carried_motion(motion)
+    _check_kind(kind)
+    texts = _texts(
+        {
+            "title_es": title_es,
+            "text_es": getattr(motion, "text_es", "") if text_es is None else text_es,
+            "title_en": title_en,
+            "text_en": text_en,
+            "title_pt": title_pt,
+            "text_pt": text_pt,
+            "title_fr": title_fr,
+            "text_fr": text_fr,
+        }
+    )
+    if not texts["text_es"]:
+        raise ValidationError({"text_es": _("The adopted text in Spanish is required.")})
+    series = _series_locked()
+    number = _next_free_number(series)
+    resolution = _adopted(actor, motion, vote, number=number, kind=kind, source=source, **texts)
+    save_audited(
+        resolution,
         actor=actor,
         event="resolution.adopted",
-        target=resolution,
-        new=snapshot(resolution, RESOLUTION_FIELDS),
+        fields=RESOLUTION_FIELDS,
+        reason=_("Adopted"),
     )
-    record_action(
-        actor=actor,
-        event="resolution_series.advanced",
-        target=series,
-        old={"next_number": number},
-        new={"next_number": number + 1},
-        reason=_("Resolution No. %(number)s adopted") % {"number": number},
-    )
-    touch_session(session)
+    note = _("Resolution No. %(number)s adopted") % {"number": number}
+    _advance_series(actor, series, number, note)
+    touch_session(motion.session)
     return resolution
 
 
@@ -269,22 +298,29 @@ def resolution_update_translations(
     ).items():
         setattr(resolution, key, value)
     resolution.full_clean()
-    old, new = diff(before, snapshot(resolution, list(TRANSLATED)))
-    if not new:
-        return resolution
-    with_reason(resolution, reason)
-    resolution.save()
-    record_action(
+    changed = save_audited(
+        resolution,
         actor=actor,
         event="resolution.translations_updated",
-        target=resolution,
-        old=old,
-        new=new,
+        fields=list(TRANSLATED),
+        before=before,
         reason=reason,
+        clean=False,  # cleaned above, changed or not
     )
-    if resolution.session_id:
+    if changed and resolution.session_id:
         touch_session(resolution.session_id)
     return resolution
+
+
+def _check_earlier(number: int | None, source: str, kind: str) -> str:
+    """An earlier resolution has a positive number, a kind, and a source (returned stripped)."""
+    if number is None or number < 1:
+        raise ValidationError({"number": _("The number must be a positive number.")})
+    source = (source or "").strip()
+    if not source:
+        raise ValidationError({"source": _("Say where this resolution is recorded (the source).")})
+    _check_kind(kind)
+    return source
 
 
 @transaction.atomic
@@ -307,20 +343,15 @@ def resolution_record_historical(
     origin: str = Source.SECRETARIAT,
     reason: str | None = None,
 ) -> Resolution:
-    """Enter an earlier resolution of the series (adopted before the register was kept here).
+    """Enter an earlier resolution of the one continuing series (shared/domain.md "Documents
+    and identity" [C]), adopted before the register was kept here.
 
     Its number must be free; the source says where it is recorded. If it is at or above the
     series' next number, the next number moves above it so the series never reuses one.
     """
     require(actor, PERM)
-    if number is None or number < 1:
-        raise ValidationError({"number": _("The number must be a positive number.")})
-    source = (source or "").strip()
-    if not source:
-        raise ValidationError({"source": _("Say where this resolution is recorded (the source).")})
-    if kind not in Resolution.Kind.values:
-        raise ValidationError({"kind": _("Choose a kind of resolution.")})
-    texts = _clean_texts(
+    source = _check_earlier(number, source, kind)
+    texts = _texts(
         {
             "title_es": title_es,
             "text_es": text_es,
@@ -332,8 +363,6 @@ def resolution_record_historical(
             "text_fr": text_fr,
         }
     )
-    if not texts["title_es"]:
-        raise ValidationError({"title_es": _("The title in Spanish is required.")})
     series = _series_locked()
     if Resolution.objects.filter(number=number).exists():
         raise ValidationError(
@@ -349,48 +378,24 @@ def resolution_record_historical(
         recorded_by=actor,
         **texts,
     )
-    resolution.full_clean()
-    with_reason(resolution, reason or _("Earlier resolution entered"))
-    resolution.save()
-    record_action(
+    save_audited(
+        resolution,
         actor=actor,
         event="resolution.recorded",
-        target=resolution,
-        new=snapshot(resolution, RESOLUTION_FIELDS),
-        reason=reason,
+        fields=RESOLUTION_FIELDS,
+        reason=reason or _("Earlier resolution entered"),
     )
     if series.next_number is not None and number >= series.next_number:
-        old_next = series.next_number
-        series.next_number = number + 1
-        series.full_clean()
         note = _("Resolution No. %(number)s recorded") % {"number": number}
-        with_reason(series, note)
-        series.save()
-        record_action(
-            actor=actor,
-            event="resolution_series.advanced",
-            target=series,
-            old={"next_number": old_next},
-            new={"next_number": number + 1},
-            reason=note,
-        )
+        _advance_series(actor, series, number, note)
     return resolution
 
 
 RELATIONS = ("amends", "repeals")
 
 
-@transaction.atomic
-def resolution_link(
-    *, actor: User, resolution: Resolution, target: Resolution, relation: str, reason: str | None
-) -> Resolution:
-    """Record that a resolution amends or repeals an earlier one of the series."""
-    require(actor, PERM)
-    reason = require_reason(reason)
-    if relation not in RELATIONS:
-        raise ValidationError({"relation": _("Choose “amends” or “repeals”.")})
-    resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
-    target = Resolution.objects.select_for_update().get(pk=target.pk)
+def _check_link(resolution: Resolution, target: Resolution) -> None:
+    """The target is earlier, not linked to it yet, and not repealed already."""
     if target.number >= resolution.number:
         raise ValidationError(
             {
@@ -422,6 +427,20 @@ def resolution_link(
                 % {"target": target.number, "by": repealer.number}
             }
         )
+
+
+@transaction.atomic
+def resolution_link(
+    *, actor: User, resolution: Resolution, target: Resolution, relation: str, reason: str | None
+) -> Resolution:
+    """Record that a resolution amends or repeals an earlier one of the series."""
+    require(actor, PERM)
+    reason = require_reason(reason)
+    if relation not in RELATIONS:
+        raise ValidationError({"relation": _("Choose “amends” or “repeals”.")})
+    resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
+    target = Resolution.objects.select_for_update().get(pk=target.pk)
+    _check_link(resolution, target)
     getattr(resolution, relation).add(target)
     record_action(
         actor=actor,
@@ -438,6 +457,7 @@ def resolution_link(
         new={"by": resolution.number},
         reason=reason,
     )
-    for session_id in {resolution.session_id, target.session_id} - {None}:
-        touch_session(session_id)  # type: ignore[arg-type]  # None removed above
+    for session_id in {resolution.session_id, target.session_id}:
+        if session_id is not None:
+            touch_session(session_id)
     return resolution

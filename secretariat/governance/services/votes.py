@@ -1,6 +1,7 @@
 """Votes on motions: opening, counting by each method, closing, and the chair's ruling.
 
-Rules (shared/domain.md; each value a dated setting read when the vote opens):
+Rules (shared/domain.md "Majorities" and "Quorum" [D]; each value a dated setting read when
+the vote opens, through `body_rules.majority_rule`):
 - only the voting members present or represented vote: one vote per full member in the
   General Assembly, one per voting seat elsewhere; a member whose right to vote is
   suspended, a member of a category without vote, a delegate without accepted credentials
@@ -21,7 +22,8 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from secretariat.core.audit import record_action, snapshot
+from secretariat.core.access import require, require_reason
+from secretariat.core.audit import locked, record_action, save_audited, set_history_reason, snapshot
 from secretariat.core.models import User
 from secretariat.governance.arithmetic import carried
 from secretariat.governance.body_rules import majority_rule
@@ -34,8 +36,10 @@ from secretariat.governance.models import (
     Session,
     Vote,
 )
-from secretariat.governance.selectors.composition import UnitStatus, caster_for, session_roll
-from secretariat.governance.services.common import locked, require, require_reason, touch_session
+from secretariat.governance.selectors.composition import caster_for, session_roll
+from secretariat.governance.selectors.votes import roll_call_units
+from secretariat.governance.services.common import touch_session
+from secretariat.governance.services.logged import save_logged_on
 
 VOTE_FIELDS = [
     "method",
@@ -66,13 +70,8 @@ def _check_choice(choice: str) -> None:
         raise ValidationError({"choice": _("Choose yes, no or abstain.")})
 
 
-@transaction.atomic
-def vote_open(*, actor: User, motion: Motion, method: str, reason: str = "") -> Vote:
-    """Put a motion to the vote. Acclamation and consensus are recorded as adopted at once."""
-    session = motion.session
-    require(actor, MANAGE, session)
-    _session_open(session)
-    motion = locked(motion)
+def _check_can_open(motion: Motion, method: str) -> None:
+    """The motion is still proposed, its amendments are voted, no other vote is open."""
     if method not in Vote.Method.values:
         raise ValidationError({"method": _("Choose how the vote is taken.")})
     if motion.state != Motion.State.PROPOSED:
@@ -85,8 +84,28 @@ def vote_open(*, actor: User, motion: Motion, method: str, reason: str = "") -> 
     )
     if pending.exists():
         raise ValidationError(_("Vote on the amendments to this motion first."))
-    if Vote.objects.filter(motion__session=session, state=Vote.State.OPEN).exists():
+    if Vote.objects.filter(motion__session=motion.session_id, state=Vote.State.OPEN).exists():
         raise ValidationError(_("Another vote is open in this session; close it first."))
+
+
+def _save_motion(motion: Motion, reason: str | None) -> None:
+    """The motion follows its vote; the vote's log row says so."""
+    set_history_reason(motion, reason)
+    motion.save()
+
+
+@transaction.atomic
+def vote_open(*, actor: User, motion: Motion, method: str, reason: str = "") -> Vote:
+    """Put a motion to the vote (shared/domain.md "Majorities" [D]: the majority of its kind
+    of decision, rule settings `<body>.majority`, `<body>.statute_majority`,
+    `members.affiliation.majority`, `elections.majority`), fixed with the numbers entitled
+    and present as the vote opens. Acclamation and consensus are recorded as adopted at once.
+    """
+    session = motion.session
+    require(actor, MANAGE, session)
+    _session_open(session)
+    motion = locked(motion)
+    _check_can_open(motion, method)
     roll = session_roll(session)
     rule = majority_rule(session.body, motion.decision_kind, roll.day)
     now = timezone.now()
@@ -106,23 +125,22 @@ def vote_open(*, actor: User, motion: Motion, method: str, reason: str = "") -> 
         vote.carried_computed = True
         vote.closed_at = now
         vote.closed_by = actor
-        vote.save()
         motion.mark_carried()
     else:
-        vote.save()
-        if method == Vote.Method.SECRET:
-            SecretTally.objects.bulk_create(
-                [SecretTally(vote=vote, choice=c, count=0) for c in Choice.values]
-            )
         motion.mark_voting()
-    motion.save()
-    record_action(
+    save_audited(
+        vote,
         actor=actor,
         event="vote.opened" if vote.state == Vote.State.OPEN else "vote.recorded",
-        target=vote,
-        new=snapshot(vote, VOTE_FIELDS),
+        fields=VOTE_FIELDS,
         reason=reason,
+        clean=False,  # built from the motion and the rules just checked; no re-read of each FK
     )
+    if method == Vote.Method.SECRET:
+        SecretTally.objects.bulk_create(
+            [SecretTally(vote=vote, choice=c, count=0) for c in Choice.values]
+        )
+    _save_motion(motion, reason)
     touch_session(session)
     return vote
 
@@ -137,6 +155,8 @@ def _locked_open_vote(vote: Vote, *methods: str) -> Vote:
 
 
 def _finish(actor: User, vote: Vote, yes: int, no: int, abstain: int) -> Vote:
+    """Close the vote with its counts and say whether it carried (shared/domain.md
+    "Majorities" [D]: abstentions are not votes cast, a tie fails, no casting vote)."""
     vote.yes, vote.no, vote.abstain = yes, no, abstain
     vote.carried_computed = carried(
         vote.majority,
@@ -149,14 +169,19 @@ def _finish(actor: User, vote: Vote, yes: int, no: int, abstain: int) -> Vote:
     vote.state = Vote.State.CLOSED
     vote.closed_at = timezone.now()
     vote.closed_by = actor
-    vote.save()
+    save_audited(
+        vote,
+        actor=actor,
+        event="vote.closed",
+        new=snapshot(vote, VOTE_FIELDS),
+        clean=False,  # counts computed above on a valid row; no re-read of each FK
+    )
     motion = locked(vote.motion)
     if vote.carried_computed:
         motion.mark_carried()
     else:
         motion.mark_not_carried()
-    motion.save()
-    record_action(actor=actor, event="vote.closed", target=vote, new=snapshot(vote, VOTE_FIELDS))
+    _save_motion(motion, None)
     touch_session(motion.session_id)
     return vote
 
@@ -183,13 +208,6 @@ def vote_record_hands(*, actor: User, vote: Vote, yes: int, no: int, abstain: in
     return _finish(actor, vote, yes, no, abstain)
 
 
-def roll_call_units(vote: Vote) -> list[UnitStatus]:
-    """The voting members present or represented now, in the order they are called (by name)."""
-    roll = session_roll(vote.motion.session)
-    units = [u for u in roll.units if u.counts_for_quorum]
-    return sorted(units, key=lambda u: u.row.label.casefold())
-
-
 @transaction.atomic
 def vote_record_roll_call(*, actor: User, vote: Vote, unit_key: str, choice: str) -> RollCallEntry:
     """Record (or correct, before the vote closes) one voting member's answer to the roll-call."""
@@ -205,37 +223,37 @@ def vote_record_roll_call(*, actor: User, vote: Vote, unit_key: str, choice: str
         vote=vote, institution=row.institution if row.seat is None else None, seat=row.seat
     ).first()
     now = timezone.now()
+    old: dict[str, str] = {}
+    event = "vote.roll_call_answer"
     if entry is None:
-        entry = RollCallEntry.objects.create(
+        entry = RollCallEntry(
             vote=vote,
             position=[u.row.key for u in units].index(unit_key) + 1,
             institution=row.institution if row.seat is None else None,
             seat=row.seat,
             label=row.label,
-            choice=choice,
             by_proxy=unit.represented_by is not None,
-            recorded_by=actor,
-            recorded_at=now,
         )
-        event, old = "vote.roll_call_answer", {}
     else:
-        old = {"choice": entry.choice}
-        entry.choice, entry.recorded_by, entry.recorded_at = choice, actor, now
-        entry.save(update_fields=["choice", "recorded_by", "recorded_at"])
-        event = "vote.roll_call_corrected"
-    record_action(
+        old, event = {"choice": entry.choice}, "vote.roll_call_corrected"
+    entry.choice, entry.recorded_by, entry.recorded_at = choice, actor, now
+    # The answer is read on the vote: its log row is the vote's.
+    save_logged_on(
+        entry,
+        target=vote,
         actor=actor,
         event=event,
-        target=vote,
         old=old,
         new={"member": row.label, "choice": choice},
+        clean=False,  # the member and the choice were checked above (one answer per member)
     )
     touch_session(vote.motion.session_id)
     return entry
 
 
 def ballot_cast(*, user: User, vote: Vote, unit_key: str, choice: str) -> BallotReceipt:
-    """A delegate casts their member's secret ballot.
+    """A delegate casts their member's secret ballot: one per voting member (shared/domain.md
+    "One vote per full member" [D]), its choice kept apart from who cast it (decision 0008).
 
     Who may cast it is checked first, by reads (`caster_for`); then one short transaction
     locks the vote (a ballot and the closing of the vote never interleave), writes the
@@ -281,11 +299,6 @@ def ballot_cast(*, user: User, vote: Vote, unit_key: str, choice: str) -> Ballot
     return receipt
 
 
-def vote_progress(vote: Vote) -> tuple[int, int]:
-    """(ballots cast, voting members present or represented when the vote opened)."""
-    return BallotReceipt.objects.filter(vote=vote).count(), vote.present
-
-
 def _secret_counts(vote: Vote) -> tuple[int, int, int]:
     counts = dict(SecretTally.objects.filter(vote=vote).values_list("choice", "count"))
     total = sum(counts.values())
@@ -314,7 +327,8 @@ def vote_close(*, actor: User, vote: Vote) -> Vote:
 
 @transaction.atomic
 def vote_override(*, actor: User, vote: Vote, carried: bool, reason: str) -> Vote:
-    """The chair's ruling on a closed vote, with the reason; the motion follows the ruling."""
+    """The chair's ruling on a closed vote, with the reason (shared/domain.md "Majorities":
+    the computed outcome stands unless the chair rules, and says why); the motion follows."""
     require(actor, MANAGE, vote.motion.session)
     text = require_reason(reason)
     vote = locked(vote)
@@ -324,21 +338,21 @@ def vote_override(*, actor: User, vote: Vote, carried: bool, reason: str) -> Vot
     vote.override = bool(carried)
     vote.override_reason = text
     vote.override_by = actor
-    vote.save()
-    motion = locked(vote.motion)
-    if vote.carried and motion.state == Motion.State.NOT_CARRIED:
-        motion.rule_carried()
-        motion.save()
-    elif not vote.carried and motion.state == Motion.State.CARRIED:
-        motion.rule_not_carried()
-        motion.save()
-    record_action(
+    save_audited(
+        vote,
         actor=actor,
         event="vote.chair_ruling",
-        target=vote,
         old=old,
         new=snapshot(vote, VOTE_FIELDS),
         reason=text,
+        clean=False,  # the ruling on a valid row, checked above; no re-read of each FK
     )
+    motion = locked(vote.motion)
+    if vote.carried and motion.state == Motion.State.NOT_CARRIED:
+        motion.rule_carried()
+        _save_motion(motion, text)
+    elif not vote.carried and motion.state == Motion.State.CARRIED:
+        motion.rule_not_carried()
+        _save_motion(motion, text)
     touch_session(motion.session_id)
     return vote

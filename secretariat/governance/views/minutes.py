@@ -1,9 +1,9 @@
 """The minutes of a session: page, drafting, circulation, comments, approval, signature, PDF.
 
-Who sees what (selectors.records.minutes_visible): signed minutes are public; seat holders
-(those who may comment) see circulated and later ones; the Secretariat sees every state.
-Anyone else gets a 404. Secretariat actions need `governance.manage_sessions`; comments
-need `governance.comment_minutes` on the session. Every service checks again.
+Who sees what (selectors.minutes): signed minutes are public; seat holders (those who may
+comment) see circulated and later ones; the Secretariat sees every state. Anyone else gets
+a 404. Secretariat actions need `governance.manage_sessions`; comments need
+`governance.comment_minutes` on the session. Every service checks again.
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from secretariat.core.http import actor as _actor
-from secretariat.core.http import posted as _posted
-from secretariat.core.languages import session_languages
+from secretariat.core.access import public, requires
+from secretariat.core.forms import add_service_error
+from secretariat.core.http import actor, posted
+from secretariat.core.languages import is_content_language, session_languages
 from secretariat.core.pdf import pdf_response, render_pdf
 from secretariat.governance.forms.records import (
     CommentRespondForm,
@@ -32,31 +32,42 @@ from secretariat.governance.forms.records import (
     MinutesCommentForm,
     MinutesEditForm,
     MinutesSignForm,
-    add_service_error,
 )
 from secretariat.governance.models import Minutes, Session
-from secretariat.governance.selectors import records
+from secretariat.governance.selectors.minutes import (
+    approved_errata,
+    approving_sessions,
+    approving_votes_in,
+    erratum_get_for_user,
+    minutes_comment_get_for_user,
+    minutes_get_for_user,
+    minutes_of,
+    minutes_page,
+    minutes_recipients,
+    minutes_text,
+)
+from secretariat.governance.selectors.sessions import session_get_for_user
+from secretariat.governance.services import errata as errata_services
 from secretariat.governance.services import minutes as services
 
 MANAGE = "governance.manage_sessions"
-
-
-def _minutes_or_404(session: Session) -> Minutes:
-    minutes = records.minutes_of(session)
-    if minutes is None:
-        raise Http404
-    return minutes
 
 
 def _to_page(session: Session) -> HttpResponse:
     return redirect("governance:minutes-detail", pk=session.pk)
 
 
+def _managed(request: HttpRequest, pk: int) -> tuple[Session, Minutes]:
+    """Session `pk` and its minutes, for the Secretariat that manages them."""
+    session = session_get_for_user(user=request.user, pk=pk, action="manage")
+    return session, minutes_get_for_user(user=request.user, session=session, action="manage")
+
+
 def _form_page(
     request: HttpRequest,
     *,
     session: Session,
-    minutes: Minutes | None,
+    minutes: Minutes,
     form: Any,
     title: str,
     submit: str,
@@ -80,10 +91,10 @@ def _form_page(
     )
 
 
-@login_not_required
+@public
 def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = records.session_for_minutes(pk=pk)
-    page = records.minutes_page(session=session, user=request.user)
+    session = session_get_for_user(user=request.user, pk=pk)
+    page = minutes_page(session=session, user=request.user)
     context: dict[str, Any] = {
         "page": page,
         "session": session,
@@ -99,12 +110,12 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def minutes_draft(request: HttpRequest, pk: int) -> HttpResponse:
-    session = records.session_for_minutes(pk=pk)
-    existed = records.minutes_of(session) is not None
+    session = session_get_for_user(user=request.user, pk=pk, action="manage")
+    existed = minutes_of(session) is not None
     try:
-        services.minutes_draft(actor=_actor(request), session=session)
+        services.minutes_draft(actor=actor(request), session=session)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -118,14 +129,13 @@ def minutes_draft(request: HttpRequest, pk: int) -> HttpResponse:
     return _to_page(session)
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    session = records.session_for_minutes(pk=pk)
-    minutes = _minutes_or_404(session)
+    session, minutes = _managed(request, pk)
     languages = session_languages(session.languages)
     initial = {f"text_{lang}": getattr(minutes, f"text_{lang}", "") or "" for lang in languages}
     form = MinutesEditForm(
-        _posted(request),
+        posted(request),
         initial=initial,
         languages=languages,
         reason_required=minutes.state == Minutes.State.AMENDED,
@@ -133,7 +143,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.minutes_update(
-                actor=_actor(request),
+                actor=actor(request),
                 minutes=minutes,
                 reason=form.cleaned_data.get("reason"),
                 **form.texts(),
@@ -158,15 +168,14 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def minutes_circulate(request: HttpRequest, pk: int) -> HttpResponse:
-    session = records.session_for_minutes(pk=pk)
-    minutes = _minutes_or_404(session)
-    form = MinutesCirculateForm(_posted(request), default=services.default_comments_until(session))
+    session, minutes = _managed(request, pk)
+    form = MinutesCirculateForm(posted(request), default=services.default_comments_until(session))
     if request.method == "POST" and form.is_valid():
         try:
             services.minutes_circulate(
-                actor=_actor(request),
+                actor=actor(request),
                 minutes=minutes,
                 comments_until=form.cleaned_data.get("comments_until"),
                 base_url=request.build_absolute_uri("/"),
@@ -189,22 +198,18 @@ def minutes_circulate(request: HttpRequest, pk: int) -> HttpResponse:
             "Every registered participant with an e-mail receives a message with the link to "
             "the minutes; each message is recorded."
         ),
-        extra={"recipients": len(records.minutes_recipients(session))},
+        extra={"recipients": len(minutes_recipients(session))},
     )
 
 
 def minutes_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    session = records.session_for_minutes(pk=pk)
-    page = records.minutes_page(session=session, user=request.user)
-    if page.minutes is None:
-        raise Http404
-    if not page.access.may_comment:
-        raise PermissionDenied(_("You do not have permission to do this."))
-    form = MinutesCommentForm(_posted(request))
+    session = session_get_for_user(user=request.user, pk=pk)
+    minutes = minutes_get_for_user(user=request.user, session=session, action="comment")
+    form = MinutesCommentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.minutes_comment(
-                actor=_actor(request), minutes=page.minutes, text=form.cleaned_data["text"]
+                actor=actor(request), minutes=minutes, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -214,31 +219,30 @@ def minutes_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         session=session,
-        minutes=page.minutes,
+        minutes=minutes,
         form=form,
         title=_("Comment on the minutes"),
         submit=_("Send the comment"),
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def minutes_comment_respond(request: HttpRequest, comment_pk: int) -> HttpResponse:
-    comment = records.comment_get(pk=comment_pk)
-    session = comment.minutes.session
-    form = CommentRespondForm(_posted(request), initial={"response": comment.response})
+    comment = minutes_comment_get_for_user(user=request.user, pk=comment_pk)
+    form = CommentRespondForm(posted(request), initial={"response": comment.response})
     if request.method == "POST" and form.is_valid():
         try:
             services.minutes_comment_respond(
-                actor=_actor(request), comment=comment, response=form.cleaned_data["response"]
+                actor=actor(request), comment=comment, response=form.cleaned_data["response"]
             )
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("The answer to the comment was recorded."))
-            return _to_page(session)
+            return _to_page(comment.minutes.session)
     return _form_page(
         request,
-        session=session,
+        session=comment.minutes.session,
         minutes=comment.minutes,
         form=form,
         title=_("Answer a comment"),
@@ -247,15 +251,14 @@ def minutes_comment_respond(request: HttpRequest, comment_pk: int) -> HttpRespon
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def minutes_amend(request: HttpRequest, pk: int) -> HttpResponse:
-    session = records.session_for_minutes(pk=pk)
-    minutes = _minutes_or_404(session)
-    form = MinutesAmendForm(_posted(request))
+    session, minutes = _managed(request, pk)
+    form = MinutesAmendForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.minutes_amend(
-                actor=_actor(request), minutes=minutes, reason=form.cleaned_data["reason"]
+                actor=actor(request), minutes=minutes, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -273,20 +276,25 @@ def minutes_amend(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@requires(MANAGE)
 def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    session = records.session_for_minutes(pk=pk)
-    minutes = _minutes_or_404(session)
-    sessions = records.approving_sessions(session)
+    session, minutes = _managed(request, pk)
+    sessions = approving_sessions(session)
     chosen = None
     if request.method == "POST":
-        chosen_pk = records.int_or_none(request.POST.get("approved_at_session"))
-        chosen = sessions.filter(pk=chosen_pk or 0)
-    votes = records.approving_votes_in(sessions if chosen is None else chosen)
-    form = MinutesApproveForm(_posted(request), sessions=sessions, votes=votes)
+        chosen = sessions.filter(pk=_int(request.POST.get("approved_at_session")) or 0)
+    votes = approving_votes_in(sessions if chosen is None else chosen)
+    form = MinutesApproveForm(posted(request), sessions=sessions, votes=votes)
     if request.method == "POST" and form.is_valid():
         try:
-            services.minutes_approve(actor=_actor(request), minutes=minutes, **form.cleaned_data)
+            services.minutes_approve(actor=actor(request), minutes=minutes, **form.cleaned_data)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -307,17 +315,16 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def minutes_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    session = records.session_for_minutes(pk=pk)
-    minutes = _minutes_or_404(session)
+    session, minutes = _managed(request, pk)
     form = MinutesSignForm(
-        _posted(request),
+        posted(request),
         initial={"chair_signatory": session.chair, "secretary_signatory": session.secretary},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.minutes_sign(actor=_actor(request), minutes=minutes, **form.cleaned_data)
+            services.minutes_sign(actor=actor(request), minutes=minutes, **form.cleaned_data)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -338,16 +345,13 @@ def minutes_sign(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_not_required
+@public
 def minutes_pdf(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
-    if lang not in records.CONTENT_LANGUAGES:
+    if not is_content_language(lang):
         raise Http404
-    session = records.session_for_minutes(pk=pk)
-    page = records.minutes_page(session=session, user=request.user)
-    minutes = page.minutes
-    if minutes is None:
-        raise Http404
-    text, pending = records.minutes_text(minutes, lang)
+    session = session_get_for_user(user=request.user, pk=pk)
+    minutes = minutes_get_for_user(user=request.user, session=session)
+    text, pending = minutes_text(minutes, lang)
     content = render_pdf(
         "governance/pdf/minutes.html",
         {
@@ -355,22 +359,21 @@ def minutes_pdf(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
             "minutes": minutes,
             "text": text,
             "text_pending": pending,
-            "errata": [e for e in page.errata if e.state == e.State.APPROVED],
+            "errata": approved_errata(minutes),
         },
         language=lang,
     )
     return pdf_response(content, f"minutes-{session.pk}-{lang}")
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def erratum_add(request: HttpRequest, pk: int) -> HttpResponse:
-    session = records.session_for_minutes(pk=pk)
-    minutes = _minutes_or_404(session)
-    form = ErratumForm(_posted(request))
+    session, minutes = _managed(request, pk)
+    form = ErratumForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.erratum_propose(
-                actor=_actor(request), minutes=minutes, text=form.cleaned_data["text"]
+            errata_services.erratum_propose(
+                actor=actor(request), minutes=minutes, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -391,23 +394,24 @@ def erratum_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def erratum_approve(request: HttpRequest, erratum_pk: int) -> HttpResponse:
-    erratum = records.erratum_get(pk=erratum_pk)
-    session = erratum.minutes.session
-    sessions = records.approving_sessions(session)
-    form = DecisionForm(_posted(request), sessions=sessions)
+    erratum = erratum_get_for_user(user=request.user, pk=erratum_pk)
+    sessions = approving_sessions(erratum.minutes.session)
+    form = DecisionForm(posted(request), sessions=sessions)
     if request.method == "POST" and form.is_valid():
         try:
-            services.erratum_approve(actor=_actor(request), erratum=erratum, **form.cleaned_data)
+            errata_services.erratum_approve(
+                actor=actor(request), erratum=erratum, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("The erratum was approved."))
-            return _to_page(session)
+            return _to_page(erratum.minutes.session)
     return _form_page(
         request,
-        session=session,
+        session=erratum.minutes.session,
         minutes=erratum.minutes,
         form=form,
         title=_("Approve erratum No. %(number)s") % {"number": erratum.number},

@@ -10,16 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from secretariat.core.http import actor as _actor
-from secretariat.core.http import posted as _posted
+from secretariat.core.access import public, requires
+from secretariat.core.forms import add_service_error
+from secretariat.core.http import actor, posted
 from secretariat.core.tables import paginate, sort_from_request
-from secretariat.governance.body_rules import majority_label
 from secretariat.governance.forms.records import (
     ResolutionAdoptForm,
     ResolutionFilterForm,
@@ -27,9 +26,21 @@ from secretariat.governance.forms.records import (
     ResolutionRecordForm,
     ResolutionSeriesForm,
     ResolutionTranslationsForm,
-    add_service_error,
 )
-from secretariat.governance.selectors import records
+from secretariat.governance.selectors.motions import motion_get_for_user
+from secretariat.governance.selectors.resolutions import (
+    RESOLUTION_SORTS,
+    adoption_defaults,
+    adoption_page,
+    resolution_by_motion,
+    resolution_by_number,
+    resolution_get_for_user,
+    resolution_list_for_user,
+    resolution_page,
+    resolution_register_can_manage,
+    resolution_rows,
+    series_info,
+)
 from secretariat.governance.services import resolutions as services
 
 MANAGE = "governance.manage_resolutions"
@@ -42,15 +53,17 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-@login_not_required
+@public
 def resolution_list(request: HttpRequest) -> HttpResponse:
     form = ResolutionFilterForm(request.GET)
-    sort = sort_from_request(request, records.RESOLUTION_SORTS, "-number")
+    sort = sort_from_request(request, RESOLUTION_SORTS, "-number")
     filters = form.filters()
     session = _int(request.GET.get("session"))
-    qs = records.resolution_list(**filters, session=session, order_by=sort.order_by())
-    page = paginate(request, qs)
-    page.object_list = records.resolution_rows(page.object_list)
+    resolutions = resolution_list_for_user(
+        user=request.user, **filters, session=session, order_by=sort.order_by()
+    )
+    page = paginate(request, resolutions)
+    page.object_list = resolution_rows(page.object_list)
     return render(
         request,
         "governance/resolution_list.html",
@@ -59,48 +72,46 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "sort": sort,
             "searching": any(filters.values()) or session is not None,
-            "can_manage": request.user.has_perm(MANAGE),
+            "can_manage": resolution_register_can_manage(request.user),
         },
     )
 
 
-@login_not_required
+@public
 def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
-    resolution = records.resolution_get(number=number)
-    lang = records.content_language()
-    can_manage = request.user.has_perm(MANAGE)
-    vote = resolution.vote
+    resolution = resolution_get_for_user(user=request.user, number=number)
+    page = resolution_page(user=request.user, resolution=resolution)
     return render(
         request,
         "governance/resolution_detail.html",
         {
-            "resolution": resolution,
-            "status": records.resolution_status(resolution),
-            "language": lang,
-            "title_pending": records.translation_pending(resolution, "title", lang),
-            "text_pending": records.translation_pending(resolution, "text", lang),
-            "majority": majority_label(vote.majority) if vote else "",
-            "can_manage": can_manage,
-            "history": records.resolution_history(resolution=resolution) if can_manage else [],
+            "resolution": page.resolution,
+            "status": page.status,
+            "language": page.language,
+            "title_pending": page.title_pending,
+            "text_pending": page.text_pending,
+            "majority": page.majority,
+            "can_manage": page.can_manage,
+            "history": page.history,
         },
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def resolution_adopt(request: HttpRequest, motion_pk: int) -> HttpResponse:
-    motion = records.motion_for_adoption(motion_pk=motion_pk)
-    existing = records.resolution_by_motion(motion)
+    motion = motion_get_for_user(user=request.user, pk=motion_pk, action="adopt")
+    existing = resolution_by_motion(motion)
     if existing is not None:
         messages.info(
             request,
             _("This motion is already Resolution No. %(number)s.") % {"number": existing.number},
         )
         return redirect("governance:resolution-detail", number=existing.number)
-    form = ResolutionAdoptForm(_posted(request), initial=records.adoption_defaults(motion))
+    form = ResolutionAdoptForm(posted(request), initial=adoption_defaults(motion))
     if request.method == "POST" and form.is_valid():
         try:
             resolution = services.resolution_adopt(
-                actor=_actor(request), motion=motion, **form.cleaned_data
+                actor=actor(request), motion=motion, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -110,29 +121,28 @@ def resolution_adopt(request: HttpRequest, motion_pk: int) -> HttpResponse:
                 _("Resolution No. %(number)s was recorded.") % {"number": resolution.number},
             )
             return redirect("governance:resolution-detail", number=resolution.number)
-    vote = records.deciding_vote(motion)
-    info = records.series_info(limit=0)
+    facts = adoption_page(motion=motion)
     return render(
         request,
         "governance/resolution_adopt.html",
         {
             "form": form,
             "motion": motion,
-            "vote": vote,
-            "majority": majority_label(vote.majority) if vote else "",
-            "next_number": info.next_number,
-            "highest": info.highest,
+            "vote": facts.vote,
+            "majority": facts.majority,
+            "next_number": facts.next_number,
+            "highest": facts.highest,
         },
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def resolution_record(request: HttpRequest) -> HttpResponse:
-    form = ResolutionRecordForm(_posted(request))
+    form = ResolutionRecordForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             resolution = services.resolution_record_historical(
-                actor=_actor(request), **form.cleaned_data
+                actor=actor(request), **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -145,21 +155,21 @@ def resolution_record(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/resolution_record.html",
-        {"form": form, "info": records.series_info(limit=0)},
+        {"form": form, "info": series_info(limit=0)},
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def resolution_edit(request: HttpRequest, number: int) -> HttpResponse:
-    resolution = records.resolution_get(number=number)
+    resolution = resolution_get_for_user(user=request.user, number=number, action="manage")
     initial = {name: getattr(resolution, name) or "" for name in services.TRANSLATED}
-    form = ResolutionTranslationsForm(_posted(request), initial=initial)
+    form = ResolutionTranslationsForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("reason")
         try:
             services.resolution_update_translations(
-                actor=_actor(request), resolution=resolution, reason=reason, **data
+                actor=actor(request), resolution=resolution, reason=reason, **data
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -171,12 +181,12 @@ def resolution_edit(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def resolution_link(request: HttpRequest, number: int) -> HttpResponse:
-    resolution = records.resolution_get(number=number)
-    form = ResolutionLinkForm(_posted(request))
+    resolution = resolution_get_for_user(user=request.user, number=number, action="manage")
+    form = ResolutionLinkForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        target = records.resolution_by_number(form.cleaned_data["target"])
+        target = resolution_by_number(form.cleaned_data["target"])
         if target is None:
             form.add_error(
                 "target",
@@ -186,7 +196,7 @@ def resolution_link(request: HttpRequest, number: int) -> HttpResponse:
         else:
             try:
                 services.resolution_link(
-                    actor=_actor(request),
+                    actor=actor(request),
                     resolution=resolution,
                     target=target,
                     relation=form.cleaned_data["relation"],
@@ -202,18 +212,18 @@ def resolution_link(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def resolution_series(request: HttpRequest) -> HttpResponse:
-    info = records.series_info()
+    info = series_info()
     initial: dict[str, Any] = {"basis": info.series.basis if info.series else ""}
     if info.next_number:
         initial["next_number"] = info.next_number
     elif info.highest:
         initial["next_number"] = info.highest + 1
-    form = ResolutionSeriesForm(_posted(request), initial=initial)
+    form = ResolutionSeriesForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.resolution_series_set(actor=_actor(request), **form.cleaned_data)
+            services.resolution_series_set(actor=actor(request), **form.cleaned_data)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:

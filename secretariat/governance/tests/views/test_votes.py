@@ -1,0 +1,122 @@
+"""Votes through the console's views: every method with its counts and result, the chair's
+ruling."""
+
+from __future__ import annotations
+
+import pytest
+
+from secretariat.conftest import client_for
+from secretariat.core.models import ActionLog
+from secretariat.governance.models import Motion, RollCallEntry, Vote
+from secretariat.governance.services import votes as vote_services
+from secretariat.governance.tests.live_world import (
+    live_fixture,  # noqa: F401  (the `live` fixture)
+    open_with_quorum,
+    table_motion,
+    url,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_show_of_hands_is_entered_validated_and_shown(live, officer):
+    # given
+    open_with_quorum(officer, live)
+    motion = table_motion(officer, live)
+    client = client_for(officer)
+    response = client.post(url("vote-open", motion_pk=motion.pk), {"method": "hands"})
+    vote = Vote.objects.get()
+    assert response["Location"] == url("vote-hands", vote_pk=vote.pk)
+    # when: more hands than members present
+    response = client.post(url("vote-hands", vote_pk=vote.pk), {"yes": 3, "no": 1, "abstain": 1})
+    # then: the service's message, nothing recorded
+    assert "only 4 voting members are present or represented" in response.content.decode()
+    assert Vote.objects.get().state == Vote.State.OPEN
+    # when: right counts
+    response = client.post(
+        url("vote-hands", vote_pk=vote.pk), {"yes": 2, "no": 1, "abstain": 1}, follow=True
+    )
+    html = response.content.decode()
+    assert "Carried" in html and "Simple majority of votes cast" in html
+    assert '<td class="num">2</td><td class="num">1</td><td class="num">1</td>' in html
+
+
+def test_a_roll_call_records_each_member_in_order_then_counts(live, officer):
+    # given
+    open_with_quorum(officer, live)
+    motion = table_motion(officer, live)
+    client = client_for(officer)
+    client.post(url("vote-open", motion_pk=motion.pk), {"method": "roll_call"})
+    vote = Vote.objects.get()
+    page = client.get(url("vote-roll-call", vote_pk=vote.pk)).content.decode()
+    names = [f"Instituto Titular {i}" for i in range(1, 5)]
+    assert all(name in page for name in names)
+    assert "0 of 4 members have answered" in page
+    # when: each answers (the third corrects to no)
+    answers = ["no", "yes", "yes", "no"]
+    for inst, choice in zip(live.full[:4], answers, strict=True):
+        client.post(
+            url("vote-roll-call", vote_pk=vote.pk), {"unit": f"i{inst.pk}", "choice": choice}
+        )
+    client.post(
+        url("vote-roll-call", vote_pk=vote.pk), {"unit": f"i{live.full[2].pk}", "choice": "no"}
+    )
+    # then
+    assert list(RollCallEntry.objects.order_by("position").values_list("choice", flat=True)) == [
+        "no",
+        "yes",
+        "no",
+        "no",
+    ]
+    response = client.post(url("vote-close", vote_pk=vote.pk), follow=True)
+    html = response.content.decode()
+    assert "Not carried" in html
+    assert html.index("Instituto Titular 1") < html.index("Instituto Titular 4")
+
+
+def test_a_roll_call_refuses_a_member_not_present(live, officer):
+    open_with_quorum(officer, live)
+    motion = table_motion(officer, live)
+    vote = vote_services.vote_open(actor=officer, motion=motion, method=Vote.Method.ROLL_CALL)
+    response = client_for(officer).post(
+        url("vote-roll-call", vote_pk=vote.pk),
+        {"unit": f"i{live.full[5].pk}", "choice": "yes"},
+        follow=True,
+    )
+    assert "not present or represented" in response.content.decode()
+    assert not RollCallEntry.objects.exists()
+
+
+def test_acclamation_is_recorded_carried_at_once(live, officer):
+    open_with_quorum(officer, live)
+    motion = table_motion(officer, live)
+    response = client_for(officer).post(
+        url("vote-open", motion_pk=motion.pk), {"method": "acclamation"}, follow=True
+    )
+    html = response.content.decode()
+    assert "Adopted by Acclamation, as declared by the chair" in html
+    assert "Carried" in html
+
+
+def test_the_chairs_ruling_is_shown_with_its_reason(live, officer):
+    # given: a show of hands that did not carry (a tie)
+    open_with_quorum(officer, live)
+    motion = table_motion(officer, live)
+    vote = vote_services.vote_open(actor=officer, motion=motion, method=Vote.Method.SHOW_OF_HANDS)
+    vote_services.vote_record_hands(actor=officer, vote=vote, yes=2, no=2, abstain=0)
+    client = client_for(officer)
+    # when: without a reason
+    response = client.post(url("vote-override", vote_pk=vote.pk), {"carried": "1", "reason": ""})
+    assert "Please correct the following" in response.content.decode()
+    # when: with a reason
+    response = client.post(
+        url("vote-override", vote_pk=vote.pk),
+        {"carried": "1", "reason": "Error in the count of the hands"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Chair&#x27;s ruling:" in html or "Chair's ruling:" in html
+    assert "Error in the count of the hands" in html
+    assert "(by the count: not carried)" in html
+    assert Motion.objects.get(pk=motion.pk).state == Motion.State.CARRIED
+    assert ActionLog.objects.filter(event="vote.chair_ruling").exists()
