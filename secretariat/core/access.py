@@ -23,11 +23,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 M = TypeVar("M", bound=models.Model)
-V = TypeVar("V", bound=Callable[..., HttpResponse])
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 # The attribute a view carries to say how it is reached ("public" or "requires:<perm>").
 ACCESS_ATTRIBUTE = "secretariat_access"
@@ -121,7 +122,7 @@ def requires(perm: str) -> Callable[[V], V]:
 
     def decorate(view: V) -> V:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not can(request.user, perm):
                 raise PermissionDenied(_("You do not have permission to do this."))
             return view(request, *args, **kwargs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -111,37 +111,43 @@ def save_audited(
     fields: Sequence[str] = (),
     before: Mapping[str, Any] | None = None,
     old: Mapping[str, Any] | None = None,
-    new: Mapping[str, Any] | None = None,
+    new: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
     exclude: Collection[str] = (),
     clean: bool = True,
+    log_on: models.Model | None = None,
 ) -> bool:
     """Validate, save and audit one record, inside the caller's transaction.
 
-    The permission must already have been checked (core.permissions.require). Steps:
+    The permission must already have been checked (core.access.require). Steps:
     `full_clean()` (skipping `exclude`, e.g. a protected FSM state; `clean=False` where the
     service has just validated the row itself), the history reason, the save, and one
-    action-log row.
+    action-log row, about `log_on` when the row's history is read on the record it belongs
+    to (a comment on the minutes, an answer in a roll-call), else about the row itself.
 
     What the row records:
-    - `old`/`new` when given;
+    - `old`/`new` when given (`new` may be a function, called after the save, when the
+      values name the new row's id);
     - else, with `before` (a `snapshot` of `fields` taken before the change), only the fields
       that changed; when none did, nothing is saved or logged and False is returned;
-    - else the `fields` as they are now (a creation).
+    - else the `fields` as saved (a creation).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("save_audited must run inside a transaction")
     if clean:
         instance.full_clean(exclude=list(exclude) or None)
-    if old is None and new is None:
-        if before is not None:
-            old, new = diff(before, snapshot(instance, list(fields)))
-            if not new:
-                return False
-        else:
-            new = snapshot(instance, list(fields))
+    if old is None and new is None and before is not None:
+        old, new = diff(before, snapshot(instance, list(fields)))
+        if not new:
+            return False
     set_history_reason(instance, reason)
     instance.save()
-    record_action(actor=actor, event=event, target=instance, old=old, new=new, reason=reason)
+    if callable(new):
+        new = new()
+    elif new is None and old is None:
+        new = snapshot(instance, list(fields))
+    record_action(
+        actor=actor, event=event, target=log_on or instance, old=old, new=new, reason=reason
+    )
     return True
 
 

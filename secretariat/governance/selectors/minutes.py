@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from secretariat.core.access import can, get_for_user_or_404
 from secretariat.core.languages import content_language
 from secretariat.core.models import ActionLog, User
-from secretariat.core.selectors.action_log import action_log_list
+from secretariat.core.selectors.action_log import record_history
 from secretariat.governance.models import (
     Erratum,
     Minutes,
@@ -215,9 +215,7 @@ def minutes_page(*, session: Session, user: Any) -> MinutesPage:
         if not access.staff_reads:
             errata_qs = errata_qs.filter(state=Erratum.State.APPROVED)
         errata = list(errata_qs)
-        history = list(
-            action_log_list(target_type="governance.minutes", target_id=str(minutes.pk))[:100]
-        )
+        history = record_history(target=minutes, limit=100)
     lang = content_language()
     text = ""
     pending = False

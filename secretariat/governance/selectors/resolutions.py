@@ -18,7 +18,7 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from secretariat.core.access import can, get_for_user_or_404, list_for_user, permission_for
 from secretariat.core.languages import CONTENT_LANGUAGES, content_language
 from secretariat.core.models import ActionLog
-from secretariat.core.selectors.action_log import action_log_list
+from secretariat.core.selectors.action_log import record_history
 from secretariat.governance.body_rules import majority_label
 from secretariat.governance.models import Body, Motion, Resolution, ResolutionSeries, Vote
 
@@ -179,9 +179,7 @@ def resolution_by_motion(motion: Motion) -> Resolution | None:
 
 
 def resolution_history(*, resolution: Resolution, limit: int = 50) -> list[ActionLog]:
-    return list(
-        action_log_list(target_type="governance.resolution", target_id=str(resolution.pk))[:limit]
-    )
+    return record_history(target=resolution, limit=limit)
 
 
 # --- Pages ---------------------------------------------------------------------------------
@@ -269,11 +267,7 @@ def series_info(*, limit: int = 50) -> SeriesInfo:
     series = ResolutionSeries.objects.order_by("pk").first()
     history: list[ActionLog] = []
     if series is not None:
-        history = list(
-            action_log_list(target_type="governance.resolutionseries", target_id=str(series.pk))[
-                :limit
-            ]
-        )
+        history = record_history(target=series, limit=limit)
     return SeriesInfo(series=series, highest=highest_resolution_number(), history=history)
 
 

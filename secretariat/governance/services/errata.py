@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from secretariat.core.access import require
-from secretariat.core.audit import locked
+from secretariat.core.audit import locked, save_audited
 from secretariat.core.models import User
 from secretariat.governance.models import Erratum, Minutes, Session
 from secretariat.governance.services.common import touch_session
-from secretariat.governance.services.logged import save_logged_on
 from secretariat.governance.services.minutes import check_deciding_session, check_decision
 
 MANAGE = "governance.manage_sessions"
@@ -37,9 +36,9 @@ def erratum_propose(*, actor: User, minutes: Minutes, text: str) -> Erratum:
         raise ValidationError({"text": _("Write the correction.")})
     last = minutes.errata.aggregate(last=Max("number"))["last"] or 0
     erratum = Erratum(minutes=minutes, number=last + 1, text=text, created_by=actor)
-    save_logged_on(
+    save_audited(
         erratum,
-        target=minutes,
+        log_on=minutes,
         actor=actor,
         event="minutes.erratum_proposed",
         new={"erratum": erratum.number, "text": text[:500]},
@@ -66,9 +65,9 @@ def erratum_approve(
     erratum.approved_at_session = approved_at_session
     erratum.approval_decision = decision
     erratum.approved_at = timezone.now()
-    save_logged_on(
+    save_audited(
         erratum,
-        target=minutes,
+        log_on=minutes,
         actor=actor,
         event="minutes.erratum_approved",
         new={

@@ -36,7 +36,6 @@ from secretariat.governance.models import Dispatch, Minutes, MinutesComment, Ses
 from secretariat.governance.selectors.minutes import Recipient, minutes_recipients, user_label
 from secretariat.governance.selectors.records import SessionRecord, session_record
 from secretariat.governance.services.common import touch_session
-from secretariat.governance.services.logged import save_logged_on
 
 MANAGE = "governance.manage_sessions"
 COMMENT = "governance.comment_minutes"
@@ -334,9 +333,9 @@ def minutes_comment(*, actor: User, minutes: Minutes, text: str) -> MinutesComme
         author_label=user_label(actor, minutes.session)[:250],
         text=text,
     )
-    save_logged_on(
+    save_audited(
         comment,
-        target=minutes,
+        log_on=minutes,
         actor=actor,
         event="minutes.commented",
         new=lambda: {"comment": comment.pk, "text": text[:500]},
@@ -362,9 +361,9 @@ def minutes_comment_respond(
     comment.response = response
     comment.addressed_by = actor
     comment.addressed_at = timezone.now()
-    save_logged_on(
+    save_audited(
         comment,
-        target=comment.minutes,
+        log_on=comment.minutes,
         actor=actor,
         event="minutes.comment_addressed",
         old={"comment": comment.pk, "response": old} if old else {"comment": comment.pk},

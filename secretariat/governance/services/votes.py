@@ -39,7 +39,6 @@ from secretariat.governance.models import (
 from secretariat.governance.selectors.composition import caster_for, session_roll
 from secretariat.governance.selectors.votes import roll_call_units
 from secretariat.governance.services.common import touch_session
-from secretariat.governance.services.logged import save_logged_on
 
 VOTE_FIELDS = [
     "method",
@@ -238,9 +237,9 @@ def vote_record_roll_call(*, actor: User, vote: Vote, unit_key: str, choice: str
         old, event = {"choice": entry.choice}, "vote.roll_call_corrected"
     entry.choice, entry.recorded_by, entry.recorded_at = choice, actor, now
     # The answer is read on the vote: its log row is the vote's.
-    save_logged_on(
+    save_audited(
         entry,
-        target=vote,
+        log_on=vote,
         actor=actor,
         event=event,
         old=old,

@@ -1,25 +1,11 @@
-"""What the pages of every part share: the history of one record (a request, a correction),
-and what the registry's pages offer the user (the buttons of a list page).
-
-(`record_history` is a candidate for core, beside `core.selectors.action_log`.)
-"""
+"""What the registry's pages offer the user (the buttons of a list page)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import models
-
 from secretariat.core.access import can
-from secretariat.core.models import ActionLog, User
-from secretariat.core.selectors.action_log import action_log_list
-
-
-def record_history(*, target: models.Model, limit: int = 50) -> list[ActionLog]:
-    """The action-log rows about one record, newest first."""
-    return list(
-        action_log_list(target_type=target._meta.label_lower, target_id=str(target.pk))[:limit]
-    )
+from secretariat.core.models import User
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 
 from secretariat.core.access import can, get_for_user_or_404, permission_for, require
 from secretariat.core.models import ActionLog, User
+from secretariat.core.selectors.action_log import record_history
 from secretariat.members.models import ContactCorrection, Institution
 from secretariat.members.permissions import represented_institution_ids
-from secretariat.members.selectors.common import record_history
 
 VIEW = "members.view_registry"
 MANAGE = "members.manage_registry"

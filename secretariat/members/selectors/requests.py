@@ -14,12 +14,12 @@ from django_fsm import can_proceed
 
 from secretariat.core.access import can, get_for_user_or_404, permission_for, require
 from secretariat.core.models import ActionLog, User
+from secretariat.core.selectors.action_log import record_history
 from secretariat.core.selectors.rule_settings import rule_value
 from secretariat.core.tables import Sort
 from secretariat.members.models import MembershipRequest
 from secretariat.members.permissions import represented_institution_ids
 from secretariat.members.rule_settings import BODY_CHOICES
-from secretariat.members.selectors.common import record_history
 
 State = MembershipRequest.State
 VIEW = "members.view_registry"

@@ -67,7 +67,7 @@ def directory(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-@public  # type: ignore[type-var]  # core.access.public is bound to HttpResponse; a streamed file is an HttpResponseBase
+@public
 @require_safe
 def directory_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in EXPORT_FORMATS:
