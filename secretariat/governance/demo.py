@@ -32,6 +32,9 @@ from secretariat.core.models import User
 from secretariat.governance.management.sample_files import tiny_pdf
 from secretariat.governance.models import AgendaItem, Body, Participant, Session
 from secretariat.governance.services import agenda as agenda_services
+from secretariat.governance.services import convocation as convocation_services
+from secretariat.governance.services import documents as document_services
+from secretariat.governance.services import proxies as proxy_services
 from secretariat.governance.services import registration as registration_services
 from secretariat.governance.services import sessions as session_services
 from secretariat.members.models import Country, Institution, Membership, Source
@@ -234,7 +237,7 @@ class ExampleSessions:
         self.created += 1
         for item in AGENDA:
             self._item(session, item, None)
-        session = session_services.session_convene(
+        session = convocation_services.session_convene(
             actor=self.actor,
             session=session,
             short_notice_reason="Ejemplo de demostración",
@@ -258,7 +261,7 @@ class ExampleSessions:
         if item.document is not None:
             es, en, pt = item.document
             name = f"ejemplo-{row.pk}"
-            agenda_services.document_add(
+            document_services.document_add(
                 actor=self.actor,
                 session=session,
                 agenda_item=row,
@@ -292,7 +295,7 @@ class ExampleSessions:
         return members[:DELEGATIONS]
 
     def _represented(self, user: User) -> Institution | None:
-        rep = user.representations.filter(valid_to__isnull=True).select_related("institution")
+        rep = user.representations.open_ended().select_related("institution")
         first = rep.first()
         return first.institution if first else None
 
@@ -377,14 +380,14 @@ class ExampleSessions:
         # One proxy: a full member without delegates gives its vote to rep.a's member.
         absent = self._full_members_without_delegation(session)
         if absent is not None and members:
-            proxy = registration_services.proxy_give(
+            proxy = proxy_services.proxy_give(
                 actor=self.actor,
                 session=session,
                 grantor=absent,
                 holder=members[0],
                 note="Ejemplo: carta poder de demostración.",
             )
-            registration_services.proxy_decide(actor=self.actor, proxy=proxy, accept=True)
+            proxy_services.proxy_decide(actor=self.actor, proxy=proxy, accept=True)
             self.created += 1
 
     def _full_members_without_delegation(self, session: Session) -> Institution | None:

@@ -16,6 +16,7 @@ from secretariat.core.models import ActionLog
 from secretariat.governance.models import AgendaItem, Document, DocumentFile, Session
 from secretariat.governance.selectors.agenda import agenda_tree
 from secretariat.governance.services import agenda as services
+from secretariat.governance.services import documents as document_services
 from secretariat.governance.uploads import validate_document_file
 
 # --- Shapes shared by the agenda tests (imported by test_agenda_views) -----------------------
@@ -246,18 +247,20 @@ def test_it_corrects_texts_of_an_adopted_agenda_with_a_reason(ga, officer):
 
 
 def test_it_gives_documents_a_symbol_in_the_session_series(ga, officer):
-    first = services.document_add(actor=officer, session=ga, title_es="Informe")
-    second = services.document_add(actor=officer, session=ga, title_es="Presupuesto")
+    first = document_services.document_add(actor=officer, session=ga, title_es="Informe")
+    second = document_services.document_add(actor=officer, session=ga, title_es="Presupuesto")
     assert (first.symbol, second.symbol) == ("XXXI/GA/DOC/1", "XXXI/GA/DOC/2")
     with pytest.raises(ValidationError) as error:
-        services.document_add(actor=officer, session=ga, title_es="Otro", symbol="xxxi/ga/doc/1")
+        document_services.document_add(
+            actor=officer, session=ga, title_es="Otro", symbol="xxxi/ga/doc/1"
+        )
     assert "symbol" in error.value.message_dict
 
 
 def test_it_keeps_every_version_and_one_file_per_language(ga, officer):
     # given: version 1 in Spanish and English
     item = add(officer, ga, "Informe")
-    document = services.document_add(
+    document = document_services.document_add(
         actor=officer,
         session=ga,
         title_es="Informe del Secretario General",
@@ -270,7 +273,7 @@ def test_it_keeps_every_version_and_one_file_per_language(ga, officer):
     assert set(v1) == {"es", "en"} and {f.version for f in v1.values()} == {1}
     assert v1["en"].content_type.endswith("wordprocessingml.document")
     # when: version 2 in Spanish only
-    services.document_upload(
+    document_services.document_upload(
         actor=officer, document=document, files={"es": pdf_file("informe-v2.pdf")}, new_version=True
     )
     # then: English stays current from version 1 until version 2 has its own
@@ -278,12 +281,12 @@ def test_it_keeps_every_version_and_one_file_per_language(ga, officer):
     assert [(f.language, f.version) for f in current] == [("es", 2), ("en", 1)]
     # the same language in the same version is refused, nothing replaced
     with pytest.raises(ValidationError) as error:
-        services.document_upload(
+        document_services.document_upload(
             actor=officer, document=document, files={"es": pdf_file("otra.pdf")}
         )
     assert "Version 2 already has a file in Español" in error.value.message_dict["file_es"][0]
     # the missing language is added to the latest version
-    services.document_upload(
+    document_services.document_upload(
         actor=officer, document=document, files={"en": pdf_file("report-v2.pdf")}
     )
     rows = sorted(DocumentFile.objects.filter(document=document).values_list("version", "language"))
@@ -306,7 +309,7 @@ def test_it_refuses_a_file_of_the_wrong_type_and_saves_nothing(ga, officer, sett
     fake = SimpleUploadedFile("informe.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     exe = SimpleUploadedFile("tool.exe", b"MZ\x90\x00", "application/octet-stream")
     with pytest.raises(ValidationError) as error:
-        services.document_add(
+        document_services.document_add(
             actor=officer, session=ga, title_es="Informe", files={"es": fake, "en": exe}
         )
     errors = error.value.message_dict
@@ -354,33 +357,35 @@ def test_it_tells_office_formats_apart_by_their_content():
 
 def test_it_refuses_files_in_a_language_the_session_does_not_use(ga, officer):
     with pytest.raises(ValidationError) as error:
-        services.document_add(
+        document_services.document_add(
             actor=officer, session=ga, title_es="Informe", files={"fr": pdf_file()}
         )
     assert "file_fr" in error.value.message_dict
 
 
 def test_it_withdraws_a_document_without_deleting_it(ga, officer):
-    document = services.document_add(
+    document = document_services.document_add(
         actor=officer, session=ga, title_es="Informe", files={"es": pdf_file()}
     )
     with pytest.raises(ValidationError):
-        services.document_withdraw(actor=officer, document=document, reason="")
-    services.document_withdraw(actor=officer, document=document, reason="Superseded")
+        document_services.document_withdraw(actor=officer, document=document, reason="")
+    document_services.document_withdraw(actor=officer, document=document, reason="Superseded")
     document.refresh_from_db()
     assert document.withdrawn_at is not None and document.files.count() == 1
     with pytest.raises(ValidationError, match="withdrawn"):
-        services.document_upload(actor=officer, document=document, files={"en": pdf_file()})
+        document_services.document_upload(
+            actor=officer, document=document, files={"en": pdf_file()}
+        )
 
 
 def test_it_publishes_documents_of_a_convened_session_once(session_world, officer):
     draft = make_session(session_world.assembly, number=32)
     with pytest.raises(ValidationError, match="Convene the session"):
-        services.documents_publish(actor=officer, session=draft)
+        document_services.documents_publish(actor=officer, session=draft)
     convened = make_session(session_world.assembly, number=33, state=Session.State.CONVENED)
-    services.documents_publish(actor=officer, session=convened, reason="Ten days before")
+    document_services.documents_publish(actor=officer, session=convened, reason="Ten days before")
     convened = Session.objects.get(pk=convened.pk)
     assert convened.documents_published_at <= timezone.now()
     assert ActionLog.objects.get(event="documents.published").target_id == str(convened.pk)
     with pytest.raises(ValidationError, match="already published"):
-        services.documents_publish(actor=officer, session=convened)
+        document_services.documents_publish(actor=officer, session=convened)

@@ -21,6 +21,7 @@ from secretariat.core.models import ActionLog
 from secretariat.core.services.rule_settings import rule_setting_record
 from secretariat.governance.models import Participant, Proxy, Seat, Session
 from secretariat.governance.selectors.composition import session_roll
+from secretariat.governance.services import proxies as proxy_services
 from secretariat.governance.services import registration as services
 from secretariat.members.models import Representative, VotingSuspension
 
@@ -304,7 +305,7 @@ def test_it_lets_only_the_secretariat_register_seat_holders(committee, rep_a):
 
 def test_it_records_a_proxy_between_full_members(assembly, session_world, member_a, rep_a):
     # when
-    proxy = services.proxy_give(
+    proxy = proxy_services.proxy_give(
         actor=rep_a,
         session=assembly,
         grantor=member_a,
@@ -320,14 +321,14 @@ def test_it_records_a_proxy_between_full_members(assembly, session_world, member
 def test_it_refuses_a_proxy_given_by_an_associate_member(assembly, session_world, member_b, rep_b):
     # "Only full members have the right to vote" (domain.md [C]): an associate has voice only
     with pytest.raises(ValidationError, match="voice, no vote"):
-        services.proxy_give(
+        proxy_services.proxy_give(
             actor=rep_b, session=assembly, grantor=member_b, holder=session_world.full[0]
         )
 
 
 def test_it_refuses_a_proxy_held_by_an_associate_member(assembly, session_world, member_a, rep_a):
     with pytest.raises(ValidationError) as exc:
-        services.proxy_give(
+        proxy_services.proxy_give(
             actor=rep_a, session=assembly, grantor=member_a, holder=session_world.associate[0]
         )
     assert "cannot hold a proxy" in str(exc.value.message_dict["holder"])
@@ -337,12 +338,12 @@ def test_it_refuses_a_proxy_to_oneself_and_a_second_proxy_from_the_same_member(
     assembly, session_world, member_a, rep_a
 ):
     with pytest.raises(ValidationError):
-        services.proxy_give(actor=rep_a, session=assembly, grantor=member_a, holder=member_a)
-    services.proxy_give(
+        proxy_services.proxy_give(actor=rep_a, session=assembly, grantor=member_a, holder=member_a)
+    proxy_services.proxy_give(
         actor=rep_a, session=assembly, grantor=member_a, holder=session_world.full[0]
     )
     with pytest.raises(ValidationError, match="already given a proxy"):
-        services.proxy_give(
+        proxy_services.proxy_give(
             actor=rep_a, session=assembly, grantor=member_a, holder=session_world.full[1]
         )
 
@@ -352,20 +353,20 @@ def test_it_allows_up_to_one_proxy_per_holder_in_the_assembly(
 ):
     # domain.md [D]: "proxies between full members allowed up to one proxy each"
     holder = session_world.full[0]
-    first = services.proxy_give(
+    first = proxy_services.proxy_give(
         actor=officer, session=assembly, grantor=session_world.full[1], holder=holder
     )
-    services.proxy_decide(actor=officer, proxy=first, accept=True)
+    proxy_services.proxy_decide(actor=officer, proxy=first, accept=True)
     # when / then: a second proxy to the same holder is one too many
     with pytest.raises(ValidationError) as exc:
-        services.proxy_give(actor=officer, session=assembly, grantor=member_a, holder=holder)
+        proxy_services.proxy_give(actor=officer, session=assembly, grantor=member_a, holder=holder)
     assert "already holds 1" in str(exc.value.message_dict["holder"])
     # a pending proxy counts too
-    pending = services.proxy_give(
+    pending = proxy_services.proxy_give(
         actor=officer, session=assembly, grantor=member_a, holder=session_world.full[2]
     )
     with pytest.raises(ValidationError):
-        services.proxy_give(
+        proxy_services.proxy_give(
             actor=officer, session=assembly, grantor=session_world.full[3], holder=pending.holder
         )
     # and with the rule raised to 2 from before the session, the second is allowed
@@ -379,7 +380,7 @@ def test_it_allows_up_to_one_proxy_per_holder_in_the_assembly(
         source="",
         reason="Prueba",
     )
-    assert services.proxy_give(
+    assert proxy_services.proxy_give(
         actor=officer, session=assembly, grantor=session_world.full[4], holder=holder
     ).pk
 
@@ -387,7 +388,7 @@ def test_it_allows_up_to_one_proxy_per_holder_in_the_assembly(
 def test_it_refuses_proxies_in_the_standing_committee(committee, session_world, officer):
     # the Standing Committee's rule proxies_per_member defaults to 0
     with pytest.raises(ValidationError, match="Proxies are not allowed in this body"):
-        services.proxy_give(
+        proxy_services.proxy_give(
             actor=officer,
             session=committee,
             grantor=session_world.full[0],
@@ -408,32 +409,36 @@ def test_it_refuses_a_proxy_to_or_from_a_suspended_member(
     )
     # when / then
     with pytest.raises(ValidationError, match="Right to vote suspended: Cuotas atrasadas"):
-        services.proxy_give(actor=officer, session=assembly, grantor=suspended, holder=member_a)
+        proxy_services.proxy_give(
+            actor=officer, session=assembly, grantor=suspended, holder=member_a
+        )
     with pytest.raises(ValidationError) as exc:
-        services.proxy_give(actor=officer, session=assembly, grantor=member_a, holder=suspended)
+        proxy_services.proxy_give(
+            actor=officer, session=assembly, grantor=member_a, holder=suspended
+        )
     assert "Cuotas atrasadas" in str(exc.value.message_dict["holder"])
 
 
 def test_it_decides_and_revokes_proxies(assembly, session_world, member_a, rep_a, rep_b, officer):
-    proxy = services.proxy_give(
+    proxy = proxy_services.proxy_give(
         actor=rep_a, session=assembly, grantor=member_a, holder=session_world.full[0]
     )
     with pytest.raises(PermissionDenied):
-        services.proxy_decide(actor=rep_a, proxy=proxy, accept=True)
+        proxy_services.proxy_decide(actor=rep_a, proxy=proxy, accept=True)
     with pytest.raises(ValidationError) as exc:
-        services.proxy_decide(actor=officer, proxy=proxy, accept=False)
+        proxy_services.proxy_decide(actor=officer, proxy=proxy, accept=False)
     assert "note" in exc.value.message_dict
-    services.proxy_decide(actor=officer, proxy=proxy, accept=True)
+    proxy_services.proxy_decide(actor=officer, proxy=proxy, accept=True)
     with pytest.raises(ValidationError, match="already been decided"):
-        services.proxy_decide(actor=officer, proxy=proxy, accept=True)
+        proxy_services.proxy_decide(actor=officer, proxy=proxy, accept=True)
     with pytest.raises(PermissionDenied):
-        services.proxy_revoke(actor=rep_b, proxy=proxy, reason="No")
-    services.proxy_revoke(actor=rep_a, proxy=proxy, reason="Viajamos al final")
+        proxy_services.proxy_revoke(actor=rep_b, proxy=proxy, reason="No")
+    proxy_services.proxy_revoke(actor=rep_a, proxy=proxy, reason="Viajamos al final")
     proxy.refresh_from_db()
     assert proxy.state == Proxy.State.REVOKED
     assert ActionLog.objects.filter(event="proxy.revoked", actor=rep_a).exists()
     # the member may give its proxy again
-    assert services.proxy_give(
+    assert proxy_services.proxy_give(
         actor=rep_a, session=assembly, grantor=member_a, holder=session_world.full[1]
     ).pk
 
@@ -446,8 +451,10 @@ def test_it_counts_an_accepted_proxy_only_while_the_grantor_is_absent(
     head = register(officer, assembly, holder, "Jefa", "head")
     services.credentials_decide(actor=officer, participant=head, accept=True)
     Participant.objects.filter(pk=head.pk).update(present=True)
-    proxy = services.proxy_give(actor=rep_a, session=assembly, grantor=member_a, holder=holder)
-    services.proxy_decide(actor=officer, proxy=proxy, accept=True)
+    proxy = proxy_services.proxy_give(
+        actor=rep_a, session=assembly, grantor=member_a, holder=holder
+    )
+    proxy_services.proxy_decide(actor=officer, proxy=proxy, accept=True)
     # then
     unit = session_roll(assembly).unit(f"i{member_a.pk}")
     assert unit is not None and unit.represented_by == holder

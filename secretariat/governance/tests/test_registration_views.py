@@ -14,6 +14,7 @@ from django.utils import translation
 from secretariat.conftest import client_for, make_member, make_user
 from secretariat.core import roles
 from secretariat.governance.models import Participant, Proxy
+from secretariat.governance.services import proxies as proxy_services
 from secretariat.governance.services import registration as services
 from secretariat.governance.tests.test_registration_services import (
     letter,
@@ -324,13 +325,13 @@ def test_it_lists_10_or_200_participants_in_the_same_number_of_queries(
 ):
     # given
     _fill(assembly, officer, countries, categories, 10)
-    services.proxy_give(
+    proxy_services.proxy_give(
         actor=officer, session=assembly, grantor=session_world.full[0], holder=session_world.full[1]
     )
     url = _url("participant-list", pk=assembly.pk)
     few = _count(as_sg, url)
     _fill(assembly, officer, countries, categories, 190, start=10)
-    services.proxy_give(
+    proxy_services.proxy_give(
         actor=officer, session=assembly, grantor=session_world.full[2], holder=session_world.full[3]
     )
     # when
@@ -442,7 +443,7 @@ def test_it_refuses_a_second_proxy_to_the_same_holder_on_the_page(
     assembly, session_world, member_a, as_rep_a, officer
 ):
     holder = session_world.full[0]
-    services.proxy_give(
+    proxy_services.proxy_give(
         actor=officer, session=assembly, grantor=session_world.full[1], holder=holder
     )
     # the member already holding a proxy is no longer offered
@@ -472,7 +473,7 @@ def test_a_suspended_member_is_told_why_it_cannot_give_a_proxy(assembly, member_
 def test_the_secretariat_rejects_a_proxy_with_a_note(
     assembly, session_world, member_a, rep_a, as_sg, as_rep_a
 ):
-    proxy = services.proxy_give(
+    proxy = proxy_services.proxy_give(
         actor=rep_a, session=assembly, grantor=member_a, holder=session_world.full[0]
     )
     url = _url("proxy-check", proxy_pk=proxy.pk)
@@ -485,7 +486,7 @@ def test_the_secretariat_rejects_a_proxy_with_a_note(
 
 
 def test_a_representative_revokes_their_proxy(assembly, session_world, member_a, rep_a, as_rep_a):
-    proxy = services.proxy_give(
+    proxy = proxy_services.proxy_give(
         actor=rep_a, session=assembly, grantor=member_a, holder=session_world.full[0]
     )
     response = as_rep_a.post(

@@ -15,10 +15,10 @@ from secretariat.conftest import make_user
 from secretariat.core import roles
 from secretariat.core.models import ActionLog, RuleSetting
 from secretariat.governance.models import Body, Dispatch, RulesProfile, Seat, Session
-from secretariat.governance.selectors.sessions import convocation_recipients
+from secretariat.governance.selectors.convocation import convocation_recipients
+from secretariat.governance.services.convocation import session_convene
 from secretariat.governance.services.sessions import (
     session_cancel,
-    session_convene,
     session_create,
     session_update,
 )

@@ -21,7 +21,7 @@ from secretariat.governance.models import (
     Participant,
     Session,
 )
-from secretariat.governance.services.sessions import session_convene
+from secretariat.governance.services.convocation import session_convene
 from secretariat.governance.tests.test_sessions_services import (
     mailing,  # noqa: F401  (fixture)
     new_session,
