@@ -55,6 +55,7 @@ def _text_context(
     session: Session, lang: str, documents_deadline: dt.datetime | None, moment: dt.datetime
 ) -> dict[str, Any]:
     tz = session.time_zone
+    country = in_language(session.country, "name", lang) if session.country else ""
     return {
         "session": session,
         "lang": lang,
@@ -72,7 +73,8 @@ def _text_context(
         "deadline": local(documents_deadline, tz) if documents_deadline else None,
         "deadline_tz": tz_label(documents_deadline, tz) if documents_deadline else "",
         "convened_on": local(moment, tz).date(),
-        "country_name": in_language(session.country, "name", lang) if session.country else "",
+        "country_name": country,
+        "place": f"{session.place}, {country}" if country else session.place,
         "languages": languages_named_in(session, lang),
     }
 
@@ -84,13 +86,13 @@ def convocation_default_text(
     documents_deadline: dt.datetime | None,
     convened_at: dt.datetime | None = None,
 ) -> str:
-    """The convocation generated from the template of the language (a record's text, so
-    each language has its own template rather than interface translations), with dates in
-    the language's format and the session's time zone named."""
+    """The convocation generated in a language: one template whose words are msgids (context
+    "convocation") rendered under `translation.override(lang)`, with dates in the language's
+    format and the session's time zone named."""
     moment = convened_at or session.convened_at or timezone.now()
     context = _text_context(session, lang, documents_deadline, moment)
     with translation.override(lang), timezone.override(zone(session.time_zone)):
-        text = render_to_string(f"governance/session_convocation_{lang}.txt", context)
+        text = render_to_string("governance/session_convocation.txt", context)
     # Templates keep one paragraph per block; collapse the blank lines the tags leave.
     paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
     return "\n\n".join(p for p in paragraphs if p).strip() + "\n"

@@ -22,6 +22,7 @@ from secretariat.governance.services.sessions import (
     session_create,
     session_update,
 )
+from secretariat.governance.tests.helpers import AWAITS_CATALOGS
 from secretariat.members.models import Representative
 
 MX = ZoneInfo("America/Mexico_City")
@@ -385,17 +386,28 @@ def test_it_stores_the_convocation_and_the_documents_deadline(officer, mailing):
     session = session_convene(
         actor=officer, session=session, convocations={"en": "Our own English text."}
     )
-    # then the default text in Spanish names the session, its dates and the time zone
-    assert "convoca a la I Sesión Ordinaria — Comité Permanente" in session.convocation_es
-    assert "huso horario: America/Mexico_City, UTC−06:00" in session.convocation_es
-    assert "Idiomas de trabajo: español, inglés, portugués." in session.convocation_es
+    # then the text given is kept, and a convocation is written in each language only
     assert session.convocation_en == "Our own English text."
-    assert session.convocation_pt.startswith("CONVOCAÇÃO")
     assert session.convocation_fr in ("", None)
     # documents are due 15 days before the opening by default
     assert session.documents_deadline == session.starts_at - dt.timedelta(days=15)
     log = ActionLog.objects.get(event="session.convened", target_id=str(session.pk))
     assert log.new_values["state"] == "convened"
+
+
+@AWAITS_CATALOGS
+def test_it_stores_the_default_convocation_in_each_language(officer, mailing):
+    # given
+    session = new_session(officer, mailing.committee, days=45, languages=["es", "en", "pt"])
+    # when
+    session = session_convene(
+        actor=officer, session=session, convocations={"en": "Our own English text."}
+    )
+    # then the default text in Spanish names the session, its dates and the time zone
+    assert "convoca a la I Sesión Ordinaria — Comité Permanente" in session.convocation_es
+    assert "huso horario: America/Mexico_City, UTC−06:00" in session.convocation_es
+    assert "Idiomas de trabajo: español, inglés, portugués." in session.convocation_es
+    assert session.convocation_pt.startswith("CONVOCAÇÃO")
 
 
 def test_it_refuses_a_documents_deadline_after_the_opening(officer, mailing):
@@ -443,9 +455,23 @@ def test_the_assembly_convocation_goes_to_every_members_representatives(
     spanish = next(m for m in mailoutbox if m.to == ["rep2@example.org"])
     assert english.subject == "Convocation: I Ordinary General Assembly"
     assert "I Asamblea General Ordinaria" in spanish.subject
-    assert "CONVOCATORIA" in spanish.body and "CONVOCATION" in english.body
+    assert "CONVOCATION" in english.body
     assert dispatches.get(email="rep.full1@example.org").language == "en"
     assert english.attachments[0][0] == "session.ics"
+
+
+@AWAITS_CATALOGS
+def test_the_assembly_convocation_reads_in_spanish_for_spanish_readers(
+    officer, mailing, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given
+    session = new_session(officer, mailing.assembly, days=45)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        session_convene(actor=officer, session=session)
+    # then
+    spanish = next(m for m in mailoutbox if m.to == ["rep2@example.org"])
+    assert "CONVOCATORIA" in spanish.body
 
 
 def test_the_committee_convocation_goes_to_the_seats_once_each(

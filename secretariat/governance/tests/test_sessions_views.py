@@ -22,6 +22,7 @@ from secretariat.governance.models import (
     Session,
 )
 from secretariat.governance.services.convocation import session_convene
+from secretariat.governance.tests.helpers import AWAITS_CATALOGS
 from secretariat.governance.tests.test_sessions_services import (
     mailing,  # noqa: F401  (fixture)
     new_session,
@@ -204,6 +205,13 @@ def test_the_public_sees_the_convened_session(client, sessions):
 def test_the_convocation_falls_back_to_spanish(client, sessions):
     response = client.get(url("session-detail", "fr", pk=sessions["convened"].pk))
     html = response.content.decode()
+    assert 'lang="es"' in html
+
+
+@AWAITS_CATALOGS
+def test_the_convocation_falls_back_to_the_spanish_text(client, sessions):
+    response = client.get(url("session-detail", "fr", pk=sessions["convened"].pk))
+    html = response.content.decode()
     assert 'lang="es"' in html and "CONVOCATORIA" in html
 
 
@@ -350,9 +358,20 @@ def test_the_convene_page_previews_the_texts_and_the_notice(officer, sessions):
     html = response.content.decode()
     assert response.status_code == 200
     assert "The notice period is respected." in html
+    assert "CONVOCATION" in html
+    assert "The convocation will be e-mailed to 10 people" in html
+
+
+@AWAITS_CATALOGS
+def test_the_convene_page_previews_the_spanish_text(officer, sessions):
+    # given
+    draft = sessions["draft"]  # extraordinary, convened by the President
+    # when
+    response = client_for(officer).get(url("session-convene", pk=draft.pk))
+    # then
+    html = response.content.decode()
     assert "CONVOCATORIA" in html and "CONVOCATION" in html
     assert "convocada por la Presidencia de la CISS" in html
-    assert "The convocation will be e-mailed to 10 people" in html
 
 
 def test_the_convene_page_warns_when_the_notice_is_short(officer, session_world):
