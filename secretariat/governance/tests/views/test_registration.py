@@ -16,11 +16,8 @@ from secretariat.core import roles
 from secretariat.governance.models import Participant, Proxy
 from secretariat.governance.services import proxies as proxy_services
 from secretariat.governance.services import registration as services
-from secretariat.governance.tests.test_registration_services import (
-    letter,
-    make_session,
-    represent,
-)
+from secretariat.governance.tests.helpers import letter, represent
+from secretariat.governance.tests.helpers import registration_session as make_session
 from secretariat.members.models import VotingSuspension
 
 

@@ -22,11 +22,7 @@ from secretariat.governance.models import (
     Session,
 )
 from secretariat.governance.services.convocation import session_convene
-from secretariat.governance.tests.helpers import AWAITS_CATALOGS
-from secretariat.governance.tests.test_sessions_services import (
-    mailing,  # noqa: F401  (fixture)
-    new_session,
-)
+from secretariat.governance.tests.helpers import AWAITS_CATALOGS, new_session
 from secretariat.members.models import Institution
 
 
@@ -44,7 +40,7 @@ def file_url_exists() -> bool:
 
 
 @pytest.fixture
-def sessions(officer, mailing):  # noqa: F811
+def sessions(officer, mailing):
     """A convened Assembly, a draft and a cancelled Committee session, and a past session."""
     convened = new_session(officer, mailing.assembly, days=45)
     session_convene(actor=officer, session=convened)
@@ -244,7 +240,7 @@ def test_the_secretariat_sees_documents_dispatches_and_history(officer, sessions
     assert "Edit" in html and "Cancel the session" in html
 
 
-def test_a_seat_holder_sees_the_documents_and_the_delegations(rep_a, sessions, mailing):  # noqa: F811
+def test_a_seat_holder_sees_the_documents_and_the_delegations(rep_a, sessions, mailing):
     # given rep_a's institution is a member, so it sits in the Assembly
     session = sessions["convened"]
     add_agenda(session, 1, participants=2)

@@ -19,11 +19,8 @@ from secretariat.core import roles
 from secretariat.governance.models import AgendaItem, Document, DocumentFile, Session
 from secretariat.governance.services import agenda as services
 from secretariat.governance.services import documents as document_services
-from secretariat.governance.tests.test_agenda_services import (
-    docx_file,
-    make_session,
-    pdf_file,
-)
+from secretariat.governance.tests.helpers import agenda_session as make_session
+from secretariat.governance.tests.helpers import docx_file, pdf_file
 from secretariat.members.models import Representative
 
 
