@@ -522,3 +522,42 @@ def test_it_shows_a_delegation_in_a_fixed_number_of_queries(
     # their limit, holders for the form
     with django_assert_max_num_queries(15):
         assert as_rep_a.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_it_shows_a_participants_credentials_in_a_fixed_number_of_queries(
+    assembly, session_world, officer, as_sg, django_assert_max_num_queries, n
+):
+    # given: a participant whose credentials were decided n times, and another to check
+    person = _delegate(officer, assembly, session_world.full[0], "Persona", "head")
+    _delegate(officer, assembly, session_world.full[1], "Otra", "head")
+    for i in range(n):
+        services.credentials_decide(
+            actor=officer, participant=person, accept=i % 2 == 0, note=f"Decisión {i}"
+        )
+    url = _url("credentials-check", participant_pk=person.pk)
+    as_sg.get(url)
+    # when / then: session, user, groups, the participant (+ session, body, institution, seat,
+    # checker, registrar, account), the next one to check, the history
+    with django_assert_max_num_queries(6):
+        assert as_sg.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("decided", [False, True])
+def test_it_shows_a_proxy_in_a_fixed_number_of_queries(
+    assembly, session_world, officer, as_sg, django_assert_max_num_queries, decided
+):
+    # given: a proxy to check, or one accepted then revoked (three entries in its history)
+    grantor, holder = session_world.full[0], session_world.full[1]
+    proxy = proxy_services.proxy_give(
+        actor=officer, session=assembly, grantor=grantor, holder=holder
+    )
+    if decided:
+        proxy_services.proxy_decide(actor=officer, proxy=proxy, accept=True)
+        proxy_services.proxy_revoke(actor=officer, proxy=proxy, reason="Viajan al final")
+    url = _url("proxy-check", proxy_pk=proxy.pk)
+    as_sg.get(url)
+    # when / then: session, user, the proxy (+ session, body, grantor, holder, checker,
+    # registrar), groups, the history
+    with django_assert_max_num_queries(5):
+        assert as_sg.get(url).status_code == 200
