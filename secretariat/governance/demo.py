@@ -301,8 +301,16 @@ class ExampleSessions:
 
     def _delegations(self, session: Session) -> None:
         members = self._full_members()
+        heads = self._heads_and_delegates(session, members)
+        self._check_credentials(heads)
+        self._associate_and_seat_holders(session)
+        self._proxy(session, members)
+
+    def _heads_and_delegates(
+        self, session: Session, members: list[Institution]
+    ) -> list[Participant]:
+        """A head for each full member (rep.a's own for its member), a second delegate for some."""
         register = registration_services.delegate_register
-        decide = registration_services.credentials_decide
         heads: list[Participant] = []
         number = 0
         for index, institution in enumerate(members):
@@ -336,9 +344,15 @@ class ExampleSessions:
                     position="Delegado",
                     email=f"delegado{number}@ejemplo.invalid",
                 )
-                decide(actor=self.actor, participant=delegate, accept=True)
+                registration_services.credentials_decide(
+                    actor=self.actor, participant=delegate, accept=True
+                )
                 self.created += 1
-        # Credentials: most accepted, one rejected with a note, the last two left to check.
+        return heads
+
+    def _check_credentials(self, heads: list[Participant]) -> None:
+        """Most accepted, one rejected with a note, the last two left to check."""
+        decide = registration_services.credentials_decide
         rejected = heads[5] if len(heads) > 5 else None
         for head in heads[:-2]:
             if head is rejected:
@@ -353,11 +367,14 @@ class ExampleSessions:
                 )
             else:
                 decide(actor=self.actor, participant=head, accept=True)
-        # rep.b heads the delegation of its member (associate: voice, no vote).
+
+    def _associate_and_seat_holders(self, session: Session) -> None:
+        """rep.b heads the delegation of its member (associate: voice, no vote); the seat
+        holders (Secretary General, Comptroller, CIESS Director), accepted."""
+        decide = registration_services.credentials_decide
         associate = self._represented(self.rep_b)
         if associate is not None:
-            number += 1
-            participant = register(
+            participant = registration_services.delegate_register(
                 actor=self.actor,
                 session=session,
                 institution=associate,
@@ -369,7 +386,6 @@ class ExampleSessions:
             )
             decide(actor=self.actor, participant=participant, accept=True)
             self.created += 1
-        # The seat holders (Secretary General, Comptroller, CIESS Director), accepted.
         self.created += registration_services.seat_holders_register(
             actor=self.actor, session=session
         )
@@ -377,7 +393,9 @@ class ExampleSessions:
             session=session, role=Participant.Role.SEAT_HOLDER, credentials="pending"
         ):
             decide(actor=self.actor, participant=holder, accept=True)
-        # One proxy: a full member without delegates gives its vote to rep.a's member.
+
+    def _proxy(self, session: Session, members: list[Institution]) -> None:
+        """One proxy: a full member without delegates gives its vote to rep.a's member."""
         absent = self._full_members_without_delegation(session)
         if absent is not None and members:
             proxy = proxy_services.proxy_give(
