@@ -383,8 +383,10 @@ def session_create(
     source: str = "",
     reason: str = "",
 ) -> Session:
-    """Prepare a session (state: in preparation), numbered in the body's series of its kind;
-    an extraordinary one only by those the rules let convene it (module docstring)."""
+    """Prepare a session (state: in preparation), numbered in the body's series of its kind
+    (domain.md "Documents and identity"); an extraordinary one only by those who may convene
+    it (domain.md "General Assembly", "Standing Committee", "CIESS, CASS"; rule settings
+    `governance.general_assembly.extraordinary_requesters`, `governance.cass.extraordinary_requesters`)."""
     require(actor, MANAGE)
     _check_new(body, kind, time_zone)
     body = locked(body)  # one numbering at a time per body: the next number is taken here
