@@ -32,6 +32,9 @@ from secretariat.core.models import User
 from secretariat.governance.management.sample_files import tiny_pdf
 from secretariat.governance.models import AgendaItem, Body, Participant, Session
 from secretariat.governance.services import agenda as agenda_services
+from secretariat.governance.services import convocation as convocation_services
+from secretariat.governance.services import documents as document_services
+from secretariat.governance.services import proxies as proxy_services
 from secretariat.governance.services import registration as registration_services
 from secretariat.governance.services import sessions as session_services
 from secretariat.members.models import Country, Institution, Membership, Source
@@ -234,7 +237,7 @@ class ExampleSessions:
         self.created += 1
         for item in AGENDA:
             self._item(session, item, None)
-        session = session_services.session_convene(
+        session = convocation_services.session_convene(
             actor=self.actor,
             session=session,
             short_notice_reason="Ejemplo de demostración",
@@ -258,7 +261,7 @@ class ExampleSessions:
         if item.document is not None:
             es, en, pt = item.document
             name = f"ejemplo-{row.pk}"
-            agenda_services.document_add(
+            document_services.document_add(
                 actor=self.actor,
                 session=session,
                 agenda_item=row,
@@ -292,14 +295,22 @@ class ExampleSessions:
         return members[:DELEGATIONS]
 
     def _represented(self, user: User) -> Institution | None:
-        rep = user.representations.filter(valid_to__isnull=True).select_related("institution")
+        rep = user.representations.open_ended().select_related("institution")
         first = rep.first()
         return first.institution if first else None
 
     def _delegations(self, session: Session) -> None:
         members = self._full_members()
+        heads = self._heads_and_delegates(session, members)
+        self._check_credentials(heads)
+        self._associate_and_seat_holders(session)
+        self._proxy(session, members)
+
+    def _heads_and_delegates(
+        self, session: Session, members: list[Institution]
+    ) -> list[Participant]:
+        """A head for each full member (rep.a's own for its member), a second delegate for some."""
         register = registration_services.delegate_register
-        decide = registration_services.credentials_decide
         heads: list[Participant] = []
         number = 0
         for index, institution in enumerate(members):
@@ -333,9 +344,15 @@ class ExampleSessions:
                     position="Delegado",
                     email=f"delegado{number}@ejemplo.invalid",
                 )
-                decide(actor=self.actor, participant=delegate, accept=True)
+                registration_services.credentials_decide(
+                    actor=self.actor, participant=delegate, accept=True
+                )
                 self.created += 1
-        # Credentials: most accepted, one rejected with a note, the last two left to check.
+        return heads
+
+    def _check_credentials(self, heads: list[Participant]) -> None:
+        """Most accepted, one rejected with a note, the last two left to check."""
+        decide = registration_services.credentials_decide
         rejected = heads[5] if len(heads) > 5 else None
         for head in heads[:-2]:
             if head is rejected:
@@ -350,11 +367,14 @@ class ExampleSessions:
                 )
             else:
                 decide(actor=self.actor, participant=head, accept=True)
-        # rep.b heads the delegation of its member (associate: voice, no vote).
+
+    def _associate_and_seat_holders(self, session: Session) -> None:
+        """rep.b heads the delegation of its member (associate: voice, no vote); the seat
+        holders (Secretary General, Comptroller, CIESS Director), accepted."""
+        decide = registration_services.credentials_decide
         associate = self._represented(self.rep_b)
         if associate is not None:
-            number += 1
-            participant = register(
+            participant = registration_services.delegate_register(
                 actor=self.actor,
                 session=session,
                 institution=associate,
@@ -366,7 +386,6 @@ class ExampleSessions:
             )
             decide(actor=self.actor, participant=participant, accept=True)
             self.created += 1
-        # The seat holders (Secretary General, Comptroller, CIESS Director), accepted.
         self.created += registration_services.seat_holders_register(
             actor=self.actor, session=session
         )
@@ -374,17 +393,19 @@ class ExampleSessions:
             session=session, role=Participant.Role.SEAT_HOLDER, credentials="pending"
         ):
             decide(actor=self.actor, participant=holder, accept=True)
-        # One proxy: a full member without delegates gives its vote to rep.a's member.
+
+    def _proxy(self, session: Session, members: list[Institution]) -> None:
+        """One proxy: a full member without delegates gives its vote to rep.a's member."""
         absent = self._full_members_without_delegation(session)
         if absent is not None and members:
-            proxy = registration_services.proxy_give(
+            proxy = proxy_services.proxy_give(
                 actor=self.actor,
                 session=session,
                 grantor=absent,
                 holder=members[0],
                 note="Ejemplo: carta poder de demostración.",
             )
-            registration_services.proxy_decide(actor=self.actor, proxy=proxy, accept=True)
+            proxy_services.proxy_decide(actor=self.actor, proxy=proxy, accept=True)
             self.created += 1
 
     def _full_members_without_delegation(self, session: Session) -> Institution | None:

@@ -19,12 +19,15 @@ from secretariat.core.permissions import is_representative, manages_records, rea
 from secretariat.members.permissions import represented_institution_ids, represents
 
 
-def _session_of(obj):
-    """A session from a session, or from anything with a `session` (minutes, documents)."""
-    from secretariat.governance.models import Session
+def _session_of(obj: Any) -> Any:
+    """A session from a session, or from anything with a `session` (minutes, documents), or
+    a document's file."""
+    from secretariat.governance.models import DocumentFile, Session
 
     if isinstance(obj, Session):
         return obj
+    if isinstance(obj, DocumentFile):
+        return obj.document.session
     return getattr(obj, "session", None)
 
 
@@ -88,6 +91,33 @@ def is_not_a_draft(user: Any, obj: Any) -> bool:
     return bool(session is not None and session.state != "draft")
 
 
+@rules.predicate
+def is_public_document(user: Any, obj: Any) -> bool:
+    """A document (or a file of one) its session published, neither restricted nor withdrawn."""
+    from secretariat.governance.models import Document, DocumentFile
+
+    document = obj.document if isinstance(obj, DocumentFile) else obj
+    return isinstance(document, Document) and document.is_public
+
+
+@rules.predicate
+def represents_participant(user: Any, obj: Any) -> bool:
+    """The user represents the institution a participant comes for (directly or by its seat)."""
+    if not (user and user.is_authenticated) or obj is None:
+        return False
+    institution_id = obj.institution_id or (obj.seat.institution_id if obj.seat_id else None)
+    return institution_id is not None and institution_id in represented_institution_ids(user)
+
+
+@rules.predicate
+def represents_proxy_party(user: Any, obj: Any) -> bool:
+    """The user represents the member giving or the member holding a proxy."""
+    if not (user and user.is_authenticated) or obj is None:
+        return False
+    mine = represented_institution_ids(user)
+    return obj.grantor_id in mine or obj.holder_id in mine
+
+
 def register_permissions() -> None:
     """Called from the app's AppConfig.ready."""
     rules.set_perm("governance.view_sessions", reads_everything)
@@ -98,6 +128,11 @@ def register_permissions() -> None:
     rules.set_perm("governance.manage_sessions", manages_records)
     rules.set_perm("governance.manage_seats", manages_records)
     rules.set_perm("governance.view_session_documents", reads_everything | sits_in_session)
+    rules.set_perm(
+        "governance.view_document", is_public_document | reads_everything | sits_in_session
+    )
+    rules.set_perm("governance.view_participant", reads_everything | represents_participant)
+    rules.set_perm("governance.view_proxy", reads_everything | represents_proxy_party)
     rules.set_perm(
         "governance.register_delegates", manages_records | (is_representative & represents)
     )

@@ -248,49 +248,9 @@ def problems_of_every_view() -> dict[str, list[ViewProblem]]:
     return result
 
 
-# Views not yet brought to the one way in (issue #8): each is removed from here as it is
-# converted; the test fails on a new offender and on an entry that no longer offends.
-PENDING: set[str] = {
-    "secretariat.governance.views.agenda.agenda_adopt",
-    "secretariat.governance.views.agenda.agenda_item_add",
-    "secretariat.governance.views.agenda.agenda_item_edit",
-    "secretariat.governance.views.agenda.agenda_item_move",
-    "secretariat.governance.views.agenda.agenda_item_withdraw",
-    "secretariat.governance.views.agenda.agenda_manage",
-    "secretariat.governance.views.agenda.agenda_pdf",
-    "secretariat.governance.views.agenda.document_add",
-    "secretariat.governance.views.agenda.document_detail",
-    "secretariat.governance.views.agenda.document_upload",
-    "secretariat.governance.views.agenda.document_withdraw",
-    "secretariat.governance.views.agenda.documents_publish",
-    "secretariat.governance.views.bodies.body_detail",
-    "secretariat.governance.views.bodies.body_list",
-    "secretariat.governance.views.registration.credentials_check",
-    "secretariat.governance.views.registration.delegate_add",
-    "secretariat.governance.views.registration.delegate_withdraw",
-    "secretariat.governance.views.registration.delegation",
-    "secretariat.governance.views.registration.participant_list",
-    "secretariat.governance.views.registration.proxy_add",
-    "secretariat.governance.views.registration.proxy_check",
-    "secretariat.governance.views.registration.seat_holders_register",
-    "secretariat.governance.views.seats.body_composition",
-    "secretariat.governance.views.seats.seat_add",
-    "secretariat.governance.views.seats.seat_edit",
-    "secretariat.governance.views.sessions.session_calendar",
-    "secretariat.governance.views.sessions.session_cancel",
-    "secretariat.governance.views.sessions.session_convene",
-    "secretariat.governance.views.sessions.session_create",
-    "secretariat.governance.views.sessions.session_edit",
-    "secretariat.governance.views.sessions.session_ics_view",
-}
-
-
 def test_every_view_is_reached_one_way():
-    problems = problems_of_every_view()
-    new = [str(p) for name, ps in sorted(problems.items()) if name not in PENDING for p in ps]
-    stale = sorted(PENDING - set(problems))
-    assert new == [], "\n" + "\n".join(new)
-    assert stale == [], f"These views are fixed: remove them from PENDING: {stale}"
+    problems = [str(p) for _name, ps in sorted(problems_of_every_view().items()) for p in ps]
+    assert problems == [], "\n" + "\n".join(problems)
 
 
 def _problems(
@@ -391,35 +351,14 @@ def long_service_and_selector_functions() -> dict[str, int]:
     return found
 
 
-# Not yet split (issue #8): removed as each is split; the tests fail on a new one and on a
-# stale entry.
-LONG_MODULES_PENDING: set[str] = {
-    "secretariat/governance/selectors/sessions.py",
-    "secretariat/governance/services/agenda.py",
-    "secretariat/governance/services/sessions.py",
-}
-LONG_FUNCTIONS_PENDING: set[str] = {
-    "secretariat/governance/selectors/sessions.py::session_page",
-    "secretariat/governance/services/agenda.py::agenda_item_add",
-    "secretariat/governance/services/registration.py::delegate_register",
-    "secretariat/governance/services/sessions.py::session_convene",
-    "secretariat/governance/services/sessions.py::session_create",
-    "secretariat/governance/services/sessions.py::session_update",
-}
-
-
 def test_no_module_is_longer_than_600_lines():
     found = long_modules()
-    new = {path: n for path, n in found.items() if path not in LONG_MODULES_PENDING}
-    assert new == {}, f"Split these modules by what they do: {new}"
-    assert sorted(LONG_MODULES_PENDING - set(found)) == [], "Remove the split ones from the list."
+    assert found == {}, f"Split these modules by what they do: {found}"
 
 
 def test_no_service_or_selector_function_is_longer_than_80_lines():
     found = long_service_and_selector_functions()
-    new = {name: n for name, n in found.items() if name not in LONG_FUNCTIONS_PENDING}
-    assert new == {}, f"Split these into their steps (check, compute, write): {new}"
-    assert sorted(LONG_FUNCTIONS_PENDING - set(found)) == [], "Remove the split ones from the list."
+    assert found == {}, f"Split these into their steps (check, compute, write): {found}"
 
 
 def test_the_size_checks_find_what_they_should():

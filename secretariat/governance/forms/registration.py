@@ -126,7 +126,9 @@ class BulkAcceptForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The service accepts only this session's pending participants: any id is parsed here.
         raw = self.data.getlist("participant") if hasattr(self.data, "getlist") else []
-        self.fields["participant"].choices = [(v, v) for v in raw if str(v).isdigit()]  # type: ignore[attr-defined]  # ChoiceField
+        field = self.fields["participant"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(v, v) for v in raw if str(v).isdigit()]
 
 
 class ParticipantFilterForm(forms.Form):
@@ -159,7 +161,9 @@ class InstitutionPickForm(forms.Form):
 
     def __init__(self, *args: Any, institutions: Sequence[Institution] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].choices = [(i.pk, str(i)) for i in institutions]  # type: ignore[attr-defined]  # ChoiceField
+        field = self.fields["institution"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(i.pk, str(i)) for i in institutions]
 
 
 class ProxyForm(forms.Form):

@@ -17,9 +17,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from secretariat.core.forms import add_service_error  # noqa: F401  (re-exported for the views)
+from secretariat.core.languages import AUTONYMS, CONTENT_LANGUAGE_CHOICES, CONTENT_LANGUAGES
 from secretariat.core.selectors.rule_settings import rule_value
-from secretariat.governance.models import LANGUAGE_CHOICES, Body, Session
-from secretariat.governance.selectors.sessions import LANGUAGES, local, session_bodies
+from secretariat.governance.models import Body, Session
+from secretariat.governance.selectors.sessions import local, session_bodies
 from secretariat.members.selectors import country_list
 
 REASON_MAX = 2000
@@ -67,6 +68,18 @@ def naive_in(moment: dt.datetime | None, tz_name: str) -> str:
     return local(moment, tz_name).strftime(INPUT_FORMAT) if moment else ""
 
 
+def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+def _model_choice(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 def _reason(required: bool, label: Any) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -92,9 +105,9 @@ class SessionFilterForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], states: list[tuple[str, Any]], **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["body"].queryset = session_bodies()  # type: ignore[attr-defined]
-        self.fields["year"].choices = [("", _("Any year"))] + [(y, str(y)) for y in years]  # type: ignore[attr-defined]
-        self.fields["state"].choices = [("", _("Any state")), *states]  # type: ignore[attr-defined]
+        _model_choice(self, "body").queryset = session_bodies()
+        _choice(self, "year").choices = [("", _("Any year"))] + [(y, str(y)) for y in years]
+        _choice(self, "state").choices = [("", _("Any state")), *states]
 
     def filters(self) -> dict[str, Any]:
         """The cleaned filters; anything invalid is ignored (a bad link shows everything)."""
@@ -165,7 +178,7 @@ class SessionForm(forms.Form):
     )
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
-        choices=LANGUAGE_CHOICES,
+        choices=CONTENT_LANGUAGE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         initial=["es", "en"],
         help_text=_("Spanish is always one of them: it is the authoritative language."),
@@ -199,7 +212,7 @@ class SessionForm(forms.Form):
     def __init__(self, *args: Any, session: Session | None = None, **kwargs: Any) -> None:
         self.session = session
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = session_bodies()  # type: ignore[attr-defined]
+        _model_choice(self, "body").queryset = session_bodies()
         self.fields["convened_by"].help_text = mark_safe(convener_help())  # noqa: S308  (our own text, no user input)
         if session is None:
             self.fields["reason"] = _reason(False, _("Note for the history"))
@@ -245,7 +258,7 @@ class SessionForm(forms.Form):
             "convened_by": session.convened_by,
             "requested_by": session.requested_by,
             # modeltranslation's columns, which the type checker cannot see
-            **{f"title_{lang}": getattr(session, f"title_{lang}") for lang in LANGUAGES},
+            **{f"title_{lang}": getattr(session, f"title_{lang}") for lang in CONTENT_LANGUAGES},
             "chair": session.chair,
             "secretary": session.secretary,
             "notes": session.notes,
@@ -308,10 +321,9 @@ class ConveneForm(forms.Form):
     def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
         self.session = session
         super().__init__(*args, **kwargs)
-        names = dict(LANGUAGE_CHOICES)
         for lang in session.languages:
             self.fields[f"convocation_{lang}"] = forms.CharField(
-                label=_("Convocation (%(language)s)") % {"language": names[lang]},
+                label=_("Convocation (%(language)s)") % {"language": AUTONYMS[lang]},
                 max_length=TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 14, "lang": lang}),
             )

@@ -17,7 +17,6 @@ from secretariat.governance.models.records import (
     ResolutionSeries,
 )
 from secretariat.governance.models.sessions import (
-    LANGUAGE_CHOICES,
     AgendaItem,
     AttendanceEvent,
     Dispatch,
@@ -39,7 +38,6 @@ from secretariat.governance.models.votes import (
 )
 
 __all__ = [
-    "LANGUAGE_CHOICES",
     "AgendaItem",
     "AttendanceEvent",
     "BallotReceipt",

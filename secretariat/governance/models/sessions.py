@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
+from secretariat.core.languages import CONTENT_LANGUAGE_CHOICES
 from secretariat.governance.models.bodies import Body, Seat
 from secretariat.members.models import Country, DatePrecision, Institution, Source
-
-LANGUAGE_CHOICES = (("es", "Español"), ("en", "English"), ("pt", "Português"), ("fr", "Français"))
 
 ROMAN = (
     (1000, "M"),
@@ -182,7 +184,7 @@ class Dispatch(models.Model):
     seat = models.ForeignKey(
         Seat, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES)
+    language = models.CharField(_("language"), max_length=5, choices=CONTENT_LANGUAGE_CHOICES)
     sent_at = models.DateTimeField(_("sent at"))
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -225,7 +227,9 @@ class AgendaItem(models.Model):
         _("expected outcome"), max_length=20, choices=Outcome.choices, default=Outcome.DISCUSSION
     )
     withdrawn = models.BooleanField(_("withdrawn"), default=False)
-    # History is registered in translation.py, after the translated fields exist.
+    # History is registered in translation.py, after the translated fields exist; declared
+    # here so that readers of the history (the agenda's "added after adoption") are typed.
+    history: ClassVar[HistoryManager]
 
     class Meta:
         verbose_name = _("agenda item")
@@ -277,6 +281,18 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.symbol} {self.title}".strip()
 
+    @property
+    def is_public(self) -> bool:
+        """Anyone may read it: its session published its documents, and it is neither
+        restricted nor withdrawn (a session in preparation publishes nothing)."""
+        session = self.session
+        return (
+            session.documents_published_at is not None
+            and session.state != Session.State.DRAFT
+            and not self.restricted
+            and self.withdrawn_at is None
+        )
+
 
 def document_upload_to(instance: DocumentFile, filename: str) -> str:
     return (
@@ -292,7 +308,7 @@ class DocumentFile(models.Model):
         Document, verbose_name=_("document"), on_delete=models.PROTECT, related_name="files"
     )
     version = models.PositiveSmallIntegerField(_("version"))
-    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES)
+    language = models.CharField(_("language"), max_length=5, choices=CONTENT_LANGUAGE_CHOICES)
     file = models.FileField(_("file"), upload_to=document_upload_to, max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(_("size"), default=0)

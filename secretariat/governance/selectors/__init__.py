@@ -6,11 +6,13 @@ each part of the sessions capability adds its own module.
 
 from secretariat.governance.selectors.bodies import (
     BODY_SORTS,
+    BodyPage,
     OfficeHolders,
     PastAndUpcoming,
     authorities_in_force,
-    body_get,
+    body_get_for_user,
     body_list,
+    body_page,
     mandates_not_in_force,
     office_holders,
     offices_without_holder,
@@ -18,11 +20,13 @@ from secretariat.governance.selectors.bodies import (
 
 __all__ = [
     "BODY_SORTS",
+    "BodyPage",
     "OfficeHolders",
     "PastAndUpcoming",
     "authorities_in_force",
-    "body_get",
+    "body_get_for_user",
     "body_list",
+    "body_page",
     "mandates_not_in_force",
     "office_holders",
     "offices_without_holder",

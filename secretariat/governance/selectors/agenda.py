@@ -1,55 +1,36 @@
-"""Reads of a session's agenda and documents: the numbered tree, and who may read which file.
+"""Reads of a session's agenda: the numbered tree with its documents, one item, the page the
+Secretariat manages it on.
 
 Numbers are computed, never stored: items in their order, "1", "2", sub-items "2.1"; a
 withdrawn item keeps its row and place but has no number. Every read here runs a fixed
-number of queries whatever the size of the agenda.
-
-Who reads a session document (issue #4, "Documents"): the Secretariat and those who sit in the
-session (`governance.view_session_documents` on the session) always; anyone once the session
-published its documents, unless the document is restricted or withdrawn. For everyone else a
-document does not exist (404), so its existence is not revealed.
+number of queries whatever the size of the agenda. Who reads which document:
+`selectors.documents`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 
-from secretariat.core.models import User
-from secretariat.governance.models import (
-    LANGUAGE_CHOICES,
-    AgendaItem,
-    Document,
-    DocumentFile,
-    Session,
+from secretariat.core.access import can, get_for_user_or_404, permission_for
+from secretariat.core.languages import session_languages
+from secretariat.governance.models import AgendaItem, Document, Session
+from secretariat.governance.selectors.documents import (
+    VIEW_DOCUMENTS,
+    DocumentRow,
+    document_rows,
+    files_prefetch,
 )
 
-VIEW_DOCUMENTS = "governance.view_session_documents"
-LANGUAGE_ORDER = {code: index for index, (code, _label) in enumerate(LANGUAGE_CHOICES)}
-VIEW_SESSIONS = "governance.view_sessions"
+MANAGE = "governance.manage_sessions"
+# The agenda and documents change until the session closes (or is cancelled).
+EDITABLE_STATES = (Session.State.DRAFT, Session.State.CONVENED, Session.State.OPEN)
 
 
-@dataclass
-class DocumentRow:
-    """A document with its current files: per language, the file of the highest version that
-    has one (a new version in Spanish only leaves the English of the previous one current)."""
-
-    document: Document
-    latest_version: int
-    current_files: list[DocumentFile]
-    version_count: int
-
-    @property
-    def withdrawn(self) -> bool:
-        return self.document.withdrawn_at is not None
-
-
-@dataclass
+@dataclass(frozen=True)
 class AgendaEntry:
     """One item of the agenda with its computed number ("" when withdrawn)."""
 
@@ -63,7 +44,7 @@ class AgendaEntry:
     added_after_adoption: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Agenda:
     session: Session
     entries: list[AgendaEntry]
@@ -91,91 +72,98 @@ class Agenda:
         return rows + self.loose_documents
 
 
-def _document_rows(documents: list[Document]) -> list[DocumentRow]:
-    rows = []
-    for document in documents:
-        files = list(document.files.all())  # prefetched, newest version first
-        current: dict[str, DocumentFile] = {}
-        for row in files:
-            current.setdefault(row.language, row)
-        rows.append(
-            DocumentRow(
-                document=document,
-                latest_version=files[0].version if files else 0,
-                current_files=sorted(current.values(), key=lambda f: LANGUAGE_ORDER[f.language]),
-                version_count=len({f.version for f in files}),
+@dataclass(frozen=True)
+class _Tree:
+    """What numbering the agenda needs: items by parent, documents by item, later additions."""
+
+    children: dict[int | None, list[AgendaItem]]
+    documents: dict[int | None, list[Document]]
+    added_later: set[int]
+
+    def level(self, parent: AgendaItem | None, prefix: str, depth: int) -> list[AgendaEntry]:
+        """The entries under `parent`, numbered; a withdrawn item (or one under a withdrawn
+        item) has no number and does not count."""
+        nodes = self.children[parent.pk if parent else None]
+        numbers: list[str] = []
+        count = 0
+        for item in nodes:
+            if item.withdrawn or (parent is not None and parent.withdrawn):
+                numbers.append("")
+            else:
+                count += 1
+                numbers.append(f"{prefix}{count}")
+        active = [index for index, number in enumerate(numbers) if number]
+        first, last = (active[0], active[-1]) if active else (-1, -1)
+        return [
+            AgendaEntry(
+                item=item,
+                number=number,
+                depth=depth,
+                documents=document_rows(self.documents.get(item.pk, [])),
+                children=self.level(item, f"{number}.", 1) if depth == 0 else [],
+                is_first=index == first,
+                is_last=index == last,
+                added_after_adoption=item.pk in self.added_later,
             )
-        )
-    return rows
+            for index, (item, number) in enumerate(zip(nodes, numbers, strict=True))
+        ]
 
 
-def _files_prefetch() -> Prefetch[Any, Any, Any]:
-    return Prefetch("files", queryset=DocumentFile.objects.order_by("-version", "language"))
+def _documents_by_item(
+    session: Session, *, include_restricted: bool, include_withdrawn: bool
+) -> dict[int | None, list[Document]]:
+    documents = Document.objects.filter(session=session).prefetch_related(files_prefetch())
+    if not include_restricted:
+        documents = documents.filter(restricted=False)
+    if not include_withdrawn:
+        documents = documents.filter(withdrawn_at__isnull=True)
+    by_item: dict[int | None, list[Document]] = defaultdict(list)
+    for document in documents.order_by("pk"):
+        by_item[document.agenda_item_id].append(document)
+    return by_item
+
+
+def _added_after_adoption(session: Session) -> set[int]:
+    """Items created after the agenda was adopted (from the items' history, one query)."""
+    if session.agenda_adopted_at is None:
+        return set()
+    return set(
+        AgendaItem.history.filter(
+            session_id=session.pk,
+            history_type="+",
+            history_date__gt=session.agenda_adopted_at,
+        ).values_list("id", flat=True)
+    )
 
 
 def agenda_tree(
     session: Session,
     *,
+    include_documents: bool = True,
     include_restricted: bool = True,
     include_withdrawn_documents: bool = True,
 ) -> Agenda:
     """The session's agenda, numbered, with each item's documents and their latest files.
 
-    Queries: items (1), documents (1), their files (1), and once adopted the items added
-    afterwards (1, from the items' history).
+    Queries: items (1), documents and their files (2, unless `include_documents` is False),
+    and once adopted the items added afterwards (1, from the items' history).
     """
     items = list(AgendaItem.objects.filter(session=session).order_by("position", "pk"))
-    documents = Document.objects.filter(session=session).prefetch_related(_files_prefetch())
-    if not include_restricted:
-        documents = documents.filter(restricted=False)
-    if not include_withdrawn_documents:
-        documents = documents.filter(withdrawn_at__isnull=True)
-    by_item: dict[int | None, list[Document]] = defaultdict(list)
-    for document in documents.order_by("pk"):
-        by_item[document.agenda_item_id].append(document)
-    added_later: set[int] = set()
-    if session.agenda_adopted_at is not None:
-        added_later = set(
-            AgendaItem.history.filter(  # type: ignore[attr-defined]  # simple_history manager
-                session_id=session.pk,
-                history_type="+",
-                history_date__gt=session.agenda_adopted_at,
-            ).values_list("id", flat=True)
+    documents: dict[int | None, list[Document]] = {}
+    if include_documents:
+        documents = _documents_by_item(
+            session,
+            include_restricted=include_restricted,
+            include_withdrawn=include_withdrawn_documents,
         )
     children: dict[int | None, list[AgendaItem]] = defaultdict(list)
     for item in items:
         children[item.parent_id].append(item)
-
-    def level(parent: AgendaItem | None, prefix: str, depth: int) -> list[AgendaEntry]:
-        nodes = children[parent.pk if parent else None]
-        entries = []
-        n = 0
-        for item in nodes:
-            if item.withdrawn or (parent is not None and parent.withdrawn):
-                number = ""
-            else:
-                n += 1
-                number = f"{prefix}{n}"
-            entry = AgendaEntry(
-                item=item,
-                number=number,
-                depth=depth,
-                documents=_document_rows(by_item.get(item.pk, [])),
-                added_after_adoption=item.pk in added_later,
-            )
-            if depth == 0:
-                entry.children = level(item, f"{number}.", 1)
-            entries.append(entry)
-        active = [e for e in entries if e.number]
-        if active:
-            active[0].is_first = True
-            active[-1].is_last = True
-        return entries
-
+    tree = _Tree(children, documents, _added_after_adoption(session))
     return Agenda(
         session=session,
-        entries=level(None, "", 0),
-        loose_documents=_document_rows(by_item.get(None, [])),
+        entries=tree.level(None, "", 0),
+        loose_documents=document_rows(documents.get(None, [])),
     )
 
 
@@ -188,31 +176,8 @@ def item_choices(agenda: Agenda, *, top_level_only: bool = False) -> list[tuple[
     ]
 
 
-# --- Lookups -------------------------------------------------------------------------------
-
-
-def agenda_session_get(*, pk: int) -> Session:
-    """A session for the agenda pages (staff); 404 when missing."""
-    session = Session.objects.select_related("body", "country").filter(pk=pk).first()
-    if session is None:
-        raise Http404
-    return session
-
-
-def agenda_session_for_user(*, user: User | AnonymousUser, pk: int) -> Session:
-    """A session whose agenda the user may read: any session but those in preparation, which
-    only the Secretariat sees."""
-    session = agenda_session_get(pk=pk)
-    if session.state == Session.State.DRAFT and not user.has_perm(VIEW_SESSIONS):
-        raise Http404
-    return session
-
-
-def agenda_item_get(*, pk: int) -> AgendaItem:
-    item = AgendaItem.objects.select_related("session__body", "parent").filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    return item
+def item_labels(agenda: Agenda, *, top_level_only: bool = False) -> dict[int, str]:
+    return dict(item_choices(agenda, top_level_only=top_level_only))
 
 
 def session_items(session: Session) -> QuerySet[AgendaItem]:
@@ -220,88 +185,60 @@ def session_items(session: Session) -> QuerySet[AgendaItem]:
     return AgendaItem.objects.filter(session=session, withdrawn=False)
 
 
-def may_read_session_documents(user: User | AnonymousUser, session: Session) -> bool:
-    """Secretariat staff and those who sit in the session: every document, published or not."""
-    return bool(user and user.is_authenticated and user.has_perm(VIEW_DOCUMENTS, session))
+# --- Pages -----------------------------------------------------------------------------------
 
 
-def document_is_public(document: Document) -> bool:
-    session = document.session
-    return (
-        session.documents_published_at is not None
-        and session.state != Session.State.DRAFT
-        and not document.restricted
-        and document.withdrawn_at is None
+@dataclass(frozen=True)
+class AgendaPage:
+    """The Secretariat's agenda page: the tree and what the user may do with it."""
+
+    session: Session
+    agenda: Agenda
+    can_manage: bool
+    editable: bool
+    pdf_languages: list[str]
+
+
+def agenda_page(*, user: Any, session: Session) -> AgendaPage:
+    """The agenda with every document (the Secretariat reads them all)."""
+    return AgendaPage(
+        session=session,
+        agenda=agenda_tree(session),
+        can_manage=can(user, MANAGE),
+        editable=session.state in EDITABLE_STATES,
+        pdf_languages=session_languages(session.languages),
     )
 
 
-def _may_read(user: User | AnonymousUser, document: Document) -> bool:
-    return document_is_public(document) or may_read_session_documents(user, document.session)
-
-
-@dataclass
-class DocumentVersion:
-    number: int
-    files: list[DocumentFile]
-
-
-@dataclass
-class DocumentDetail:
-    document: Document
-    versions: list[DocumentVersion]
-    can_read_all: bool  # sits in the session or Secretariat (sees restricted/unpublished)
-
-    @property
-    def latest(self) -> DocumentVersion | None:
-        return self.versions[0] if self.versions else None
-
-
-def document_get_for_user(*, user: User | AnonymousUser, pk: int) -> DocumentDetail:
-    """A document with every version and language (uploader, date); 404 for those who may
-    not read it, as for a missing one.
-
-    Queries: document with session, body and item (1), files with uploaders (1), plus the
-    permission check for those who sit in the session.
-    """
-    document = (
-        Document.objects.select_related("session__body", "agenda_item", "created_by")
-        .prefetch_related(
-            Prefetch(
-                "files",
-                queryset=DocumentFile.objects.select_related("uploaded_by").order_by(
-                    "-version", "language"
-                ),
-            )
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if document is None or not _may_read(user, document):
-        raise Http404
-    versions: dict[int, list[DocumentFile]] = {}
-    for row in document.files.all():
-        versions.setdefault(row.version, []).append(row)
-    return DocumentDetail(
-        document=document,
-        versions=[
-            DocumentVersion(number=n, files=sorted(files, key=lambda f: LANGUAGE_ORDER[f.language]))
-            for n, files in versions.items()
-        ],
-        can_read_all=may_read_session_documents(user, document.session),
+def agenda_for_reader(*, user: Any, session: Session) -> Agenda:
+    """The agenda as a reader gets it (the PDF): restricted documents only for those who may
+    read every document of the session; withdrawn documents for no one."""
+    return agenda_tree(
+        session,
+        include_restricted=bool(
+            user and user.is_authenticated and can(user, VIEW_DOCUMENTS, session)
+        ),
+        include_withdrawn_documents=False,
     )
 
 
-def document_get(*, pk: int) -> Document:
-    """A document for the Secretariat's forms; 404 when missing."""
-    document = Document.objects.select_related("session__body", "agenda_item").filter(pk=pk).first()
-    if document is None:
-        raise Http404
-    return document
+# --- One item --------------------------------------------------------------------------------
+
+AgendaItemAction = Literal["view", "manage"]
+AGENDA_ITEM_ACTIONS: dict[str, str | None] = {
+    "view": "governance.view_session",
+    "manage": MANAGE,
+}
 
 
-def document_file_get_for_user(*, user: User | AnonymousUser, pk: int) -> DocumentFile:
-    """One file for download, or 404 (missing and not yours alike)."""
-    row = DocumentFile.objects.select_related("document__session").filter(pk=pk).first()
-    if row is None or not _may_read(user, row.document):
-        raise Http404
-    return row
+def agenda_item_get_for_user(
+    *, user: Any, pk: int, action: AgendaItemAction = "view"
+) -> AgendaItem:
+    """The one way to an agenda item, with its session, body and parent; 404 when it is
+    missing or the user may not do `action` with it."""
+    return get_for_user_or_404(
+        AgendaItem.objects.select_related("session__body", "parent"),
+        user=user,
+        perm=permission_for(AGENDA_ITEM_ACTIONS, action),
+        pk=pk,
+    )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from secretariat.core.access import get_for_user_or_404
+from secretariat.core.models.validity import in_force_on
 from secretariat.governance.models import Body, Mandate, Office
 
 # Sort keys a list page may ask for (see secretariat.core.tables.sort_from_request).
@@ -41,20 +43,18 @@ def body_list(
     return qs.order_by(*(order_by or ["order", "name", "pk"]))
 
 
-def body_get(*, code: str) -> Body:
-    """One body with its parent, sub-bodies and offices preloaded; Http404 if unknown."""
-    body = (
-        Body.objects.select_related("parent")
-        .prefetch_related(
+def body_get_for_user(*, user: Any, code: str) -> Body:
+    """The one way to a body's public page: with its parent, sub-bodies and offices preloaded;
+    Http404 if unknown. Bodies are public: anyone may read them."""
+    return get_for_user_or_404(
+        Body.objects.select_related("parent").prefetch_related(
             Prefetch("children", queryset=Body.objects.order_by("order", "name", "pk")),
             Prefetch("offices", queryset=Office.objects.order_by("order", "name", "pk")),
-        )
-        .filter(code=code)
-        .first()
+        ),
+        user=user,
+        perm=None,
+        code=code,
     )
-    if body is None:
-        raise Http404
-    return body
 
 
 def authorities_in_force(*, on: dt.date | None = None, body: Body | None = None) -> list[Mandate]:
@@ -67,7 +67,7 @@ def authorities_in_force(*, on: dt.date | None = None, body: Body | None = None)
 
 
 def office_holders(*, body: Body, on: dt.date | None = None) -> list[OfficeHolders]:
-    """Each office of the body (prefetched by `body_get`) with its holders on the date."""
+    """Each office of the body (prefetched by `body_get_for_user`) with its holders on the date."""
     by_office: dict[int, list[Mandate]] = {}
     for mandate in authorities_in_force(on=on, body=body):
         by_office.setdefault(mandate.office_id, []).append(mandate)
@@ -79,7 +79,7 @@ def mandates_not_in_force(*, body: Body, on: dt.date | None = None) -> PastAndUp
     day = on or timezone.localdate()
     rows = (
         Mandate.objects.filter(office__body=body)
-        .filter(Q(valid_to__lte=day) | Q(valid_from__gt=day))
+        .exclude(in_force_on(day))
         .select_related("office")
         .order_by("-valid_from", "office__order", "pk")
     )
@@ -98,4 +98,26 @@ def offices_without_holder(*, on: dt.date | None = None) -> list[Office]:
     held = Mandate.objects.active_on(day).values("office_id")
     return list(
         Office.objects.exclude(pk__in=held).select_related("body").order_by("order", "name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class BodyPage:
+    """A body's public page: its offices with their holders on the day, and the mandates
+    that ended before it or have not begun."""
+
+    body: Body
+    today: dt.date
+    offices: list[OfficeHolders]
+    other_mandates: PastAndUpcoming
+
+
+def body_page(*, body: Body, on: dt.date | None = None) -> BodyPage:
+    """What the page of a body fetched by `body_get_for_user` shows (2 queries)."""
+    day = on or timezone.localdate()
+    return BodyPage(
+        body=body,
+        today=day,
+        offices=office_holders(body=body, on=day),
+        other_mandates=mandates_not_in_force(body=body, on=day),
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +43,7 @@ def registered_key(participant: Participant) -> str:
     return ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class SeatRow:
     """One place in a body's composition on a date."""
 
@@ -244,7 +246,9 @@ def session_roll(session: Session, day: dt.date | None = None) -> SessionRoll:
     )
 
 
-def units_for_user(session: Session, user, roll: SessionRoll | None = None) -> list[UnitStatus]:  # type: ignore[no-untyped-def]
+def units_for_user(
+    session: Session, user: Any, roll: SessionRoll | None = None
+) -> list[UnitStatus]:
     """The voting units a user may cast a vote for now: their own (if they are a present,
     accredited delegate of a unit with the right to vote) and those it holds a proxy for."""
     if not (user and user.is_authenticated):
@@ -262,7 +266,7 @@ def units_for_user(session: Session, user, roll: SessionRoll | None = None) -> l
     return mine + proxied
 
 
-def why_user_cannot_vote(session: Session, user, roll: SessionRoll | None = None) -> str:  # type: ignore[no-untyped-def]
+def why_user_cannot_vote(session: Session, user: Any, roll: SessionRoll | None = None) -> str:
     """A translated reason why the user has no vote to cast in this session (empty if they do)."""
     roll = roll or session_roll(session)
     if units_for_user(session, user, roll):
@@ -350,18 +354,9 @@ def _unit_has_vote(
     return True, label, ""
 
 
-def caster_for(session: Session, user, key: str, day: dt.date | None = None) -> Caster:  # type: ignore[no-untyped-def]
-    """Check that the user may cast the vote of `key` now; raise ValidationError why not.
-
-    The same rules as `session_roll` + `units_for_user`, for one unit (a handful of queries,
-    whatever the size of the body): a present, accredited head or delegate of a unit with
-    the right to vote casts its vote, and the vote of an absent full member whose accepted
-    proxy its institution holds.
-    """
-    from django.core.exceptions import ValidationError
-
-    day = day or session_day(session)
-    participant = (
+def _present_voter(session: Session, user: Any) -> Participant | None:
+    """The user's registration as a present, accredited head, delegate or seat holder."""
+    return (
         Participant.objects.filter(
             session=session,
             user=user,
@@ -374,35 +369,27 @@ def caster_for(session: Session, user, key: str, day: dt.date | None = None) -> 
         .order_by("pk")
         .first()
     )
-    if participant is None:
-        raise ValidationError(why_user_cannot_vote(session, user) or _("You have no vote to cast."))
-    seat_id = participant.seat_id
-    if seat_id is None and participant.institution_id and not session.body.all_members_sit:
-        # A delegate registered for an institution sits in the seat that institution holds.
-        seat_id = (
-            Seat.objects.active_on(day)
-            .filter(body=session.body, institution_id=participant.institution_id)
-            .order_by("order", "pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
-    own = (
-        unit_key(seat_id=seat_id)
-        if seat_id
-        else unit_key(institution_id=participant.institution_id)
-        if participant.institution_id
-        else ""
+
+
+def _own_seat_id(session: Session, participant: Participant, day: dt.date) -> int | None:
+    """The seat a participant votes in: theirs, or in a body of seats the seat their
+    institution holds (a delegate registered for an institution sits in it)."""
+    if participant.seat_id is not None:
+        return participant.seat_id
+    if not participant.institution_id or session.body.all_members_sit:
+        return None
+    return (
+        Seat.objects.active_on(day)
+        .filter(body=session.body, institution_id=participant.institution_id)
+        .order_by("order", "pk")
+        .values_list("pk", flat=True)
+        .first()
     )
-    if target_key_is(own, key):
-        ok, label, reason = _unit_has_vote(
-            session, day, None if seat_id else participant.institution_id, seat_id
-        )
-        if not ok:
-            raise ValidationError(reason)
-        seat = Seat.objects.get(pk=seat_id) if seat_id else None
-        institution = None if seat else participant.institution
-        return Caster(participant, institution, seat, label, False)
-    # Voting for another member: only by an accepted proxy held by the user's institution.
+
+
+def _proxy_caster(session: Session, participant: Participant, key: str, day: dt.date) -> Caster:
+    """Voting for another member: only by an accepted proxy held by the user's institution,
+    both members with the right to vote, the grantor absent."""
     if not key.startswith("i") or participant.institution_id is None:
         raise ValidationError(_("You cannot cast this member's vote."))
     grantor_id = int(key[1:])
@@ -430,6 +417,38 @@ def caster_for(session: Session, user, key: str, day: dt.date | None = None) -> 
         raise ValidationError(_("That member is present and casts its own vote."))
     grantor = Institution.objects.get(pk=grantor_id)
     return Caster(participant, grantor, None, str(grantor), True)
+
+
+def caster_for(session: Session, user: Any, key: str, day: dt.date | None = None) -> Caster:
+    """Check that the user may cast the vote of `key` now; raise ValidationError why not.
+
+    The same rules as `session_roll` + `units_for_user`, for one unit (a handful of queries,
+    whatever the size of the body): a present, accredited head or delegate of a unit with
+    the right to vote casts its vote, and the vote of an absent full member whose accepted
+    proxy its institution holds.
+    """
+    day = day or session_day(session)
+    participant = _present_voter(session, user)
+    if participant is None:
+        raise ValidationError(why_user_cannot_vote(session, user) or _("You have no vote to cast."))
+    seat_id = _own_seat_id(session, participant, day)
+    own = (
+        unit_key(seat_id=seat_id)
+        if seat_id
+        else unit_key(institution_id=participant.institution_id)
+        if participant.institution_id
+        else ""
+    )
+    if not target_key_is(own, key):
+        return _proxy_caster(session, participant, key, day)
+    ok, label, reason = _unit_has_vote(
+        session, day, None if seat_id else participant.institution_id, seat_id
+    )
+    if not ok:
+        raise ValidationError(reason)
+    seat = Seat.objects.get(pk=seat_id) if seat_id else None
+    institution = None if seat else participant.institution
+    return Caster(participant, institution, seat, label, False)
 
 
 def target_key_is(own: str, wanted: str) -> bool:

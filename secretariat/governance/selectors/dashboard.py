@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from secretariat.core.access import can
 from secretariat.core.models import User
 from secretariat.governance.models import Minutes, Participant, Session
 from secretariat.members.permissions import represented_institution_ids
@@ -40,7 +41,7 @@ def dashboard_sessions(*, user: User) -> dict[str, Any]:
     """Staff: sessions coming or in progress with credentials still to check, and minutes
     waiting for a step. Representatives: the sessions their institutions take part in."""
     today = timezone.localdate()
-    if user.has_perm("governance.view_sessions"):
+    if can(user, "governance.view_sessions"):
         sessions = list(
             Session.objects.filter(state__in=UPCOMING_STATES)
             .select_related("body")

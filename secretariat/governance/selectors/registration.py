@@ -1,33 +1,33 @@
-"""Reads of the registration part: who sits and may register, delegations, proxies, lists.
+"""Reads of the registration part: who sits and may register, delegations, the Secretariat's
+list of participants, one participant.
 
 A member institution *sits* on a body on a date when the body's composition on that date
 (`composition_on`) has a place for it: its membership in a body of all members (the
 General Assembly), or a seat it holds elsewhere (the Standing Committee). Its delegates are
 recorded against that place, so that the live roll (`session_roll`) counts them: by
-institution in a body of all members, by seat elsewhere.
+institution in a body of all members, by seat elsewhere. Proxies: `selectors.proxies`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext as _
 
-from secretariat.core.models import RuleSetting, User
-from secretariat.core.selectors.rule_settings import RuleInForce
-from secretariat.governance.body_rules import body_rule
+from secretariat.core.access import can, get_for_user_or_404, list_for_user, permission_for
+from secretariat.core.models import ActionLog, User
+from secretariat.core.selectors.action_log import action_log_list
 from secretariat.governance.models import Participant, Proxy, Seat, Session
 from secretariat.governance.selectors.composition import SeatRow, composition_on, session_day
 from secretariat.members.models import Institution
 from secretariat.members.permissions import represented_institution_ids
 
 REGISTRATION_STATES = (Session.State.CONVENED, Session.State.OPEN)
+FINISHED_STATES = (Session.State.CLOSED, Session.State.CANCELLED)
 MEMBER_ROLES = (Participant.Role.HEAD, Participant.Role.DELEGATE, Participant.Role.ADVISER)
-LIVE_PROXY_STATES = (Proxy.State.PENDING, Proxy.State.ACCEPTED)
 VIEW = "governance.view_sessions"
 MANAGE = "governance.manage_sessions"
 REGISTER = "governance.register_delegates"
@@ -46,7 +46,21 @@ def registration_open(session: Session) -> bool:
     return session.state in REGISTRATION_STATES
 
 
-@dataclass
+def sees_every_participant(user: Any) -> bool:
+    """The Secretariat reads every delegation (a representative only their own)."""
+    return can(user, VIEW)
+
+
+def letter_content_type(name: str) -> str:
+    lower = (name or "").lower()
+    ext = lower[lower.rfind(".") :] if "." in lower else ""
+    return LETTER_TYPES.get(ext, "application/octet-stream")
+
+
+# --- Places ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
 class Place:
     """How an institution sits on the session's body: its composition row and seat (if any)."""
 
@@ -74,6 +88,23 @@ def sitting_places(session: Session, rows: list[SeatRow] | None = None) -> dict[
     return places
 
 
+def own_places(places: dict[int, Place], user: User) -> list[Place]:
+    """The places of the institutions the user represents, by name."""
+    mine = represented_institution_ids(user)
+    return sorted(
+        (p for pk, p in places.items() if pk in mine), key=lambda p: p.institution.name.casefold()
+    )
+
+
+def places_for_user(*, user: User, session: Session) -> list[Place]:
+    """The places of the institutions the user represents that sit on the session's body."""
+    if not user.is_authenticated or session.state == Session.State.DRAFT:
+        return []
+    if not represented_institution_ids(user):
+        return []
+    return own_places(sitting_places(session), user)
+
+
 def voting_members(session: Session, rows: list[SeatRow]) -> dict[int, SeatRow]:
     """Member institutions that vote as themselves in this body (proxies are between these).
 
@@ -89,11 +120,6 @@ def place_filter(place: Place) -> Q:
     if place.seat is not None:
         return Q(seat=place.seat)
     return Q(institution=place.institution)
-
-
-def delegation_filter(institution_id: int) -> Q:
-    """Participants of an institution, recorded against it or against a seat it holds."""
-    return Q(institution_id=institution_id) | Q(seat__institution_id=institution_id)
 
 
 def participant_institution_id(participant: Participant) -> int | None:
@@ -114,170 +140,34 @@ def participant_institution(participant: Participant) -> Institution | None:
     return None
 
 
-# --- Proxy rule and refusals --------------------------------------------------------------
+@dataclass(frozen=True)
+class Registrable:
+    """The institutions a user may name delegates (or give proxies) for in a session."""
 
-
-def rule_label(rule: RuleInForce) -> str:
-    """ "Proxies a full member may hold: 1 (default, to be confirmed)"."""
-    status = dict(RuleSetting.Status.choices).get(rule.status, rule.status)
-    return _("“%(label)s”: %(value)s (%(status)s)") % {
-        "label": rule.definition.label,
-        "value": rule.display_value,
-        "status": str(status).lower(),
-    }
-
-
-def proxies_allowed_refusal(rule: RuleInForce) -> str:
-    if int(rule.value or 0) > 0:
-        return ""
-    return _("Proxies are not allowed in this body (rule %(rule)s).") % {"rule": rule_label(rule)}
-
-
-def proxy_party_refusal(
-    institution: Institution, members: dict[int, SeatRow], *, giving: bool
-) -> str:
-    """Why this institution may not give (or hold) a proxy, or "" (only full members vote)."""
-    row = members.get(institution.pk)
-    if row is None:
-        text = (
-            _(
-                "%(name)s cannot give a proxy: it is not a member of this body on the session's "
-                "date."
-            )
-            if giving
-            else _(
-                "%(name)s cannot hold a proxy: it is not a member of this body on the session's "
-                "date."
-            )
-        )
-        return text % {"name": institution}
-    if not row.has_vote:
-        text = (
-            _(
-                "%(name)s cannot give a proxy: %(reason)s. Only full members with the right to "
-                "vote give or hold proxies."
-            )
-            if giving
-            else _(
-                "%(name)s cannot hold a proxy: %(reason)s. Only full members with the right to "
-                "vote give or hold proxies."
-            )
-        )
-        return text % {"name": institution, "reason": row.no_vote_reason.rstrip(".")}
-    return ""
-
-
-# --- A representative's delegation page -----------------------------------------------------
-
-
-@dataclass
-class Delegation:
-    """What a representative sees of their institution's delegation to a session."""
-
-    session: Session
-    places: list[Place]
-    place: Place
-    participants: list[Participant]
-    withdrawn: list[Participant]
-    proxies_given: list[Proxy]
-    proxies_held: list[Proxy]
-    proxy_rule: RuleInForce
-    proxy_refusal: str
-    holders: list[Institution] = field(default_factory=list)
+    institutions: list[Institution]
+    staff: bool  # the Secretariat, for any member sitting on the body
 
     @property
-    def institution(self) -> Institution:
-        return self.place.institution
-
-    @property
-    def open(self) -> bool:
-        return registration_open(self.session)
-
-    @property
-    def has_head(self) -> bool:
-        return any(p.role == Participant.Role.HEAD for p in self.participants)
-
-    @property
-    def proxy_given(self) -> Proxy | None:
-        return next((p for p in self.proxies_given if p.state in LIVE_PROXY_STATES), None)
+    def ids(self) -> set[int]:
+        return {i.pk for i in self.institutions}
 
 
-def session_get(*, pk: int) -> Session:
-    try:
-        return Session.objects.select_related("body").get(pk=pk)
-    except Session.DoesNotExist as exc:
-        raise Http404 from exc
+def registrable_for_user(*, user: User, session: Session) -> Registrable:
+    """The Secretariat registers for any member sitting on the body; a representative for
+    the institutions they represent that sit on it; anyone else gets a 404."""
+    if can(user, MANAGE):
+        return Registrable(sitting_institutions(session), True)
+    places = places_for_user(user=user, session=session)
+    if not places:
+        raise Http404
+    return Registrable([p.institution for p in places], False)
 
 
-def places_for_user(*, user: User, session: Session) -> list[Place]:
-    """The places of the institutions the user represents that sit on the session's body."""
-    if not user.is_authenticated or session.state == Session.State.DRAFT:
-        return []
-    mine = represented_institution_ids(user)
-    if not mine:
-        return []
-    places = sitting_places(session)
+def sitting_institutions(session: Session) -> list[Institution]:
+    """Institutions the Secretariat may register delegates for (sitting on the body)."""
     return sorted(
-        (p for pk, p in places.items() if pk in mine), key=lambda p: p.institution.name.casefold()
-    )
-
-
-def delegation_for_user(*, user: User, session: Session, institution_id: int | None) -> Delegation:
-    """A representative's delegation (404 when they represent no institution sitting on it)."""
-    if session.state == Session.State.DRAFT:
-        raise Http404
-    mine = represented_institution_ids(user)
-    if not mine:
-        raise Http404
-    rows = composition_on(session.body, registration_day(session))
-    places = sitting_places(session, rows)
-    own = sorted(
-        (p for pk, p in places.items() if pk in mine), key=lambda p: p.institution.name.casefold()
-    )
-    if not own:
-        raise Http404
-    place = next((p for p in own if p.institution.pk == institution_id), own[0])
-    everyone = list(
-        Participant.objects.filter(place_filter(place), session=session)
-        .select_related("institution", "seat")
-        .order_by("role", "full_name", "pk")
-    )
-    order: dict[str, int] = {
-        str(role): i for i, role in enumerate((*MEMBER_ROLES, Participant.Role.SEAT_HOLDER))
-    }
-    everyone.sort(key=lambda p: (order.get(p.role, 9), p.full_name.casefold()))
-    inst = place.institution
-    proxies = list(
-        Proxy.objects.filter(Q(grantor=inst) | Q(holder=inst), session=session)
-        .select_related("grantor", "holder")
-        .order_by("-registered_at", "-pk")
-    )
-    rule = body_rule(session.body, "proxies_per_member", registration_day(session))
-    members = voting_members(session, rows)
-    refusal = proxies_allowed_refusal(rule) or proxy_party_refusal(inst, members, giving=True)
-    full = holders_at_limit(session, rule) if not refusal else set()
-    holders = sorted(
-        (
-            r.institution
-            for r in members.values()
-            if r.has_vote
-            and r.institution is not None
-            and r.institution.pk != inst.pk
-            and r.institution.pk not in full
-        ),
+        (p.institution for p in sitting_places(session).values()),
         key=lambda i: i.name.casefold(),
-    )
-    return Delegation(
-        session=session,
-        places=own,
-        place=place,
-        participants=[p for p in everyone if p.withdrawn_at is None],
-        withdrawn=[p for p in everyone if p.withdrawn_at is not None],
-        proxies_given=[p for p in proxies if p.grantor_id == inst.pk],
-        proxies_held=[p for p in proxies if p.holder_id == inst.pk],
-        proxy_rule=rule,
-        proxy_refusal=refusal,
-        holders=holders,
     )
 
 
@@ -293,10 +183,11 @@ PARTICIPANT_SORTS = {
 }
 
 
-def participant_list(
-    *, session: Session, q: str = "", credentials: str = "", role: str = ""
+def participant_list_for_user(
+    *, user: Any, session: Session, q: str = "", credentials: str = "", role: str = ""
 ) -> QuerySet[Participant]:
-    """The session's participants, filtered; preloads what the list shows (1 query a page)."""
+    """The session's participants, filtered, for the Secretariat (403 for anyone else);
+    preloads what the list shows (1 query a page)."""
     qs = Participant.objects.filter(session=session, withdrawn_at__isnull=True).select_related(
         "institution", "seat", "seat__institution"
     )
@@ -313,10 +204,10 @@ def participant_list(
             | Q(seat__institution__name__icontains=q)
             | Q(email__icontains=q)
         )
-    return qs
+    return list_for_user(qs, user=user, perm=VIEW)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Summary:
     """Counts shown above the list of participants."""
 
@@ -356,29 +247,44 @@ def participant_summary(session: Session) -> Summary:
     )
 
 
-def proxy_list(*, session: Session) -> list[Proxy]:
-    return list(
-        Proxy.objects.filter(session=session)
-        .select_related("grantor", "holder", "checked_by")
-        .order_by("grantor__name", "-registered_at")
+@dataclass(frozen=True)
+class ParticipantListPage:
+    """What the list's page shows besides the page of participants."""
+
+    summary: Summary
+    can_manage: bool
+    registration_open: bool
+
+
+def participant_list_page(*, user: Any, session: Session) -> ParticipantListPage:
+    return ParticipantListPage(
+        summary=participant_summary(session),
+        can_manage=can(user, MANAGE),
+        registration_open=registration_open(session),
     )
 
 
-def sitting_institutions(session: Session) -> list[Institution]:
-    """Institutions the Secretariat may register delegates for (sitting on the body)."""
-    return sorted(
-        (p.institution for p in sitting_places(session).values()),
-        key=lambda i: i.name.casefold(),
-    )
+# --- One participant ---------------------------------------------------------------------------
+
+ParticipantAction = Literal["view", "check"]
+# "view": the Secretariat, or a representative of the participant's institution (their letter,
+# withdrawing them); "check": the Secretariat only (the credentials page).
+PARTICIPANT_ACTIONS: dict[str, str | None] = {
+    "view": "governance.view_participant",
+    "check": VIEW,
+}
 
 
-# --- One participant, one proxy ---------------------------------------------------------------
-
-
-def participant_get_for_user(*, user: User, pk: int) -> Participant:
-    """A participant for the Secretariat or for a representative of its institution; else 404."""
-    try:
-        participant = Participant.objects.select_related(
+def participant_get_for_user(
+    *, user: Any, pk: int, action: ParticipantAction = "view"
+) -> Participant:
+    """The one way to a participant: 404 when missing or not the user's to see (checking
+    credentials is the Secretariat's: anyone else gets the 404 before any query)."""
+    perm = permission_for(PARTICIPANT_ACTIONS, action)
+    if action == "check" and not can(user, VIEW):
+        raise Http404
+    return get_for_user_or_404(
+        Participant.objects.select_related(
             "session",
             "session__body",
             "institution",
@@ -387,78 +293,10 @@ def participant_get_for_user(*, user: User, pk: int) -> Participant:
             "checked_by",
             "registered_by",
             "user",
-        ).get(pk=pk)
-    except Participant.DoesNotExist as exc:
-        raise Http404 from exc
-    if user.has_perm(VIEW):
-        return participant
-    inst_id = participant_institution_id(participant)
-    if inst_id is not None and inst_id in represented_institution_ids(user):
-        return participant
-    raise Http404
-
-
-def proxy_get_for_user(*, user: User, pk: int) -> Proxy:
-    """A proxy for the Secretariat or a representative of the grantor or holder; else 404."""
-    try:
-        proxy = Proxy.objects.select_related(
-            "session", "session__body", "grantor", "holder", "checked_by", "registered_by"
-        ).get(pk=pk)
-    except Proxy.DoesNotExist as exc:
-        raise Http404 from exc
-    if user.has_perm(VIEW):
-        return proxy
-    mine = represented_institution_ids(user)
-    if proxy.grantor_id in mine or proxy.holder_id in mine:
-        return proxy
-    raise Http404
-
-
-def letter_content_type(name: str) -> str:
-    lower = (name or "").lower()
-    ext = lower[lower.rfind(".") :] if "." in lower else ""
-    return LETTER_TYPES.get(ext, "application/octet-stream")
-
-
-def holders_at_limit(session: Session, rule: RuleInForce) -> set[int]:
-    """Members already holding as many proxies (accepted or to be checked) as the rule allows."""
-    limit = int(rule.value or 0)
-    return set(
-        Proxy.objects.filter(session=session, state__in=LIVE_PROXY_STATES)
-        .values("holder_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=limit)
-        .values_list("holder_id", flat=True)
-    )
-
-
-@dataclass
-class ProxyChoices:
-    """What the proxy form offers: the rule in force and the full members with a vote."""
-
-    rule: RuleInForce
-    refusal: str  # why proxies are not allowed in this body at all, or ""
-    voters: list[Institution]  # full members with the right to vote (may give a proxy)
-    holders: list[Institution]  # those of them who may still hold one
-    members: dict[int, SeatRow]
-
-
-def proxy_choices(session: Session) -> ProxyChoices:
-    day = registration_day(session)
-    rule = body_rule(session.body, "proxies_per_member", day)
-    members = voting_members(session, composition_on(session.body, day))
-    voters = sorted(
-        (r.institution for r in members.values() if r.has_vote and r.institution is not None),
-        key=lambda i: i.name.casefold(),
-    )
-    refusal = proxies_allowed_refusal(rule)
-    full = holders_at_limit(session, rule) if not refusal else set()
-    return ProxyChoices(
-        rule=rule,
-        refusal=refusal,
-        voters=voters,
-        holders=[i for i in voters if i.pk not in full],
-        members=members,
+        ),
+        user=user,
+        perm=perm,
+        pk=pk,
     )
 
 
@@ -470,3 +308,34 @@ def next_pending(participant: Participant) -> Participant | None:
         credentials=Participant.Credentials.PENDING,
     ).exclude(pk=participant.pk)
     return qs.filter(pk__gt=participant.pk).order_by("pk").first() or qs.order_by("pk").first()
+
+
+@dataclass(frozen=True)
+class CredentialsPage:
+    """The Secretariat's check of one participant's credentials."""
+
+    participant: Participant
+    institution: Institution | None
+    can_manage: bool
+    open: bool
+    next_pending: Participant | None
+    history: list[ActionLog]
+
+    @property
+    def session(self) -> Session:
+        return self.participant.session
+
+
+def credentials_page(*, user: Any, participant: Participant) -> CredentialsPage:
+    return CredentialsPage(
+        participant=participant,
+        institution=participant_institution(participant),
+        can_manage=can(user, MANAGE),
+        open=participant.session.state not in FINISHED_STATES,
+        next_pending=next_pending(participant),
+        history=list(
+            action_log_list(target_type="governance.participant", target_id=str(participant.pk))[
+                :20
+            ]
+        ),
+    )

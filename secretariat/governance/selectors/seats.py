@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import Http404
 
+from secretariat.core.access import can, get_for_user_or_404, permission_for
 from secretariat.core.selectors.rule_settings import RuleInForce
 from secretariat.governance.arithmetic import quorum
 from secretariat.governance.body_rules import body_rule
 from secretariat.governance.models import Body, Office, Seat
 from secretariat.governance.selectors.composition import SeatRow, composition_on
 from secretariat.members.models import Institution
+
+MANAGE_SEATS = "governance.manage_seats"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class Composition:
     observers: int
     quorum_rule: RuleInForce
     quorum_needed: int
+    can_manage_seats: bool
+    can_view_rules: bool
 
     @property
     def entitled(self) -> int:
@@ -45,16 +50,24 @@ class Composition:
         return int(value[0]), int(value[1])
 
 
-def body_with_sessions_get(*, code: str) -> Body:
-    """A body that holds sessions (has a rules profile); Http404 for any other code."""
-    body = Body.objects.filter(code=code).exclude(rules_profile="").first()
-    if body is None:
-        raise Http404
-    return body
+SeatBodyAction = Literal["view", "manage_seats"]
+SEAT_BODY_ACTIONS: dict[str, str | None] = {"view": None, "manage_seats": MANAGE_SEATS}
 
 
-def composition_page(*, body: Body, day: dt.date) -> Composition:
-    """Every place on the body on the date, and the summary.
+def seat_body_get_for_user(*, user: Any, code: str, action: SeatBodyAction = "view") -> Body:
+    """A body that holds sessions (has a rules profile), whose composition is public; Http404
+    for any other code. Adding a seat to it needs `governance.manage_seats` (403)."""
+    return get_for_user_or_404(
+        Body.objects.exclude(rules_profile=""),
+        user=user,
+        perm=permission_for(SEAT_BODY_ACTIONS, action),
+        public=True,
+        code=code,
+    )
+
+
+def composition_page(*, user: Any, body: Body, day: dt.date) -> Composition:
+    """Every place on the body on the date, the summary, and what the user may do there.
 
     Queries: memberships (1, bodies of all members only), suspensions (1), seats (1), the
     quorum rule (1) — whatever the number of members.
@@ -83,17 +96,25 @@ def composition_page(*, body: Body, day: dt.date) -> Composition:
         observers=observers,
         quorum_rule=rule,
         quorum_needed=quorum(entitled=with_vote, present=0, share=share).needed,
+        can_manage_seats=can(user, MANAGE_SEATS),
+        can_view_rules=can(user, "core.view_rules"),
     )
 
 
-def seat_get(*, pk: int) -> Seat:
-    """One seat with its body, office, institution and account; Http404 if unknown."""
-    seat = (
-        Seat.objects.select_related("body", "office", "institution", "user").filter(pk=pk).first()
+SeatAction = Literal["view", "manage"]
+SEAT_ACTIONS: dict[str, str | None] = {"view": None, "manage": MANAGE_SEATS}
+
+
+def seat_get_for_user(*, user: Any, pk: int, action: SeatAction = "view") -> Seat:
+    """One seat with its body, office, institution and account; Http404 if unknown. Seats are
+    public (the composition); correcting or ending one needs `governance.manage_seats`."""
+    return get_for_user_or_404(
+        Seat.objects.select_related("body", "office", "institution", "user"),
+        user=user,
+        perm=permission_for(SEAT_ACTIONS, action),
+        public=True,
+        pk=pk,
     )
-    if seat is None:
-        raise Http404
-    return seat
 
 
 def office_choices() -> QuerySet[Office]:

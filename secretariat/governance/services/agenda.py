@@ -1,74 +1,54 @@
-"""Every write to a session's agenda and documents: atomic, permission-checked, audited.
+"""Every write to a session's agenda: atomic, permission-checked, audited (documents:
+`services.documents`).
 
-Rules enforced here (issue #4, "Agenda" and "Documents"):
+Rules enforced here (issue #4, "Agenda"):
 - items are numbered by their order; sub-items go one level deep ("2.1"); a withdrawn item
   keeps its row (never deleted) and loses its number;
 - the agenda can be reordered until the body adopts it; afterwards an item added to it needs
   a reason and is recorded as an addition to the adopted agenda, and texts may still be
-  corrected (with a reason);
-- documents are versioned, one file per language per version; a file is never replaced (a
-  new upload is a new version or a missing language of the latest one);
-- documents go to seat holders only until the session publishes them; then they are public
-  unless restricted.
+  corrected (with a reason).
 A closed or cancelled session's agenda and documents do not change.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from secretariat.core.audit import diff, record_action, snapshot
-from secretariat.core.languages import session_languages
-from secretariat.core.models import User
-from secretariat.governance.models import (
-    LANGUAGE_CHOICES,
-    AgendaItem,
-    Document,
-    DocumentFile,
-    Session,
-)
-from secretariat.governance.services.common import (
+from secretariat.core.access import require, require_reason
+from secretariat.core.audit import (
     locked,
-    require,
-    require_reason,
-    touch_session,
-    with_reason,
+    record_action,
+    save_audited,
+    set_history_reason,
+    snapshot,
 )
-from secretariat.governance.uploads import validate_document_file
+from secretariat.core.languages import CONTENT_LANGUAGES
+from secretariat.core.models import User
+from secretariat.governance.models import AgendaItem, Session
+from secretariat.governance.selectors.agenda import EDITABLE_STATES
+from secretariat.governance.services.common import touch_session
 
 MANAGE = "governance.manage_sessions"
-LANGUAGE_CODES = [code for code, _label in LANGUAGE_CHOICES]
-TEXT_FIELDS = [f"{name}_{lang}" for name in ("title", "description") for lang in LANGUAGE_CODES]
+TEXT_FIELDS = [f"{name}_{lang}" for name in ("title", "description") for lang in CONTENT_LANGUAGES]
 ITEM_FIELDS = ["parent", "position", *TEXT_FIELDS, "presenter", "outcome", "withdrawn"]
 ITEM_EDITABLE = [*TEXT_FIELDS, "presenter", "outcome"]
-DOCUMENT_FIELDS = [
-    "agenda_item",
-    "symbol",
-    *[f"title_{lang}" for lang in LANGUAGE_CODES],
-    "restricted",
-    "withdrawn_at",
-]
-EDITABLE_STATES = (Session.State.DRAFT, Session.State.CONVENED, Session.State.OPEN)
-
 
 # --- Helpers -------------------------------------------------------------------------------
 
 
-def _when(moment: Any) -> str:
+def when(moment: Any) -> str:
     """A date in the active language, for messages."""
     return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
-def _open_session(session: Session) -> Session:
+def open_session(session: Session) -> Session:
     """The session row again, locked (it serializes every change of its agenda), refused once
     the session is closed or cancelled."""
     session = locked(session)
@@ -93,34 +73,88 @@ def _siblings(item: AgendaItem) -> list[AgendaItem]:
 
 
 def _renumber(ordered: list[AgendaItem], reason: str | None) -> None:
-    """Give siblings the positions 1..n in the given order, saving only those that moved."""
+    """Give siblings the positions 1..n in the given order, saving only those that moved.
+
+    Each saved row keeps its history (with the reason); the move is one action-log entry,
+    written by the caller."""
     for index, sibling in enumerate(ordered, start=1):
         if sibling.position != index:
             sibling.position = index
-            with_reason(sibling, reason)
+            set_history_reason(sibling, reason)
             sibling.save(update_fields=["position"])
+
+
+def _rank(node: AgendaItem) -> int:
+    active = [
+        s.pk
+        for s in AgendaItem.objects.filter(
+            session_id=node.session_id, parent_id=node.parent_id, withdrawn=False
+        ).order_by("position", "pk")
+    ]
+    return active.index(node.pk) + 1 if node.pk in active else 0
 
 
 def _agenda_number(item: AgendaItem) -> str:
     """The item's current number ("2", "2.1"), as the action log records it."""
-
-    def rank(node: AgendaItem) -> int:
-        active = [
-            s.pk
-            for s in AgendaItem.objects.filter(
-                session_id=node.session_id, parent_id=node.parent_id, withdrawn=False
-            ).order_by("position", "pk")
-        ]
-        return active.index(node.pk) + 1 if node.pk in active else 0
-
-    own = rank(item)
+    own = _rank(item)
     if item.parent_id is None:
         return str(own)
     parent = AgendaItem.objects.get(pk=item.parent_id)
-    return f"{rank(parent)}.{own}"
+    return f"{_rank(parent)}.{own}"
+
+
+def _next_number(session: Session, parent: AgendaItem | None) -> str:
+    """The number an item added at the end of its level gets (it is last, and not withdrawn)."""
+    own = AgendaItem.objects.filter(session=session, parent=parent, withdrawn=False).count() + 1
+    return str(own) if parent is None else f"{_rank(parent)}.{own}"
 
 
 # --- Agenda items --------------------------------------------------------------------------
+
+
+def _addition_reason(session: Session, reason: str | None) -> str | None:
+    """Once the agenda is adopted an addition says why (it is an addition to the adopted
+    agenda); before, the reason is an optional note."""
+    if session.agenda_adopted_at is None:
+        return reason
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationError(
+            {
+                "reason": _("The agenda was adopted on %(date)s: say why this item is added to it.")
+                % {"date": when(session.agenda_adopted_at)}
+            }
+        )
+    return text
+
+
+def _locked_parent(session: Session, parent: AgendaItem | None) -> AgendaItem | None:
+    """The parent again, locked: of this session, a numbered item, not withdrawn."""
+    if parent is None:
+        return None
+    parent = locked(parent)
+    if parent.session_id != session.pk:
+        raise ValidationError({"parent": _("That item belongs to another session.")})
+    if parent.parent_id is not None:
+        raise ValidationError(
+            {
+                "parent": _(
+                    "Sub-items go one level deep only: choose a numbered item, not a sub-item."
+                )
+            }
+        )
+    if parent.withdrawn:
+        raise ValidationError(
+            {"parent": _("That item was withdrawn; sub-items cannot be added to it.")}
+        )
+    return parent
+
+
+def _check_spanish_title(texts: Mapping[str, str]) -> None:
+    if not (texts.get("title_es") or "").strip():
+        raise ValidationError(
+            {"title_es": _("Give the item's title in Spanish (the authoritative language).")}
+        )
 
 
 @transaction.atomic
@@ -144,38 +178,13 @@ def agenda_item_add(
     """Add an item at the end of its level (the agenda, or its parent's sub-items).
 
     Sub-items go one level deep. Once the agenda is adopted an addition needs a reason and
-    is recorded as an addition to the adopted agenda.
+    is recorded as an addition to the adopted agenda (module docstring).
     """
     require(actor, MANAGE, session)
-    session = _open_session(session)
+    session = open_session(session)
     adopted = session.agenda_adopted_at is not None
-    if adopted:
-        if not (reason or "").strip():
-            raise ValidationError(
-                {
-                    "reason": _(
-                        "The agenda was adopted on %(date)s: say why this item is added to it."
-                    )
-                    % {"date": _when(session.agenda_adopted_at)}
-                }
-            )
-        reason = reason.strip()  # type: ignore[union-attr]  # checked just above
-    if parent is not None:
-        parent = AgendaItem.objects.select_for_update().get(pk=parent.pk)
-        if parent.session_id != session.pk:
-            raise ValidationError({"parent": _("That item belongs to another session.")})
-        if parent.parent_id is not None:
-            raise ValidationError(
-                {
-                    "parent": _(
-                        "Sub-items go one level deep only: choose a numbered item, not a sub-item."
-                    )
-                }
-            )
-        if parent.withdrawn:
-            raise ValidationError(
-                {"parent": _("That item was withdrawn; sub-items cannot be added to it.")}
-            )
+    reason = _addition_reason(session, reason)
+    parent = _locked_parent(session, parent)
     texts = _texts(
         {
             "title_es": title_es,
@@ -188,30 +197,24 @@ def agenda_item_add(
             "description_fr": description_fr,
         }
     )
-    if not texts.get("title_es"):
-        raise ValidationError(
-            {"title_es": _("Give the item's title in Spanish (the authoritative language).")}
-        )
-    last = AgendaItem.objects.filter(session=session, parent=parent).aggregate(top=Max("position"))[
-        "top"
-    ]
+    _check_spanish_title(texts)
+    last = AgendaItem.objects.filter(session=session, parent=parent).aggregate(top=Max("position"))
     item = AgendaItem(
         session=session,
         parent=parent,
-        position=(last or 0) + 1,
+        position=(last["top"] or 0) + 1,
         presenter=presenter.strip(),
         outcome=outcome,
         **texts,
     )
     item.full_clean()
-    with_reason(item, reason)
-    item.save()
-    record_action(
+    save_audited(
+        item,
         actor=actor,
         event="agenda.item_added_after_adoption" if adopted else "agenda.item_added",
-        target=item,
-        new={**snapshot(item, ITEM_FIELDS), "number": _agenda_number(item)},
         reason=reason,
+        new={**snapshot(item, ITEM_FIELDS), "number": _next_number(session, parent)},
+        clean=False,
     )
     touch_session(session)
     return item
@@ -226,10 +229,10 @@ def agenda_item_update(
     Before adoption a reason is optional; once the agenda is adopted every change says why.
     """
     require(actor, MANAGE, item.session)
-    session = _open_session(item.session)
+    session = open_session(item.session)
     if session.agenda_adopted_at is not None:
         reason = require_reason(reason)
-    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    item = locked(item)
     before = snapshot(item, ITEM_EDITABLE)
     for name, value in _texts(data).items():
         setattr(item, name, value)
@@ -237,21 +240,41 @@ def agenda_item_update(
         item.presenter = (data["presenter"] or "").strip()
     if "outcome" in data:
         item.outcome = data["outcome"]
-    if not (getattr(item, "title_es", "") or "").strip():  # modeltranslation's column
-        raise ValidationError(
-            {"title_es": _("Give the item's title in Spanish (the authoritative language).")}
-        )
-    item.full_clean()
-    old, new = diff(before, snapshot(item, ITEM_EDITABLE))
-    if not new:
-        return item
-    with_reason(item, reason)
-    item.save()
-    record_action(
-        actor=actor, event="agenda.item_updated", target=item, old=old, new=new, reason=reason
+    _check_spanish_title({"title_es": getattr(item, "title_es", "")})  # modeltranslation's
+    changed = save_audited(
+        item,
+        actor=actor,
+        event="agenda.item_updated",
+        reason=reason,
+        fields=ITEM_EDITABLE,
+        before=before,
     )
-    touch_session(session)
+    if changed:
+        touch_session(session)
     return item
+
+
+def _target_place(
+    active: list[AgendaItem], current: int, direction: str | None, to: int | None
+) -> int:
+    """Where among the items still on the agenda the item goes (0-based)."""
+    if direction == "up":
+        target = current - 1
+    elif direction == "down":
+        target = current + 1
+    elif direction is None and to is not None:
+        target = to - 1
+    else:
+        raise ValidationError(_("Say where the item goes: up, down or a number."))
+    if not 0 <= target < len(active):
+        if direction == "up":
+            raise ValidationError(_("The item is already the first of its level."))
+        if direction == "down":
+            raise ValidationError(_("The item is already the last of its level."))
+        raise ValidationError(
+            _("Choose a number between 1 and %(count)s.") % {"count": len(active)}
+        )
+    return target
 
 
 @transaction.atomic
@@ -269,11 +292,11 @@ def agenda_item_move(
     Refused once the agenda is adopted: the body adopted that order.
     """
     require(actor, MANAGE, item.session)
-    session = _open_session(item.session)
+    session = open_session(item.session)
     if session.agenda_adopted_at is not None:
         raise ValidationError(
             _("The agenda was adopted on %(date)s; it can no longer be reordered.")
-            % {"date": _when(session.agenda_adopted_at)}
+            % {"date": when(session.agenda_adopted_at)}
         )
     siblings = _siblings(item)
     item = next(s for s in siblings if s.pk == item.pk)
@@ -281,31 +304,15 @@ def agenda_item_move(
         raise ValidationError(_("A withdrawn item cannot be moved."))
     active = [s for s in siblings if not s.withdrawn]
     current = active.index(item)
-    if direction == "up":
-        target = current - 1
-    elif direction == "down":
-        target = current + 1
-    elif direction is None and to is not None:
-        target = to - 1
-    else:
-        raise ValidationError(_("Say where the item goes: up, down or a number."))
-    if not 0 <= target < len(active):
-        if direction == "up":
-            raise ValidationError(_("The item is already the first of its level."))
-        if direction == "down":
-            raise ValidationError(_("The item is already the last of its level."))
-        raise ValidationError(
-            _("Choose a number between 1 and %(count)s.") % {"count": len(active)}
-        )
+    target = _target_place(active, current, direction, to)
     if target == current:
         return item
     old_number = _agenda_number(item)
     ordered = [s for s in siblings if s.pk != item.pk]
-    anchor = active[target]
-    at = ordered.index(anchor) + (1 if target > current else 0)
+    at = ordered.index(active[target]) + (1 if target > current else 0)
     ordered.insert(at, item)
     _renumber(ordered, reason)
-    record_action(
+    record_action(  # one entry for the move; each renumbered row keeps its own history
         actor=actor,
         event="agenda.item_moved",
         target=item,
@@ -322,24 +329,26 @@ def agenda_item_withdraw(*, actor: User, item: AgendaItem, reason: str | None) -
     """Withdraw an item (and its sub-items): it stays on record, struck and without number."""
     require(actor, MANAGE, item.session)
     reason = require_reason(reason)
-    session = _open_session(item.session)
-    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    session = open_session(item.session)
+    item = locked(item)
     if item.withdrawn:
         raise ValidationError(_("This item was already withdrawn."))
     number = _agenda_number(item)
     children = list(AgendaItem.objects.select_for_update().filter(parent=item, withdrawn=False))
-    for node in [item, *children]:
-        node.withdrawn = True
-        with_reason(node, reason)
-        node.save(update_fields=["withdrawn"])
-    record_action(
+    item.withdrawn = True
+    save_audited(
+        item,
         actor=actor,
         event="agenda.item_withdrawn",
-        target=item,
+        reason=reason,
         old={"number": number, "withdrawn": False},
         new={"withdrawn": True, "sub_items_withdrawn": [c.pk for c in children]},
-        reason=reason,
+        clean=False,  # only the flag changes; the item's texts stay as recorded
     )
+    for child in children:  # part of the same withdrawal: their history says why
+        child.withdrawn = True
+        set_history_reason(child, reason)
+        child.save(update_fields=["withdrawn"])
     touch_session(session)
     return item
 
@@ -348,287 +357,22 @@ def agenda_item_withdraw(*, actor: User, item: AgendaItem, reason: str | None) -
 def agenda_adopt(*, actor: User, session: Session, reason: str | None = "") -> Session:
     """Record that the body adopted its agenda (once): from then on its order is fixed."""
     require(actor, MANAGE, session)
-    session = _open_session(session)
+    session = open_session(session)
     if session.agenda_adopted_at is not None:
         raise ValidationError(
             _("The agenda was already adopted on %(date)s.")
-            % {"date": _when(session.agenda_adopted_at)}
+            % {"date": when(session.agenda_adopted_at)}
         )
     if not AgendaItem.objects.filter(session=session, withdrawn=False).exists():
         raise ValidationError(_("The agenda has no items: add them before adopting it."))
     session.agenda_adopted_at = timezone.now()
-    with_reason(session, reason)
-    session.save(update_fields=["agenda_adopted_at"])
-    record_action(
+    save_audited(
+        session,
         actor=actor,
         event="agenda.adopted",
-        target=session,
+        reason=reason,
         new={"agenda_adopted_at": session.agenda_adopted_at},
-        reason=reason,
-    )
-    touch_session(session)
-    return session
-
-
-# --- Documents -----------------------------------------------------------------------------
-
-
-def _initials(code: str) -> str:
-    return "".join(part[0] for part in re.split(r"[-_\s]+", code) if part).upper() or "X"
-
-
-def _next_symbol(session: Session) -> str:
-    """ "XXXI/GA/DOC/3": the session's number, the body's initials and the next free number."""
-    prefix = f"{session.roman_number}/{_initials(session.body.code)}/DOC/"
-    taken = {
-        s.upper() for s in Document.objects.filter(session=session).values_list("symbol", flat=True)
-    }
-    n = Document.objects.filter(session=session).count() + 1
-    while f"{prefix}{n}".upper() in taken:
-        n += 1
-    return f"{prefix}{n}"
-
-
-def _check_files(session: Session, files: Mapping[str, UploadedFile[bytes]]) -> dict[str, str]:
-    """Validate every upload before anything is written; content types by language."""
-    languages = session_languages(session.languages)
-    errors: dict[str, list[ValidationError]] = {}
-    types: dict[str, str] = {}
-    for lang, upload in files.items():
-        if lang not in languages:
-            errors.setdefault(f"file_{lang}", []).append(
-                ValidationError(_("This session does not work in that language."))
-            )
-            continue
-        try:
-            types[lang] = validate_document_file(upload)
-        except ValidationError as exc:
-            errors.setdefault(f"file_{lang}", []).append(exc)
-    if errors:
-        raise ValidationError(errors)
-    return types
-
-
-def _save_files(
-    *,
-    actor: User,
-    document: Document,
-    version: int,
-    files: Mapping[str, UploadedFile[bytes]],
-    types: Mapping[str, str],
-    note: str,
-) -> list[DocumentFile]:
-    saved = []
-    for lang in LANGUAGE_CODES:
-        if lang not in files:
-            continue
-        upload = files[lang]
-        name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-255:]
-        row = DocumentFile(
-            document=document,
-            version=version,
-            language=lang,
-            original_name=name,
-            size=upload.size or 0,
-            content_type=types[lang],
-            note=note[:300],
-            uploaded_by=actor,
-        )
-        row.full_clean(exclude=["file"])  # the one-file-per-version-and-language constraint
-        row.file.save(name, upload, save=False)
-        row.save()
-        saved.append(row)
-    return saved
-
-
-def _files_summary(rows: list[DocumentFile]) -> dict[str, Any]:
-    return {row.language: {"name": row.original_name, "size": row.size} for row in rows}
-
-
-def _check_item(session: Session, agenda_item: AgendaItem | None) -> None:
-    if agenda_item is None:
-        return
-    if agenda_item.session_id != session.pk:
-        raise ValidationError({"agenda_item": _("That item belongs to another session.")})
-    if agenda_item.withdrawn:
-        raise ValidationError({"agenda_item": _("That item was withdrawn.")})
-
-
-@transaction.atomic
-def document_add(
-    *,
-    actor: User,
-    session: Session,
-    title_es: str,
-    title_en: str = "",
-    title_pt: str = "",
-    title_fr: str = "",
-    agenda_item: AgendaItem | None = None,
-    symbol: str = "",
-    restricted: bool = False,
-    files: Mapping[str, UploadedFile[bytes]] | None = None,
-    note: str = "",
-) -> Document:
-    """Register a session document and its first version (one file per language)."""
-    require(actor, MANAGE, session)
-    session = _open_session(session)
-    files = dict(files or {})
-    types = _check_files(session, files)
-    _check_item(session, agenda_item)
-    titles = {
-        "title_es": title_es.strip(),
-        "title_en": title_en.strip(),
-        "title_pt": title_pt.strip(),
-        "title_fr": title_fr.strip(),
-    }
-    if not titles["title_es"]:
-        raise ValidationError(
-            {"title_es": _("Give the document's title in Spanish (the authoritative language).")}
-        )
-    symbol = symbol.strip()
-    if symbol:
-        if Document.objects.filter(session=session, symbol__iexact=symbol).exists():
-            raise ValidationError(
-                {"symbol": _("Another document of this session has this symbol.")}
-            )
-    else:
-        symbol = _next_symbol(session)
-    document = Document(
-        session=session,
-        agenda_item=agenda_item,
-        symbol=symbol,
-        restricted=restricted,
-        created_by=actor,
-        **titles,
-    )
-    document.full_clean()
-    with_reason(document, note)
-    document.save()
-    rows = _save_files(
-        actor=actor, document=document, version=1, files=files, types=types, note=note.strip()
-    )
-    record_action(
-        actor=actor,
-        event="document.added",
-        target=document,
-        new={**snapshot(document, DOCUMENT_FIELDS), "version": 1, "files": _files_summary(rows)},
-        reason=note.strip(),
-    )
-    touch_session(session)
-    return document
-
-
-@transaction.atomic
-def document_upload(
-    *,
-    actor: User,
-    document: Document,
-    files: Mapping[str, UploadedFile[bytes]],
-    note: str = "",
-    new_version: bool = False,
-) -> list[DocumentFile]:
-    """Upload files of a document: a new version (the previous ones stay downloadable), or the
-    languages still missing from the latest version. A file is never replaced."""
-    require(actor, MANAGE, document.session)
-    session = _open_session(document.session)
-    document = locked(document)
-    if document.withdrawn_at is not None:
-        raise ValidationError(_("This document was withdrawn; no file can be added to it."))
-    files = dict(files or {})
-    if not files:
-        raise ValidationError({"files": _("Choose at least one file to upload.")})
-    types = _check_files(session, files)
-    latest = DocumentFile.objects.filter(document=document).aggregate(top=Max("version"))["top"]
-    if new_version or not latest:
-        version = (latest or 0) + 1
-    else:
-        version = latest
-        present = set(
-            DocumentFile.objects.filter(document=document, version=version).values_list(
-                "language", flat=True
-            )
-        )
-        clashes = {
-            f"file_{lang}": _(
-                "Version %(version)s already has a file in %(language)s: "
-                "upload it as a new version."
-            )
-            % {"version": version, "language": dict(LANGUAGE_CHOICES)[lang]}
-            for lang in files
-            if lang in present
-        }
-        if clashes:
-            raise ValidationError(clashes)
-    rows = _save_files(
-        actor=actor,
-        document=document,
-        version=version,
-        files=files,
-        types=types,
-        note=note.strip(),
-    )
-    record_action(
-        actor=actor,
-        event="document.version_added" if version > (latest or 0) else "document.files_added",
-        target=document,
-        new={"version": version, "files": _files_summary(rows)},
-        reason=note.strip(),
-    )
-    touch_session(session)
-    return rows
-
-
-@transaction.atomic
-def document_withdraw(*, actor: User, document: Document, reason: str | None) -> Document:
-    """Withdraw a document: it stays on record (and its files for those who may read it), no
-    longer offered for the session, never public."""
-    require(actor, MANAGE, document.session)
-    reason = require_reason(reason)
-    session = _open_session(document.session)
-    document = locked(document)
-    if document.withdrawn_at is not None:
-        raise ValidationError(_("This document was already withdrawn."))
-    document.withdrawn_at = timezone.now()
-    with_reason(document, reason)
-    document.save(update_fields=["withdrawn_at"])
-    record_action(
-        actor=actor,
-        event="document.withdrawn",
-        target=document,
-        new={"withdrawn_at": document.withdrawn_at},
-        reason=reason,
-    )
-    touch_session(session)
-    return document
-
-
-@transaction.atomic
-def documents_publish(*, actor: User, session: Session, reason: str | None = "") -> Session:
-    """Publish the session's documents: from now on anyone may read those not restricted.
-
-    A session still in preparation is not public, so neither are its documents; a closed
-    session may still publish them (documents are often published afterwards).
-    """
-    require(actor, MANAGE, session)
-    session = locked(session)
-    if session.state == Session.State.CANCELLED:
-        raise ValidationError(_("The session was cancelled; its documents are not published."))
-    if session.state == Session.State.DRAFT:
-        raise ValidationError(_("Convene the session before publishing its documents."))
-    if session.documents_published_at is not None:
-        raise ValidationError(
-            _("The documents were already published on %(date)s.")
-            % {"date": _when(session.documents_published_at)}
-        )
-    session.documents_published_at = timezone.now()
-    with_reason(session, reason)
-    session.save(update_fields=["documents_published_at"])
-    record_action(
-        actor=actor,
-        event="documents.published",
-        target=session,
-        new={"documents_published_at": session.documents_published_at},
-        reason=reason,
+        clean=False,  # only the adoption is recorded; the session's data is not re-judged
     )
     touch_session(session)
     return session

@@ -21,20 +21,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from secretariat.core.audit import diff, record_action, snapshot
+from secretariat.core.access import require, require_reason
+from secretariat.core.audit import diff, locked, save_audited, snapshot
 from secretariat.core.models import User
 from secretariat.governance.models import Body, Office, Seat, Session
-from secretariat.governance.services.common import (
-    locked,
-    require,
-    require_reason,
-    touch_session,
-    with_reason,
-)
+from secretariat.governance.services.common import touch_session
 from secretariat.members.models import Institution, Membership
 
 PERM = "governance.manage_seats"
@@ -103,12 +97,11 @@ def _check_dates(valid_from: dt.date, valid_to: dt.date | None) -> None:
 
 def _check_no_overlap(seat: Seat) -> None:
     """No two seats of one body with the same title at the same time (ranges are [from, to))."""
-    others = Seat.objects.filter(body_id=seat.body_id, title__iexact=seat.title)
+    others = Seat.objects.overlapping(seat.valid_from, seat.valid_to).filter(
+        body_id=seat.body_id, title__iexact=seat.title
+    )
     if seat.pk:
         others = others.exclude(pk=seat.pk)
-    others = others.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=seat.valid_from))
-    if seat.valid_to is not None:
-        others = others.filter(valid_from__lt=seat.valid_to)
     clash = others.order_by("valid_from").first()
     if clash is not None:
         raise ValidationError(
@@ -151,7 +144,7 @@ def seat_add(
     require(actor, PERM)
     reason = require_reason(reason)
     # Lock the body so two officers adding the same seat at once cannot both pass the check.
-    body = Body.objects.select_for_update().get(pk=body.pk)
+    body = locked(body)
     _check_body(body, capacity)
     title = (title or "").strip()
     if not title:
@@ -173,16 +166,7 @@ def seat_add(
         source=(source or "").strip(),
     )
     _check_no_overlap(seat)
-    seat.full_clean()
-    with_reason(seat, reason)
-    seat.save()
-    record_action(
-        actor=actor,
-        event="seat.added",
-        target=seat,
-        new=snapshot(seat, SEAT_FIELDS),
-        reason=reason,
-    )
+    save_audited(seat, actor=actor, event="seat.added", reason=reason, fields=SEAT_FIELDS)
     _touch_sessions(seat)
     return seat
 
@@ -209,11 +193,9 @@ def seat_end(*, actor: User, seat: Seat, valid_to: dt.date, reason: str | None) 
     _check_dates(seat.valid_from, valid_to)
     before = snapshot(seat, SEAT_FIELDS)
     seat.valid_to = valid_to
-    seat.full_clean()
-    with_reason(seat, reason)
-    seat.save()
-    old, new = diff(before, snapshot(seat, SEAT_FIELDS))
-    record_action(actor=actor, event="seat.ended", target=seat, old=old, new=new, reason=reason)
+    save_audited(
+        seat, actor=actor, event="seat.ended", reason=reason, fields=SEAT_FIELDS, before=before
+    )
     _touch_sessions(seat)
     return seat
 
@@ -242,9 +224,6 @@ def seat_update(*, actor: User, seat: Seat, data: Mapping[str, Any], reason: str
         return seat
     if "title" in new:
         _check_no_overlap(seat)
-    seat.full_clean()
-    with_reason(seat, reason)
-    seat.save()
-    record_action(actor=actor, event="seat.updated", target=seat, old=old, new=new, reason=reason)
+    save_audited(seat, actor=actor, event="seat.updated", reason=reason, old=old, new=new)
     _touch_sessions(seat)
     return seat

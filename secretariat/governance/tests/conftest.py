@@ -225,3 +225,66 @@ def session_world(db, categories, countries) -> SessionWorld:
         for i, title in enumerate(["Secretaría General", "Contraloría"])
     ]
     return SessionWorld(assembly, committee, full, associate, seats, voice_seats)
+
+
+# --- Convocations ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def mailing(session_world) -> SessionWorld:
+    """Representatives for every member (one with an English-speaking account, one without
+    any e-mail), e-mails on the Standing Committee's seats, an observer seat on the Assembly
+    and one address shared by a seat and a representative (sent once)."""
+    from secretariat.conftest import make_user
+    from secretariat.core import roles
+    from secretariat.governance.models import Seat
+    from secretariat.members.models import Representative
+
+    w = session_world
+    since = dt.date(2020, 1, 1)
+    english = make_user("rep.full1@example.org", roles.REPRESENTATIVE)
+    english.preferred_language = "en"
+    english.save()
+    for i, inst in enumerate(w.full + w.associate, start=1):
+        Representative.objects.create(
+            institution=inst,
+            user=english if i == 1 else None,
+            full_name=f"Representante {i}",
+            role=Representative.Role.HEAD,
+            email="" if i == 1 else f"rep{i}@example.org",
+            valid_from=since,
+        )
+    # a representative whose term ended: not convened
+    Representative.objects.create(
+        institution=w.full[0],
+        full_name="Antiguo representante",
+        role=Representative.Role.ALTERNATE,
+        email="old@example.org",
+        valid_from=since,
+        valid_to=dt.date(2021, 1, 1),
+    )
+    # a representative with no e-mail at all: nothing to send
+    Representative.objects.create(
+        institution=w.full[5],
+        full_name="Sin correo",
+        role=Representative.Role.ALTERNATE,
+        valid_from=since,
+    )
+    w.seats[0].email = "president@example.org"
+    w.seats[0].save()
+    for n, seat in enumerate(w.seats[1:], start=1):
+        # coordinator 2's seat has the same address as member 2's representative
+        seat.email = "rep2@example.org" if n == 2 else f"coordinator{n}@example.org"
+        seat.save()
+    for seat in w.voice_seats:
+        seat.email = f"{seat.title.split()[0].lower()}@example.org"
+        seat.save()
+    Seat.objects.create(
+        body=w.assembly,
+        capacity=Seat.Capacity.OBSERVER,
+        title="Observador",
+        holder="Organización observadora",
+        email="observer@example.org",
+        valid_from=since,
+    )
+    return w

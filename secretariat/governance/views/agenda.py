@@ -4,14 +4,13 @@ document pages and file downloads.
 Management needs `governance.manage_sessions` (checked here and again by every service);
 the agenda page itself is readable by every Secretariat member (`governance.view_sessions`).
 Documents and files are read by the Secretariat and those who sit in the session, and by
-anyone once published (see selectors.agenda); to everyone else they do not exist (404).
+anyone once published (see selectors.documents); to everyone else they do not exist (404).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,8 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from secretariat.core.http import actor as _actor
-from secretariat.core.http import posted as _posted
+from secretariat.core.access import public, requires
+from secretariat.core.http import HtmxHttpRequest, actor, posted
 from secretariat.core.languages import session_languages
 from secretariat.core.pdf import pdf_response, render_pdf
 from secretariat.governance.forms.agenda import (
@@ -34,7 +33,10 @@ from secretariat.governance.forms.agenda import (
 )
 from secretariat.governance.models import Session
 from secretariat.governance.selectors import agenda as selectors
+from secretariat.governance.selectors import documents as document_selectors
+from secretariat.governance.selectors.sessions import session_get_for_user
 from secretariat.governance.services import agenda as services
+from secretariat.governance.services import documents as document_services
 
 VIEW = "governance.view_sessions"
 MANAGE = "governance.manage_sessions"
@@ -51,48 +53,49 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(str(message) for message in exc.messages)
 
 
-def _labels(agenda: selectors.Agenda, top_level_only: bool = False) -> dict[int, str]:
-    return dict(selectors.item_choices(agenda, top_level_only=top_level_only))
+def _agenda_response(request: HtmxHttpRequest, session: Session) -> HttpResponse:
+    """The agenda page, or only its tree for htmx (which carries the messages)."""
+    page = selectors.agenda_page(user=request.user, session=session)
+    context = {
+        "session": session,
+        "agenda": page.agenda,
+        "can_manage": page.can_manage,
+        "editable": page.editable,
+        "pdf_languages": page.pdf_languages,
+    }
+    if request.htmx:
+        return render(request, "governance/partials/_agenda_tree.html", context)
+    return render(request, "governance/agenda_manage.html", context)
 
 
 # --- Agenda ----------------------------------------------------------------------------------
 
 
-@permission_required(VIEW, raise_exception=True)
-def agenda_manage(request: HttpRequest, pk: int) -> HttpResponse:
-    session = selectors.agenda_session_get(pk=pk)
-    agenda = selectors.agenda_tree(session)
-    context = {
-        "session": session,
-        "agenda": agenda,
-        "can_manage": request.user.has_perm(MANAGE),
-        "editable": session.state in services.EDITABLE_STATES,
-        "pdf_languages": session_languages(session.languages),
-    }
-    if request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
-        return render(request, "governance/agenda_tree.html", context)
-    return render(request, "governance/agenda_manage.html", context)
+@requires(VIEW)
+def agenda_manage(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    session = session_get_for_user(user=request.user, pk=pk)
+    return _agenda_response(request, session)
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
-    session = selectors.agenda_session_get(pk=pk)
+    session = session_get_for_user(user=request.user, pk=pk, action="manage")
     agenda = selectors.agenda_tree(session)
     initial = {}
     if request.GET.get("parent", "").isdigit():
         initial["parent"] = int(request.GET["parent"])
     form = AgendaItemForm(
-        _posted(request),
+        posted(request),
         initial=initial,
         languages=session_languages(session.languages),
         adopted=agenda.adopted,
         parents=selectors.session_items(session).filter(parent__isnull=True),
-        parent_labels=_labels(agenda, top_level_only=True),
+        parent_labels=selectors.item_labels(agenda, top_level_only=True),
     )
     if request.method == "POST" and form.is_valid():
         try:
             item = services.agenda_item_add(
-                actor=_actor(request),
+                actor=actor(request),
                 session=session,
                 parent=form.cleaned_data.get("parent"),
                 reason=form.cleaned_data["reason"],
@@ -110,9 +113,9 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def agenda_item_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
-    item = selectors.agenda_item_get(pk=item_pk)
+    item = selectors.agenda_item_get_for_user(user=request.user, pk=item_pk, action="manage")
     session = item.session
     languages = session_languages(session.languages)
     initial = {
@@ -122,7 +125,7 @@ def agenda_item_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
     }
     initial.update(presenter=item.presenter, outcome=item.outcome)
     form = AgendaItemForm(
-        _posted(request),
+        posted(request),
         initial=initial,
         languages=languages,
         adopted=session.agenda_adopted_at is not None,
@@ -130,7 +133,7 @@ def agenda_item_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.agenda_item_update(
-                actor=_actor(request),
+                actor=actor(request),
                 item=item,
                 data=form.data_for_service(),
                 reason=form.cleaned_data["reason"],
@@ -151,15 +154,15 @@ def agenda_item_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(MANAGE, raise_exception=True)
-def agenda_item_move(request: HttpRequest, item_pk: int) -> HttpResponse:
-    item = selectors.agenda_item_get(pk=item_pk)
+@requires(MANAGE)
+def agenda_item_move(request: HtmxHttpRequest, item_pk: int) -> HttpResponse:
+    item = selectors.agenda_item_get_for_user(user=request.user, pk=item_pk, action="manage")
     form = MoveForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(list(form.non_field_errors()) or _("Say where the item goes."))
         services.agenda_item_move(
-            actor=_actor(request),
+            actor=actor(request),
             item=item,
             direction=form.cleaned_data.get("direction") or None,
             to=form.cleaned_data.get("to"),
@@ -168,20 +171,22 @@ def agenda_item_move(request: HttpRequest, item_pk: int) -> HttpResponse:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("The item was moved."))
-    if request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
+    if request.htmx:
         # Swap the tree in place; the messages travel with it.
-        return agenda_manage(request, item.session_id)
+        return _agenda_response(
+            request, session_get_for_user(user=request.user, pk=item.session_id)
+        )
     return redirect(_manage_url(item.session_id, f"item-{item.pk}"))
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def agenda_item_withdraw(request: HttpRequest, item_pk: int) -> HttpResponse:
-    item = selectors.agenda_item_get(pk=item_pk)
-    form = ReasonForm(_posted(request))
+    item = selectors.agenda_item_get_for_user(user=request.user, pk=item_pk, action="manage")
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.agenda_item_withdraw(
-                actor=_actor(request), item=item, reason=form.cleaned_data["reason"]
+                actor=actor(request), item=item, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -196,13 +201,13 @@ def agenda_item_withdraw(request: HttpRequest, item_pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def agenda_adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    session = selectors.agenda_session_get(pk=pk)
+    session = session_get_for_user(user=request.user, pk=pk, action="manage")
     form = NoteForm(request.POST)
     try:
         services.agenda_adopt(
-            actor=_actor(request),
+            actor=actor(request),
             session=session,
             reason=form.cleaned_data["reason"] if form.is_valid() else "",
         )
@@ -213,17 +218,13 @@ def agenda_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_manage_url(session))
 
 
-@login_not_required
+@public
 def agenda_pdf(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
     """The agenda as a PDF in one language: provisional until adopted."""
     if lang not in PDF_LANGUAGES:
         raise Http404
-    session = selectors.agenda_session_for_user(user=request.user, pk=pk)
-    agenda = selectors.agenda_tree(
-        session,
-        include_restricted=selectors.may_read_session_documents(request.user, session),
-        include_withdrawn_documents=False,
-    )
+    session = session_get_for_user(user=request.user, pk=pk)
+    agenda = selectors.agenda_for_reader(user=request.user, session=session)
     content = render_pdf(
         "governance/pdf/agenda.html", {"session": session, "agenda": agenda}, language=lang
     )
@@ -233,25 +234,25 @@ def agenda_pdf(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
 # --- Documents ---------------------------------------------------------------------------------
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
-    session = selectors.agenda_session_get(pk=pk)
+    session = session_get_for_user(user=request.user, pk=pk, action="manage")
     agenda = selectors.agenda_tree(session)
     initial = {}
     if request.GET.get("item", "").isdigit():
         initial["agenda_item"] = int(request.GET["item"])
     form = DocumentForm(
-        _posted(request),
+        posted(request),
         request.FILES if request.method == "POST" else None,
         initial=initial,
         languages=session_languages(session.languages),
         items=selectors.session_items(session),
-        item_labels=_labels(agenda),
+        item_labels=selectors.item_labels(agenda),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            document = services.document_add(
-                actor=_actor(request), session=session, **form.data_for_service()
+            document = document_services.document_add(
+                actor=actor(request), session=session, **form.data_for_service()
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -264,18 +265,20 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/document_form.html", {"form": form, "session": session})
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def document_upload(request: HttpRequest, doc_pk: int) -> HttpResponse:
-    document = selectors.document_get(pk=doc_pk)
+    document = document_selectors.document_get_for_user(
+        user=request.user, pk=doc_pk, action="manage"
+    )
     form = DocumentUploadForm(
-        _posted(request),
+        posted(request),
         request.FILES if request.method == "POST" else None,
         languages=session_languages(document.session.languages),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            rows = services.document_upload(
-                actor=_actor(request),
+            rows = document_services.document_upload(
+                actor=actor(request),
                 document=document,
                 files=form.files_by_language(),
                 note=form.cleaned_data["note"],
@@ -297,14 +300,16 @@ def document_upload(request: HttpRequest, doc_pk: int) -> HttpResponse:
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def document_withdraw(request: HttpRequest, doc_pk: int) -> HttpResponse:
-    document = selectors.document_get(pk=doc_pk)
-    form = ReasonForm(_posted(request))
+    document = document_selectors.document_get_for_user(
+        user=request.user, pk=doc_pk, action="manage"
+    )
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.document_withdraw(
-                actor=_actor(request), document=document, reason=form.cleaned_data["reason"]
+            document_services.document_withdraw(
+                actor=actor(request), document=document, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -318,25 +323,26 @@ def document_withdraw(request: HttpRequest, doc_pk: int) -> HttpResponse:
     )
 
 
-@login_not_required
+@public
 def document_detail(request: HttpRequest, doc_pk: int) -> HttpResponse:
-    detail = selectors.document_get_for_user(user=request.user, pk=doc_pk)
+    document = document_selectors.document_get_for_user(user=request.user, pk=doc_pk)
+    detail = document_selectors.document_page(user=request.user, document=document)
     return render(
         request,
         "governance/document_detail.html",
         {
             "detail": detail,
-            "document": detail.document,
-            "session": detail.document.session,
-            "can_manage": request.user.has_perm(MANAGE),
+            "document": document,
+            "session": document.session,
+            "can_manage": detail.can_manage,
         },
     )
 
 
-@login_not_required
+@public
 def document_file(request: HttpRequest, file_pk: int) -> FileResponse:
     """Stream one file to whoever may read it, with its original name; 404 otherwise."""
-    row = selectors.document_file_get_for_user(user=request.user, pk=file_pk)
+    row = document_selectors.document_file_get_for_user(user=request.user, pk=file_pk)
     try:
         handle = row.file.storage.open(row.file.name or "", "rb")
     except FileNotFoundError as exc:
@@ -349,19 +355,19 @@ def document_file(request: HttpRequest, file_pk: int) -> FileResponse:
         content_type=row.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    public = selectors.document_is_public(row.document)
-    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    public_file = document_selectors.document_is_public(row.document)
+    response["Cache-Control"] = "public, max-age=300" if public_file else "private, no-store"
     return response
 
 
 @require_POST
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def documents_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    session = selectors.agenda_session_get(pk=pk)
+    session = session_get_for_user(user=request.user, pk=pk, action="manage")
     form = NoteForm(request.POST)
     try:
-        services.documents_publish(
-            actor=_actor(request),
+        document_services.documents_publish(
+            actor=actor(request),
             session=session,
             reason=form.cleaned_data["reason"] if form.is_valid() else "",
         )

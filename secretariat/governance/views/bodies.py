@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
+from secretariat.core.access import public
 from secretariat.core.tables import paginate, sort_from_request
 from secretariat.governance import selectors
 from secretariat.governance.models import Body
 
 
-@login_not_required
+@public
 def body_list(request: HttpRequest) -> HttpResponse:
     sort = sort_from_request(request, selectors.BODY_SORTS, "order")
     kind = request.GET.get("kind", "")
@@ -26,17 +25,17 @@ def body_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_not_required
+@public
 def body_detail(request: HttpRequest, code: str) -> HttpResponse:
-    today = timezone.localdate()
-    body = selectors.body_get(code=code)
+    body = selectors.body_get_for_user(user=request.user, code=code)
+    page = selectors.body_page(body=body)
     return render(
         request,
         "governance/body_detail.html",
         {
             "body": body,
-            "today": today,
-            "offices": selectors.office_holders(body=body, on=today),
-            "other_mandates": selectors.mandates_not_in_force(body=body, on=today),
+            "today": page.today,
+            "offices": page.offices,
+            "other_mandates": page.other_mandates,
         },
     )

@@ -7,10 +7,7 @@ Anyone else gets a 404: a delegation is not public.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -20,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from secretariat.core.models import User
-from secretariat.core.selectors.action_log import action_log_list
+from secretariat.core.access import requires
+from secretariat.core.http import actor, posted
 from secretariat.core.tables import paginate, sort_from_request
 from secretariat.governance.forms.registration import (
     BulkAcceptForm,
@@ -34,16 +31,15 @@ from secretariat.governance.forms.registration import (
     WithdrawForm,
     add_service_error,
 )
-from secretariat.governance.models import Participant, Proxy, Session
+from secretariat.governance.models import Participant, Proxy
+from secretariat.governance.selectors import delegation as delegation_selectors
+from secretariat.governance.selectors import proxies as proxy_selectors
 from secretariat.governance.selectors import registration as sel
+from secretariat.governance.selectors.sessions import session_get_for_user
+from secretariat.governance.services import proxies as proxy_services
 from secretariat.governance.services import registration as services
-from secretariat.members.models import Institution
 
 PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)  # LoginRequiredMiddleware: always a signed-in User here
 
 
 def _int(value: str | None) -> int | None:
@@ -81,12 +77,11 @@ def _serve_letter(file: FieldFile, download_name: str) -> FileResponse:
 
 def delegation(request: HttpRequest, pk: int) -> HttpResponse:
     """A representative's own delegation to the session, with the proxy given or held."""
-    user = _user(request)
-    session = sel.session_get(pk=pk)
-    if user.has_perm(sel.VIEW):
+    session = session_get_for_user(user=request.user, pk=pk)
+    if sel.sees_every_participant(request.user):
         return redirect("governance:participant-list", pk=pk)
-    d = sel.delegation_for_user(
-        user=user, session=session, institution_id=_int(request.GET.get("institution"))
+    d = delegation_selectors.delegation_for_user(
+        user=actor(request), session=session, institution_id=_int(request.GET.get("institution"))
     )
     institutions = [p.institution for p in d.places]
     context = {
@@ -125,37 +120,25 @@ def delegation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/delegation.html", context)
 
 
-def _registrable(user: User, session: Session) -> tuple[list[Institution], bool]:
-    """Institutions the user may name delegates for in this session, and whether as staff."""
-    if user.has_perm(sel.MANAGE):
-        return sel.sitting_institutions(session), True
-    places = sel.places_for_user(user=user, session=session)
-    if not places:
-        raise Http404
-    return [p.institution for p in places], False
-
-
 def delegate_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Name a delegate: a representative for their institution, the Secretariat for any member."""
-    user = _user(request)
-    session = sel.session_get(pk=pk)
-    institutions, staff = _registrable(user, session)
-    allowed = {i.pk for i in institutions}
-    posted = _int(request.POST.get("institution")) if request.method == "POST" else None
-    if request.method == "POST" and not staff and posted not in allowed:
+    session = session_get_for_user(user=request.user, pk=pk)
+    registrable = sel.registrable_for_user(user=actor(request), session=session)
+    naming = _int(request.POST.get("institution")) if request.method == "POST" else None
+    if request.method == "POST" and not registrable.staff and naming not in registrable.ids:
         raise Http404  # another member's delegation is not the user's to fill in
     chosen = _int(request.GET.get("institution"))
     form = DelegateForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         request.FILES or None,
-        institutions=institutions,
-        initial={"institution": chosen if chosen in allowed else None},
+        institutions=registrable.institutions,
+        initial={"institution": chosen if chosen in registrable.ids else None},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             participant = services.delegate_register(
-                actor=user,
+                actor=actor(request),
                 session=session,
                 institution=data["institution"],
                 full_name=data["full_name"],
@@ -172,25 +155,24 @@ def delegate_add(request: HttpRequest, pk: int) -> HttpResponse:
                 _("%(name)s was registered; the credentials are to be checked by the Secretariat.")
                 % {"name": participant.full_name},
             )
-            if staff:
+            if registrable.staff:
                 return redirect("governance:credentials-check", participant_pk=participant.pk)
             return redirect(_delegation_url(session.pk, data["institution"].pk))
     return render(
         request,
         "governance/participant_form.html",
-        {"form": form, "session": session, "staff": staff},
+        {"form": form, "session": session, "staff": registrable.staff},
     )
 
 
 @require_POST
 def delegate_withdraw(request: HttpRequest, participant_pk: int) -> HttpResponse:
-    user = _user(request)
-    participant = sel.participant_get_for_user(user=user, pk=participant_pk)
+    participant = sel.participant_get_for_user(user=request.user, pk=participant_pk)
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
             services.delegate_withdraw(
-                actor=user, participant=participant, reason=form.cleaned_data["reason"]
+                actor=actor(request), participant=participant, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -200,7 +182,7 @@ def delegate_withdraw(request: HttpRequest, participant_pk: int) -> HttpResponse
             )
     else:
         messages.error(request, _("Say why the participant is withdrawn."))
-    if user.has_perm(sel.VIEW):
+    if sel.sees_every_participant(request.user):
         return redirect("governance:participant-list", pk=participant.session_id)
     return redirect(
         _delegation_url(participant.session_id, sel.participant_institution_id(participant))
@@ -210,38 +192,43 @@ def delegate_withdraw(request: HttpRequest, participant_pk: int) -> HttpResponse
 # --- The Secretariat's list and checks --------------------------------------------------------
 
 
-@permission_required(sel.VIEW, raise_exception=True)
+def _accept_selected(request: HttpRequest, pk: int) -> HttpResponse:
+    """The list's bulk action: accept the pending credentials ticked, then back to the list."""
+    session = session_get_for_user(user=request.user, pk=pk)
+    bulk = BulkAcceptForm(request.POST)
+    ids = bulk.cleaned_data["participant"] if bulk.is_valid() else []
+    try:
+        count = services.credentials_accept_all(
+            actor=actor(request), session=session, participant_ids=ids
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The credentials of %(count)d participant were accepted.",
+                "The credentials of %(count)d participants were accepted.",
+                count,
+            )
+            % {"count": count},
+        )
+    query = request.POST.get("next_query", "")
+    url = reverse("governance:participant-list", kwargs={"pk": pk})
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@requires(sel.VIEW)
 def participant_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Every participant of the session, filtered, with the counts, proxies and bulk accept."""
-    user = _user(request)
-    session = sel.session_get(pk=pk)
     if request.method == "POST":
-        bulk = BulkAcceptForm(request.POST)
-        ids = bulk.cleaned_data["participant"] if bulk.is_valid() else []
-        try:
-            count = services.credentials_accept_all(
-                actor=user, session=session, participant_ids=ids
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "The credentials of %(count)d participant were accepted.",
-                    "The credentials of %(count)d participants were accepted.",
-                    count,
-                )
-                % {"count": count},
-            )
-        query = request.POST.get("next_query", "")
-        url = reverse("governance:participant-list", kwargs={"pk": pk})
-        return redirect(f"{url}?{query}" if query else url)
+        return _accept_selected(request, pk)
+    session = session_get_for_user(user=request.user, pk=pk)
     form = ParticipantFilterForm(request.GET)
     sort = sort_from_request(request, sel.PARTICIPANT_SORTS, "institution")
-    rows = sel.participant_list(session=session, **form.filters())
+    rows = sel.participant_list_for_user(user=request.user, session=session, **form.filters())
     page = paginate(request, rows.order_by(*sort.order_by()), PAGE_SIZE)
-    can_manage = user.has_perm(sel.MANAGE)
+    header = sel.participant_list_page(user=request.user, session=session)
     return render(
         request,
         "governance/participant_list.html",
@@ -250,10 +237,10 @@ def participant_list(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "sort": sort,
             "page": page,
-            "summary": sel.participant_summary(session),
-            "proxies": sel.proxy_list(session=session),
-            "can_manage": can_manage,
-            "registration_open": sel.registration_open(session),
+            "summary": header.summary,
+            "proxies": proxy_selectors.proxy_list(session=session),
+            "can_manage": header.can_manage,
+            "registration_open": header.registration_open,
             "has_pending": any(
                 p.credentials == Participant.Credentials.PENDING for p in page.object_list
             ),
@@ -262,11 +249,11 @@ def participant_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(sel.MANAGE, raise_exception=True)
+@requires(sel.MANAGE)
 def seat_holders_register(request: HttpRequest, pk: int) -> HttpResponse:
-    session = sel.session_get(pk=pk)
+    session = session_get_for_user(user=request.user, pk=pk, action="manage")
     try:
-        count = services.seat_holders_register(actor=_user(request), session=session)
+        count = services.seat_holders_register(actor=actor(request), session=session)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -287,15 +274,12 @@ def seat_holders_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 def credentials_check(request: HttpRequest, participant_pk: int) -> HttpResponse:
     """The Secretariat checks one participant's credentials against their letter."""
-    user = _user(request)
-    if not user.has_perm(sel.VIEW):
-        raise Http404
-    participant = sel.participant_get_for_user(user=user, pk=participant_pk)
-    form = DecisionForm(request.POST if request.method == "POST" else None)
+    participant = sel.participant_get_for_user(user=request.user, pk=participant_pk, action="check")
+    form = DecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.credentials_decide(
-                actor=user,
+                actor=actor(request),
                 participant=participant,
                 accept=form.accept,
                 note=form.cleaned_data["note"],
@@ -316,28 +300,26 @@ def credentials_check(request: HttpRequest, participant_pk: int) -> HttpResponse
             if following is not None and request.POST.get("then") == "next":
                 return redirect("governance:credentials-check", participant_pk=following.pk)
             return redirect("governance:credentials-check", participant_pk=participant.pk)
+    page = sel.credentials_page(user=request.user, participant=participant)
     return render(
         request,
         "governance/participant_check.html",
         {
             "participant": participant,
             "session": participant.session,
-            "institution": sel.participant_institution(participant),
+            "institution": page.institution,
             "form": form,
-            "can_manage": user.has_perm(sel.MANAGE),
-            "open": participant.session.state
-            not in (Session.State.CLOSED, Session.State.CANCELLED),
-            "next_pending": sel.next_pending(participant),
-            "history": action_log_list(
-                target_type="governance.participant", target_id=str(participant.pk)
-            )[:20],
+            "can_manage": page.can_manage,
+            "open": page.open,
+            "next_pending": page.next_pending,
+            "history": page.history,
         },
     )
 
 
 def participant_credentials_file(request: HttpRequest, participant_pk: int) -> FileResponse:
     """The letter of credentials, to the Secretariat and the institution's representatives."""
-    participant = sel.participant_get_for_user(user=_user(request), pk=participant_pk)
+    participant = sel.participant_get_for_user(user=request.user, pk=participant_pk)
     return _serve_letter(participant.credentials_file, f"credentials-{participant.pk}")
 
 
@@ -346,30 +328,25 @@ def participant_credentials_file(request: HttpRequest, participant_pk: int) -> F
 
 def proxy_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Give a member's proxy (its representative), or record one for it (the Secretariat)."""
-    user = _user(request)
-    session = sel.session_get(pk=pk)
-    choices = sel.proxy_choices(session)
-    if user.has_perm(sel.MANAGE):
-        grantors, staff = choices.voters, True
-    else:
-        places = sel.places_for_user(user=user, session=session)
-        if not places:
-            raise Http404
-        grantors, staff = [p.institution for p in places], False
-        posted = _int(request.POST.get("grantor")) if request.method == "POST" else None
-        if request.method == "POST" and posted not in {i.pk for i in grantors}:
-            raise Http404  # only the user's own member gives its proxy
+    session = session_get_for_user(user=request.user, pk=pk)
+    choices = proxy_selectors.proxy_choices(session)
+    grantors = proxy_selectors.proxy_grantors_for_user(
+        user=actor(request), session=session, choices=choices
+    )
+    giving = _int(request.POST.get("grantor")) if request.method == "POST" else None
+    if request.method == "POST" and not grantors.staff and giving not in grantors.ids:
+        raise Http404  # only the user's own member gives its proxy
     form = ProxyForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         request.FILES or None,
-        grantors=grantors,
+        grantors=grantors.institutions,
         holders=choices.holders,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            proxy = services.proxy_give(
-                actor=user,
+            proxy = proxy_services.proxy_give(
+                actor=actor(request),
                 session=session,
                 grantor=data["grantor"],
                 holder=data["holder"],
@@ -384,87 +361,76 @@ def proxy_add(request: HttpRequest, pk: int) -> HttpResponse:
                 _("The proxy to %(holder)s was recorded; the Secretariat checks it.")
                 % {"holder": proxy.holder},
             )
-            if staff:
+            if grantors.staff:
                 return redirect("governance:proxy-check", proxy_pk=proxy.pk)
             return redirect(_delegation_url(session.pk, proxy.grantor_id))
     return render(
         request,
         "governance/proxy_form.html",
-        {"form": form, "session": session, "choices": choices, "staff": staff},
+        {"form": form, "session": session, "choices": choices, "staff": grantors.staff},
     )
+
+
+def _decide_proxy(request: HttpRequest, proxy: Proxy, form: DecisionForm) -> HttpResponse | None:
+    try:
+        proxy_services.proxy_decide(
+            actor=actor(request), proxy=proxy, accept=form.accept, note=form.cleaned_data["note"]
+        )
+    except ValidationError as exc:
+        add_service_error(form, exc)
+        return None
+    messages.success(
+        request, _("The proxy was accepted.") if form.accept else _("The proxy was rejected.")
+    )
+    return redirect("governance:proxy-check", proxy_pk=proxy.pk)
+
+
+def _revoke_proxy(
+    request: HttpRequest, page: proxy_selectors.ProxyPage, form: ProxyRevokeForm
+) -> HttpResponse | None:
+    proxy = page.proxy
+    try:
+        proxy_services.proxy_revoke(
+            actor=actor(request), proxy=proxy, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        add_service_error(form, exc)
+        return None
+    messages.success(request, _("The proxy was revoked."))
+    if page.can_manage:
+        return redirect("governance:proxy-check", proxy_pk=proxy.pk)
+    return redirect(_delegation_url(proxy.session_id, proxy.grantor_id))
 
 
 def proxy_check(request: HttpRequest, proxy_pk: int) -> HttpResponse:
     """A proxy: the Secretariat accepts or rejects it; the grantor's side may revoke it."""
-    user = _user(request)
-    proxy = sel.proxy_get_for_user(user=user, pk=proxy_pk)
-    can_decide = user.has_perm(sel.MANAGE)
-    can_revoke = user.has_perm(sel.REGISTER, proxy.grantor)
-    decide_form = DecisionForm(
-        request.POST
-        if request.method == "POST" and request.POST.get("action") == "decide"
-        else None
-    )
-    revoke_form = ProxyRevokeForm(
-        request.POST
-        if request.method == "POST" and request.POST.get("action") == "revoke"
-        else None
-    )
-    if request.method == "POST":
-        if request.POST.get("action") == "decide" and decide_form.is_valid():
-            try:
-                services.proxy_decide(
-                    actor=user,
-                    proxy=proxy,
-                    accept=decide_form.accept,
-                    note=decide_form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                add_service_error(decide_form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("The proxy was accepted.")
-                    if decide_form.accept
-                    else _("The proxy was rejected."),
-                )
-                return redirect("governance:proxy-check", proxy_pk=proxy.pk)
-        elif request.POST.get("action") == "revoke" and revoke_form.is_valid():
-            try:
-                services.proxy_revoke(
-                    actor=user, proxy=proxy, reason=revoke_form.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                add_service_error(revoke_form, exc)
-            else:
-                messages.success(request, _("The proxy was revoked."))
-                if can_decide:
-                    return redirect("governance:proxy-check", proxy_pk=proxy.pk)
-                return redirect(_delegation_url(proxy.session_id, proxy.grantor_id))
-    live = proxy.state in sel.LIVE_PROXY_STATES
-    staff = user.has_perm(sel.VIEW)
-    finished = proxy.session.state in (Session.State.CLOSED, Session.State.CANCELLED)
+    proxy = proxy_selectors.proxy_get_for_user(user=request.user, pk=proxy_pk)
+    page = proxy_selectors.proxy_page(user=request.user, proxy=proxy)
+    action = request.POST.get("action") if request.method == "POST" else None
+    decide_form = DecisionForm(request.POST if action == "decide" else None)
+    revoke_form = ProxyRevokeForm(request.POST if action == "revoke" else None)
+    done = None
+    if action == "decide" and decide_form.is_valid():
+        done = _decide_proxy(request, proxy, decide_form)
+    elif action == "revoke" and revoke_form.is_valid():
+        done = _revoke_proxy(request, page, revoke_form)
+    if done is not None:
+        return done
     return render(
         request,
         "governance/proxy_check.html",
         {
             "proxy": proxy,
             "session": proxy.session,
-            "decide_form": decide_form
-            if can_decide and proxy.state == Proxy.State.PENDING and not finished
-            else None,
-            "revoke_form": revoke_form if can_revoke and live and not finished else None,
-            "staff": staff,
-            "history": (
-                action_log_list(target_type="governance.proxy", target_id=str(proxy.pk))[:20]
-                if staff
-                else []
-            ),
+            "decide_form": decide_form if page.can_decide else None,
+            "revoke_form": revoke_form if page.can_revoke else None,
+            "staff": page.staff,
+            "history": page.history,
         },
     )
 
 
 def proxy_letter(request: HttpRequest, proxy_pk: int) -> FileResponse:
     """The letter of proxy, to the Secretariat and the two members' representatives."""
-    proxy = sel.proxy_get_for_user(user=_user(request), pk=proxy_pk)
+    proxy = proxy_selectors.proxy_get_for_user(user=request.user, pk=proxy_pk)
     return _serve_letter(proxy.letter, f"proxy-{proxy.pk}")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,9 +19,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from secretariat.core.access import public, requires
 from secretariat.core.forms import add_service_error
-from secretariat.core.http import actor as _actor
-from secretariat.core.http import posted as _posted
+from secretariat.core.http import actor, posted
 from secretariat.core.tables import paginate
 from secretariat.governance.forms.seats import (
     CompositionDateForm,
@@ -53,10 +52,10 @@ def _composition_url(seat: Seat, ended: bool = False) -> str:
     return f"{url}?{urlencode({'on': day.isoformat()})}"
 
 
-@login_not_required
+@public
 @require_safe
 def body_composition(request: HttpRequest, code: str) -> HttpResponse:
-    body = selectors.body_with_sessions_get(code=code)
+    body = selectors.seat_body_get_for_user(user=request.user, code=code)
     today = timezone.localdate()
     parsed = CompositionDateForm(request.GET)
     day = today
@@ -72,10 +71,10 @@ def body_composition(request: HttpRequest, code: str) -> HttpResponse:
             % {"value": request.GET.get("on", "")[:40]},
         )
     form = CompositionDateForm(initial={"on": day})  # the field shows the date shown
-    composition = selectors.composition_page(body=body, day=day)
+    composition = selectors.composition_page(user=request.user, body=body, day=day)
     return render(
         request,
-        "governance/composition.html",
+        "governance/body_composition.html",
         {
             "body": body,
             "form": form,
@@ -87,14 +86,14 @@ def body_composition(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def seat_add(request: HttpRequest, code: str) -> HttpResponse:
-    body = selectors.body_with_sessions_get(code=code)
-    form = SeatForm(_posted(request), body=body, initial={"valid_from": timezone.localdate()})
+    body = selectors.seat_body_get_for_user(user=request.user, code=code, action="manage_seats")
+    form = SeatForm(posted(request), body=body, initial={"valid_from": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             seat = services.seat_add(
-                actor=_actor(request),
+                actor=actor(request),
                 body=body,
                 reason=form.cleaned_data["reason"],
                 **form.data_for_service(),
@@ -107,17 +106,17 @@ def seat_add(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "governance/seat_form.html", {"form": form, "body": body})
 
 
-@permission_required(MANAGE, raise_exception=True)
+@requires(MANAGE)
 def seat_edit(request: HttpRequest, seat_pk: int) -> HttpResponse:
     """Correct a seat's record, or (``?action=end`` / a posted ``action=end``) end it."""
-    seat = selectors.seat_get(pk=seat_pk)
+    seat = selectors.seat_get_for_user(user=request.user, pk=seat_pk, action="manage")
     action = request.POST.get("action") or request.GET.get("action") or "update"
     if action == "end":
-        end_form = SeatEndForm(_posted(request))
+        end_form = SeatEndForm(posted(request))
         if request.method == "POST" and end_form.is_valid():
             try:
                 services.seat_end(
-                    actor=_actor(request),
+                    actor=actor(request),
                     seat=seat,
                     valid_to=end_form.cleaned_data["valid_to"],
                     reason=end_form.cleaned_data["reason"],
@@ -136,11 +135,11 @@ def seat_edit(request: HttpRequest, seat_pk: int) -> HttpResponse:
         "source": seat.source,
         "account_email": seat.user.email if seat.user else "",
     }
-    form = SeatUpdateForm(_posted(request), initial=initial)
+    form = SeatUpdateForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.seat_update(
-                actor=_actor(request),
+                actor=actor(request),
                 seat=seat,
                 data=form.data_for_service(),
                 reason=form.cleaned_data["reason"],

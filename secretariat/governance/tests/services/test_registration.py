@@ -1,4 +1,5 @@
-"""Registration rules, tested through the services: delegates, credentials, seat holders, proxies.
+"""Registration rules, tested through the services (services/registration.py):
+delegates, credentials, seat holders.
 
 The rules come from shared/domain.md: "Only full members have the right to vote. The other
 members have a right to voice." [C]; "One vote per full member; proxies between full members
@@ -12,51 +13,16 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from secretariat.conftest import make_member, make_user
 from secretariat.core import roles
 from secretariat.core.models import ActionLog
-from secretariat.core.services.rule_settings import rule_setting_record
-from secretariat.governance.models import Participant, Proxy, Seat, Session
+from secretariat.governance.models import Participant, Seat, Session
 from secretariat.governance.selectors.composition import session_roll
 from secretariat.governance.services import registration as services
-from secretariat.members.models import Representative, VotingSuspension
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def letter(name: str = "carta.pdf", content: bytes = PDF) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def make_session(body, state: str = "convened", number: int = 31) -> Session:  # type: ignore[no-untyped-def]
-    session = Session.objects.create(
-        body=body,
-        kind=Session.Kind.ORDINARY,
-        number=number,
-        title_es=f"Sesión {number} de {body.name_es}",
-        title_en=f"Session {number} of {body.name_en}",
-        starts_at=timezone.now() + dt.timedelta(days=30),
-        place="Ciudad de México",
-        languages=["es", "en"],
-    )
-    if state != "draft":
-        Session.objects.filter(pk=session.pk).update(state=state)  # tests only: FSM bypassed
-    return Session.objects.select_related("body").get(pk=session.pk)
-
-
-def represent(institution, email: str):  # type: ignore[no-untyped-def]
-    user = make_user(email, roles.REPRESENTATIVE)
-    Representative.objects.create(
-        institution=institution,
-        user=user,
-        full_name=email.split("@")[0].title(),
-        role=Representative.Role.HEAD,
-        valid_from=dt.date(2020, 1, 1),
-    )
-    return user
+from secretariat.governance.tests.helpers import letter, represent
+from secretariat.governance.tests.helpers import register_delegate as register
+from secretariat.governance.tests.helpers import registration_session as make_session
 
 
 @pytest.fixture
@@ -67,12 +33,6 @@ def assembly(session_world) -> Session:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def committee(session_world) -> Session:  # type: ignore[no-untyped-def]
     return make_session(session_world.committee, number=90)
-
-
-def register(actor, session, institution, name="Delegada Uno", role="delegate", **extra):  # type: ignore[no-untyped-def]
-    return services.delegate_register(
-        actor=actor, session=session, institution=institution, full_name=name, role=role, **extra
-    )
 
 
 # --- Delegates -------------------------------------------------------------------------------
@@ -297,163 +257,3 @@ def test_it_registers_the_voice_seats_of_an_assembly_of_all_members(
 def test_it_lets_only_the_secretariat_register_seat_holders(committee, rep_a):
     with pytest.raises(PermissionDenied):
         services.seat_holders_register(actor=rep_a, session=committee)
-
-
-# --- Proxies ---------------------------------------------------------------------------------
-
-
-def test_it_records_a_proxy_between_full_members(assembly, session_world, member_a, rep_a):
-    # when
-    proxy = services.proxy_give(
-        actor=rep_a,
-        session=assembly,
-        grantor=member_a,
-        holder=session_world.full[0],
-        letter=letter(),
-        note="Por imposibilidad de viajar",
-    )
-    # then
-    assert proxy.state == Proxy.State.PENDING and proxy.letter.name
-    assert ActionLog.objects.filter(event="proxy.given", target_id=str(proxy.pk)).exists()
-
-
-def test_it_refuses_a_proxy_given_by_an_associate_member(assembly, session_world, member_b, rep_b):
-    # "Only full members have the right to vote" (domain.md [C]): an associate has voice only
-    with pytest.raises(ValidationError, match="voice, no vote"):
-        services.proxy_give(
-            actor=rep_b, session=assembly, grantor=member_b, holder=session_world.full[0]
-        )
-
-
-def test_it_refuses_a_proxy_held_by_an_associate_member(assembly, session_world, member_a, rep_a):
-    with pytest.raises(ValidationError) as exc:
-        services.proxy_give(
-            actor=rep_a, session=assembly, grantor=member_a, holder=session_world.associate[0]
-        )
-    assert "cannot hold a proxy" in str(exc.value.message_dict["holder"])
-
-
-def test_it_refuses_a_proxy_to_oneself_and_a_second_proxy_from_the_same_member(
-    assembly, session_world, member_a, rep_a
-):
-    with pytest.raises(ValidationError):
-        services.proxy_give(actor=rep_a, session=assembly, grantor=member_a, holder=member_a)
-    services.proxy_give(
-        actor=rep_a, session=assembly, grantor=member_a, holder=session_world.full[0]
-    )
-    with pytest.raises(ValidationError, match="already given a proxy"):
-        services.proxy_give(
-            actor=rep_a, session=assembly, grantor=member_a, holder=session_world.full[1]
-        )
-
-
-def test_it_allows_up_to_one_proxy_per_holder_in_the_assembly(
-    assembly, session_world, member_a, officer
-):
-    # domain.md [D]: "proxies between full members allowed up to one proxy each"
-    holder = session_world.full[0]
-    first = services.proxy_give(
-        actor=officer, session=assembly, grantor=session_world.full[1], holder=holder
-    )
-    services.proxy_decide(actor=officer, proxy=first, accept=True)
-    # when / then: a second proxy to the same holder is one too many
-    with pytest.raises(ValidationError) as exc:
-        services.proxy_give(actor=officer, session=assembly, grantor=member_a, holder=holder)
-    assert "already holds 1" in str(exc.value.message_dict["holder"])
-    # a pending proxy counts too
-    pending = services.proxy_give(
-        actor=officer, session=assembly, grantor=member_a, holder=session_world.full[2]
-    )
-    with pytest.raises(ValidationError):
-        services.proxy_give(
-            actor=officer, session=assembly, grantor=session_world.full[3], holder=pending.holder
-        )
-    # and with the rule raised to 2 from before the session, the second is allowed
-    rule_setting_record(
-        actor=officer,
-        key="governance.general_assembly.proxies_per_member",
-        raw_value="2",
-        valid_from=dt.date(2000, 1, 1),
-        confirmed=False,
-        legal_basis="",
-        source="",
-        reason="Prueba",
-    )
-    assert services.proxy_give(
-        actor=officer, session=assembly, grantor=session_world.full[4], holder=holder
-    ).pk
-
-
-def test_it_refuses_proxies_in_the_standing_committee(committee, session_world, officer):
-    # the Standing Committee's rule proxies_per_member defaults to 0
-    with pytest.raises(ValidationError, match="Proxies are not allowed in this body"):
-        services.proxy_give(
-            actor=officer,
-            session=committee,
-            grantor=session_world.full[0],
-            holder=session_world.full[1],
-        )
-
-
-def test_it_refuses_a_proxy_to_or_from_a_suspended_member(
-    assembly, session_world, member_a, officer
-):
-    # given
-    suspended = session_world.full[0]
-    VotingSuspension.objects.create(
-        institution=suspended,
-        valid_from=dt.date(2020, 1, 1),
-        reason="Cuotas atrasadas",
-        legal_basis="Estatuto",
-    )
-    # when / then
-    with pytest.raises(ValidationError, match="Right to vote suspended: Cuotas atrasadas"):
-        services.proxy_give(actor=officer, session=assembly, grantor=suspended, holder=member_a)
-    with pytest.raises(ValidationError) as exc:
-        services.proxy_give(actor=officer, session=assembly, grantor=member_a, holder=suspended)
-    assert "Cuotas atrasadas" in str(exc.value.message_dict["holder"])
-
-
-def test_it_decides_and_revokes_proxies(assembly, session_world, member_a, rep_a, rep_b, officer):
-    proxy = services.proxy_give(
-        actor=rep_a, session=assembly, grantor=member_a, holder=session_world.full[0]
-    )
-    with pytest.raises(PermissionDenied):
-        services.proxy_decide(actor=rep_a, proxy=proxy, accept=True)
-    with pytest.raises(ValidationError) as exc:
-        services.proxy_decide(actor=officer, proxy=proxy, accept=False)
-    assert "note" in exc.value.message_dict
-    services.proxy_decide(actor=officer, proxy=proxy, accept=True)
-    with pytest.raises(ValidationError, match="already been decided"):
-        services.proxy_decide(actor=officer, proxy=proxy, accept=True)
-    with pytest.raises(PermissionDenied):
-        services.proxy_revoke(actor=rep_b, proxy=proxy, reason="No")
-    services.proxy_revoke(actor=rep_a, proxy=proxy, reason="Viajamos al final")
-    proxy.refresh_from_db()
-    assert proxy.state == Proxy.State.REVOKED
-    assert ActionLog.objects.filter(event="proxy.revoked", actor=rep_a).exists()
-    # the member may give its proxy again
-    assert services.proxy_give(
-        actor=rep_a, session=assembly, grantor=member_a, holder=session_world.full[1]
-    ).pk
-
-
-def test_it_counts_an_accepted_proxy_only_while_the_grantor_is_absent(
-    assembly, session_world, member_a, rep_a, officer
-):
-    # given: member_a gives its proxy to Titular 1, whose head is present
-    holder = session_world.full[0]
-    head = register(officer, assembly, holder, "Jefa", "head")
-    services.credentials_decide(actor=officer, participant=head, accept=True)
-    Participant.objects.filter(pk=head.pk).update(present=True)
-    proxy = services.proxy_give(actor=rep_a, session=assembly, grantor=member_a, holder=holder)
-    services.proxy_decide(actor=officer, proxy=proxy, accept=True)
-    # then
-    unit = session_roll(assembly).unit(f"i{member_a.pk}")
-    assert unit is not None and unit.represented_by == holder
-    # when the grantor's own accredited delegate is present, the proxy does not count
-    own = register(rep_a, assembly, member_a, "Delegado propio", "head")
-    services.credentials_decide(actor=officer, participant=own, accept=True)
-    Participant.objects.filter(pk=own.pk).update(present=True)
-    unit = session_roll(assembly).unit(f"i{member_a.pk}")
-    assert unit is not None and unit.present and unit.represented_by is None
