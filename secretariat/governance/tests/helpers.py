@@ -7,9 +7,8 @@ import io
 import zipfile
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from secretariat.conftest import make_user
 from secretariat.core import roles
@@ -22,24 +21,6 @@ from secretariat.members.models import Representative
 
 MX = ZoneInfo("America/Mexico_City")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _catalogs_have_the_convocation() -> bool:
-    with translation.override("es"):
-        return translation.pgettext("convocation", "CONVOCATION") != "CONVOCATION"
-
-
-# The convocation's words are msgids (context "convocation") that the lead adds to the
-# catalogs from /work/notes/prep-strings.md (issue #8: locale/ is not this branch's). Until
-# then a convocation in Spanish, Portuguese or French reads in English, and the tests of
-# those texts are expected to fail. Once the catalogs have the strings the condition is
-# false and those tests run as any other (a missing translation then fails them): remove
-# this mark then.
-AWAITS_CATALOGS = pytest.mark.xfail(
-    not _catalogs_have_the_convocation(),
-    reason="the convocation's msgids are not in the catalogs yet (/work/notes/prep-strings.md)",
-    strict=True,
-)
 
 
 # --- Sessions ----------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import pytest
 from secretariat.governance.models import Body, Session
 from secretariat.governance.selectors.convocation import convocation_default_text
 from secretariat.governance.selectors.sessions import zone
-from secretariat.governance.tests.helpers import AWAITS_CATALOGS
 from secretariat.members.models import Country
 
 MX = zone("America/Mexico_City")
@@ -275,7 +274,7 @@ EXPECTED = {
 
 
 CASES = [
-    pytest.param(name, lang, marks=() if lang == "en" else (AWAITS_CATALOGS,), id=f"{name}-{lang}")
+    pytest.param(name, lang, id=f"{name}-{lang}")
     for name in SCENARIOS
     for lang in ("es", "en", "pt", "fr")
 ]

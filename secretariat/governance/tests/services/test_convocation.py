@@ -14,7 +14,7 @@ from secretariat.core.models import ActionLog, RuleSetting
 from secretariat.governance.models import Dispatch, Session
 from secretariat.governance.selectors.convocation import convocation_recipients
 from secretariat.governance.services.convocation import session_convene
-from secretariat.governance.tests.helpers import AWAITS_CATALOGS, MX, days_ahead, new_session
+from secretariat.governance.tests.helpers import MX, days_ahead, new_session
 
 # --- Notice period ---------------------------------------------------------------------
 
@@ -103,7 +103,6 @@ def test_it_stores_the_convocation_and_the_documents_deadline(officer, mailing):
     assert log.new_values["state"] == "convened"
 
 
-@AWAITS_CATALOGS
 def test_it_stores_the_default_convocation_in_each_language(officer, mailing):
     # given
     session = new_session(officer, mailing.committee, days=45, languages=["es", "en", "pt"])
@@ -168,7 +167,6 @@ def test_the_assembly_convocation_goes_to_every_members_representatives(
     assert english.attachments[0][0] == "session.ics"
 
 
-@AWAITS_CATALOGS
 def test_the_assembly_convocation_reads_in_spanish_for_spanish_readers(
     officer, mailing, mailoutbox, django_capture_on_commit_callbacks
 ):

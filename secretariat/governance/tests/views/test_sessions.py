@@ -22,7 +22,7 @@ from secretariat.governance.models import (
     Session,
 )
 from secretariat.governance.services.convocation import session_convene
-from secretariat.governance.tests.helpers import AWAITS_CATALOGS, new_session
+from secretariat.governance.tests.helpers import new_session
 from secretariat.members.models import Institution
 
 
@@ -204,7 +204,6 @@ def test_the_convocation_falls_back_to_spanish(client, sessions):
     assert 'lang="es"' in html
 
 
-@AWAITS_CATALOGS
 def test_the_convocation_falls_back_to_the_spanish_text(client, sessions):
     response = client.get(url("session-detail", "fr", pk=sessions["convened"].pk))
     html = response.content.decode()
@@ -358,7 +357,6 @@ def test_the_convene_page_previews_the_texts_and_the_notice(officer, sessions):
     assert "The convocation will be e-mailed to 10 people" in html
 
 
-@AWAITS_CATALOGS
 def test_the_convene_page_previews_the_spanish_text(officer, sessions):
     # given
     draft = sessions["draft"]  # extraordinary, convened by the President
