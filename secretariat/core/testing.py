@@ -1,4 +1,5 @@
-"""The vocabulary of the permission matrices (secretariat/tests/test_permission_matrix.py and
+"""Test helpers every app's tests share: getting a document built in the background, and
+the vocabulary of the permission matrices (secretariat/tests/test_permission_matrix.py and
 each app's own): the roles in order, and the rows of expected HTTP statuses.
 
 Roles: anonymous, the representative of member A (whose records the objects belong to),
@@ -7,6 +8,11 @@ the Comptroller and the Secretary General.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.test import TestCase
 
 ROLES = ["anonymous", "rep_a", "rep_b", "officer", "finance", "comptroller", "sg"]
 
@@ -20,3 +26,20 @@ AUDIT_READ = (L, 403, 403, 200, 403, 200, 200)
 SCOPED_A = (L, 200, 404, 200, 200, 200, 200)  # a record of member A: its representative and staff
 REP_A_ONLY = (L, 200, 404, 403, 403, 403, 403)  # an action only member A's representative takes
 POST_ONLY = (L, 405, 405, 405, 405, 405, 405)
+
+
+def get_document(client: Any, url: str, **extra: Any) -> HttpResponse:
+    """GET a document (a PDF built in the background, decision 0006) as its reader gets it:
+    the first request of a version queues its build, which runs once that request's
+    transaction commits (the worker's part); the next request serves the stored file.
+    Returns the final answer with its body in `content` (a 404 or 403 as it came)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.get(url, **extra)
+    if response.status_code == 202:
+        response = client.get(url, **extra)
+    if isinstance(response, StreamingHttpResponse):
+        served = HttpResponse(response.getvalue(), status=response.status_code)
+        for header, value in response.items():
+            served[header] = value
+        return served
+    return response

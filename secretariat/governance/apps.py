@@ -8,10 +8,18 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self) -> None:
-        from secretariat.governance import demo, panels, permissions, reference_data, rule_settings
+        from secretariat.governance import (
+            demo,
+            documents,
+            panels,
+            permissions,
+            reference_data,
+            rule_settings,
+        )
 
         permissions.register_permissions()
         rule_settings.register_rule_settings()
         panels.register_panels()
         reference_data.register_loaders()
         demo.register_demo()
+        documents.register_documents()

@@ -27,6 +27,8 @@ class EmailDelivery(models.Model):
     from_email = models.CharField(_("from"), max_length=254)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
+    # [{"name": "session.ics", "content": "BEGIN:VCALENDAR…", "mimetype": "text/calendar"}]
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     language = models.CharField(_("language"), max_length=5, blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True

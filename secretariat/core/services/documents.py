@@ -52,6 +52,11 @@ def document_request(
         document.built_at is None or timezone.now() - document.built_at > RETRY_AFTER
     ):
         _retry(document)
+    else:
+        return document
+    if not transaction.get_connection().in_atomic_block:
+        # Committed already: a backend that runs tasks at once (no worker) has built it.
+        document.refresh_from_db()
     return document
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from functools import partial
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -32,6 +33,14 @@ logger = logging.getLogger(__name__)
 STALE_CLAIM = dt.timedelta(minutes=10)
 
 
+class Attachment(NamedTuple):
+    """A text attachment (a calendar entry): kept with the e-mail, sent with it."""
+
+    name: str
+    content: str
+    mimetype: str
+
+
 def email_queue(
     *,
     purpose: str,
@@ -41,6 +50,7 @@ def email_queue(
     target: models.Model | None = None,
     reply_to: Sequence[str] = (),
     language: str = "",
+    attachments: Sequence[Attachment] = (),
 ) -> EmailDelivery:
     """Record an e-mail; the worker sends it once the caller's transaction has committed."""
     delivery = EmailDelivery.objects.create(
@@ -54,6 +64,7 @@ def email_queue(
         subject=subject[:300],
         body=body,
         language=language,
+        attachments=[a._asdict() for a in attachments],
     )
     transaction.on_commit(partial(_enqueue, delivery.pk))
     return delivery
@@ -89,13 +100,16 @@ def _claim(delivery_id: int) -> EmailDelivery | None:
 
 
 def _message(delivery: EmailDelivery) -> EmailMessage:
-    return EmailMessage(
+    message = EmailMessage(
         subject=delivery.subject,
         body=delivery.body,
         from_email=delivery.from_email,
         to=delivery.to,
         reply_to=delivery.reply_to or None,
     )
+    for attachment in delivery.attachments:
+        message.attach(attachment["name"], attachment["content"], attachment["mimetype"])
+    return message
 
 
 def email_deliver(*, delivery_id: int) -> EmailDelivery | None:

@@ -210,16 +210,10 @@ def agenda_page(*, user: Any, session: Session) -> AgendaPage:
     )
 
 
-def agenda_for_reader(*, user: Any, session: Session) -> Agenda:
-    """The agenda as a reader gets it (the PDF): restricted documents only for those who may
-    read every document of the session; withdrawn documents for no one."""
-    return agenda_tree(
-        session,
-        include_restricted=bool(
-            user and user.is_authenticated and can(user, VIEW_DOCUMENTS, session)
-        ),
-        include_withdrawn_documents=False,
-    )
+def reads_restricted_documents(*, user: Any, session: Session) -> bool:
+    """Whether the user gets the agenda with its restricted documents (the PDF): those who
+    may read every document of the session; withdrawn documents are for no one."""
+    return bool(user and user.is_authenticated and can(user, VIEW_DOCUMENTS, session))
 
 
 # --- One item --------------------------------------------------------------------------------

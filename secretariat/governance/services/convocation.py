@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -29,6 +28,7 @@ from secretariat.core.access import require
 from secretariat.core.audit import locked, record_action, save_audited
 from secretariat.core.languages import AUTHORITATIVE, CONTENT_LANGUAGES
 from secretariat.core.models import User
+from secretariat.core.services.outbox import Attachment, email_queue
 from secretariat.governance.models import Dispatch, Session
 from secretariat.governance.selectors.convocation import (
     Recipient,
@@ -131,9 +131,9 @@ def _write_convocations(
 
 def _record_dispatches(
     session: Session, recipients: list[Recipient], actor: User, now: dt.datetime
-) -> None:
+) -> list[Dispatch]:
     # Dispatch is a log of messages, not a history-tracked record: one insert for all.
-    Dispatch.objects.bulk_create(
+    return Dispatch.objects.bulk_create(
         [
             Dispatch(
                 session=session,
@@ -164,8 +164,9 @@ def session_convene(
 ) -> Session:
     """Convene a session in preparation: check the notice period (module docstring), store
     the convocation in each of its languages (the text given, else the generated one), and
-    send it by e-mail to every seat's representatives after the transaction commits (one
-    Dispatch per message). `site_url` (scheme and host) makes the e-mails' links absolute.
+    queue it by e-mail to every seat's representatives (one Dispatch and one outbox e-mail
+    per message), which the worker sends once the transaction commits (decision 0006).
+    `site_url` (scheme and host) makes the e-mails' links absolute.
     """
     require(actor, MANAGE, session)
     session = locked(session)
@@ -193,10 +194,9 @@ def session_convene(
         },
         exclude=["state"],  # protected FSM field: set by the transition
     )
-    _record_dispatches(session, recipients, actor, now)
+    for dispatch in _record_dispatches(session, recipients, actor, now):
+        queue_convocation(session, dispatch, site_url)
     touch_session(session)
-    session_pk = session.pk
-    transaction.on_commit(lambda: send_convocations(session_pk, site_url=site_url))
     return session
 
 
@@ -212,8 +212,9 @@ def _session_url(name: str, language: str, site_url: str, **kwargs: Any) -> str:
     return f"{site_url.rstrip('/')}{path}"
 
 
-def convocation_message(session: Session, dispatch: Dispatch, site_url: str = "") -> Any:
-    """The e-mail of one dispatch, in its language, with the session's calendar attached."""
+def queue_convocation(session: Session, dispatch: Dispatch, site_url: str = "") -> None:
+    """The e-mail of one dispatch, in its language, with the session's calendar attached,
+    into the outbox (core.services.outbox): the worker sends it after the commit."""
     from secretariat.governance.ical import session_ics
 
     lang = dispatch.language if dispatch.language in CONTENT_LANGUAGES else AUTHORITATIVE
@@ -233,21 +234,12 @@ def convocation_message(session: Session, dispatch: Dispatch, site_url: str = ""
         )
         body = render_to_string("governance/email/convocation_body.txt", context)
         ics = session_ics(session, language=lang, base_url=site_url, with_link=True)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[dispatch.email])
-    message.attach("session.ics", ics, "text/calendar")
-    return message
-
-
-def send_convocations(session_pk: int, *, site_url: str = "") -> int:
-    """Send the convocation of every dispatch recorded for the session (after commit)."""
-    session = Session.objects.select_related("body", "country").get(pk=session_pk)
-    dispatches = list(
-        Dispatch.objects.filter(session=session, kind=Dispatch.Kind.CONVOCATION).order_by("pk")
+    email_queue(
+        purpose="governance.convocation",
+        target=dispatch,
+        to=[dispatch.email],
+        subject=subject,
+        body=body,
+        language=lang,
+        attachments=[Attachment("session.ics", ics.decode("utf-8"), "text/calendar")],
     )
-    messages = [convocation_message(session, d, site_url) for d in dispatches]
-    try:
-        with get_connection() as connection:
-            return int(connection.send_messages(messages) or 0)
-    except Exception:  # the session stays convened; the log says what to resend
-        logger.exception("Sending the convocation of session %s failed", session_pk)
-        return 0

@@ -18,9 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,6 +29,7 @@ from secretariat.core.access import require, require_reason
 from secretariat.core.audit import diff, locked, save_audited, snapshot
 from secretariat.core.languages import session_languages, translated_fields
 from secretariat.core.models import User
+from secretariat.core.services.outbox import email_queue
 from secretariat.governance.body_rules import body_rule
 from secretariat.governance.models import Dispatch, Minutes, MinutesComment, Session, Vote
 from secretariat.governance.selectors.minutes import Recipient, minutes_recipients, user_label
@@ -176,21 +175,6 @@ def default_comments_until(session: Session, now: dt.datetime | None = None) -> 
     return now + dt.timedelta(days=days)
 
 
-def _send_minutes_emails(messages: list[dict[str, Any]]) -> None:
-    connection = get_connection()
-    batch = [
-        EmailMessage(
-            subject=m["subject"],
-            body=m["body"],
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[m["to"]],
-            connection=connection,
-        )
-        for m in messages
-    ]
-    connection.send_messages(batch)
-
-
 def _circulation_message(
     session: Session, minutes: Minutes, recipient: Recipient, until: dt.datetime, base_url: str
 ) -> dict[str, Any]:
@@ -214,36 +198,44 @@ def _circulation_message(
 
 def _dispatch(
     *, actor: User, session: Session, minutes: Minutes, until: dt.datetime, base_url: str
-) -> list[dict[str, Any]]:
-    """One Dispatch row and one message per registered participant with an e-mail, in their
-    language if the session works in it, else Spanish; returns the messages to send."""
+) -> int:
+    """One Dispatch row and one outbox e-mail per registered participant with an e-mail, in
+    their language if the session works in it, else Spanish; the worker sends them after
+    the commit (decision 0006). Returns how many."""
     langs = session_languages(session.languages)
     now = minutes.circulated_at or timezone.now()
-    outgoing: list[dict[str, Any]] = []
-    dispatches = []
+    dispatches: list[tuple[Dispatch, dict[str, Any]]] = []
     for recipient in minutes_recipients(session):
         p = recipient.participant
         preferred = getattr(p.user, "preferred_language", "") if p.user else ""
         lang = preferred if preferred in langs else langs[0]
-        dispatches.append(
-            Dispatch(
-                session=session,
-                kind=Dispatch.Kind.MINUTES,
-                recipient=p.full_name[:200],
-                email=recipient.email,
-                institution=p.institution,
-                seat=p.seat,
-                language=lang,
-                sent_at=now,
-                sent_by=actor,
-            )
+        dispatch = Dispatch(
+            session=session,
+            kind=Dispatch.Kind.MINUTES,
+            recipient=p.full_name[:200],
+            email=recipient.email,
+            institution=p.institution,
+            seat=p.seat,
+            language=lang,
+            sent_at=now,
+            sent_by=actor,
         )
+        dispatch.full_clean()
         with translation.override(lang):
-            outgoing.append(_circulation_message(session, minutes, recipient, until, base_url))
-    for d in dispatches:
-        d.full_clean()
-    Dispatch.objects.bulk_create(dispatches)  # Dispatch has no history: the log row counts them
-    return outgoing
+            message = _circulation_message(session, minutes, recipient, until, base_url)
+        dispatches.append((dispatch, message | {"language": lang}))
+    # Dispatch has no history: the log row counts them.
+    Dispatch.objects.bulk_create([dispatch for dispatch, _message in dispatches])
+    for dispatch, message in dispatches:
+        email_queue(
+            purpose="governance.minutes_circulated",
+            target=dispatch,
+            to=[message["to"]],
+            subject=message["subject"],
+            body=message["body"],
+            language=message["language"],
+        )
+    return len(dispatches)
 
 
 @transaction.atomic
@@ -283,22 +275,18 @@ def minutes_circulate(
     minutes.comments_until = until
     minutes.circulated_at = now
     minutes.full_clean(exclude=["state"])  # FSM-protected: the transition set it
-    outgoing = _dispatch(
-        actor=actor, session=session, minutes=minutes, until=until, base_url=base_url
-    )
+    sent = _dispatch(actor=actor, session=session, minutes=minutes, until=until, base_url=base_url)
     old, new = diff(before, snapshot(minutes, MINUTES_FIELDS))
     save_audited(
         minutes,
         actor=actor,
         event="minutes.circulated",
         old={k: v for k, v in old.items() if not k.startswith("text_")},
-        new={**{k: v for k, v in new.items() if not k.startswith("text_")}, "sent": len(outgoing)},
+        new={**{k: v for k, v in new.items() if not k.startswith("text_")}, "sent": sent},
         reason=_("Circulated for comments"),
         clean=False,  # cleaned above
     )
     touch_session(session)
-    if outgoing:
-        transaction.on_commit(lambda: _send_minutes_emails(outgoing))
     return minutes
 
 

@@ -28,6 +28,7 @@ from secretariat.core.testing import (
     STAFF_READ,
     STAFF_WRITE,
     L,
+    get_document,
 )
 from secretariat.governance.models import (
     AgendaItem,
@@ -365,7 +366,7 @@ def test_it_gives_each_role_the_expected_status(world):
             client.force_login(world["users"][role])
         for name, expected_row in MATRIX.items():
             expected = expected_row[role_index]
-            response = client.get(_url(name, world))
+            response = get_document(client, _url(name, world))
             got = response.status_code
             if expected == L:
                 ok = got == 302 and "/accounts/login/" in response["Location"]

@@ -13,15 +13,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from secretariat.core.access import public, requires
+from secretariat.core.documents import document_response
 from secretariat.core.http import HtmxHttpRequest, actor, posted
 from secretariat.core.languages import session_languages
-from secretariat.core.pdf import pdf_response, render_pdf
 from secretariat.governance.forms.agenda import (
     AgendaItemForm,
     DocumentForm,
@@ -37,6 +38,7 @@ from secretariat.governance.selectors import documents as document_selectors
 from secretariat.governance.selectors.sessions import session_get_for_user
 from secretariat.governance.services import agenda as services
 from secretariat.governance.services import documents as document_services
+from secretariat.governance.services import pdfs
 
 VIEW = "governance.view_sessions"
 MANAGE = "governance.manage_sessions"
@@ -219,16 +221,20 @@ def agenda_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @public
-def agenda_pdf(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
-    """The agenda as a PDF in one language: provisional until adopted."""
+def agenda_pdf(request: HttpRequest, pk: int, lang: str) -> HttpResponseBase:
+    """The agenda as a PDF in one language, provisional until adopted; with the restricted
+    documents for those who read them all. Built once per version by the worker."""
     if lang not in PDF_LANGUAGES:
         raise Http404
     session = session_get_for_user(user=request.user, pk=pk)
-    agenda = selectors.agenda_for_reader(user=request.user, session=session)
-    content = render_pdf(
-        "governance/pdf/agenda.html", {"session": session, "agenda": agenda}, language=lang
+    with_restricted = selectors.reads_restricted_documents(user=request.user, session=session)
+    document = pdfs.agenda_pdf(session=session, language=lang, with_restricted=with_restricted)
+    return document_response(
+        request,
+        document,
+        title=_("Agenda of the %(session)s") % {"session": session.title},
+        public=not with_restricted and session.state != Session.State.DRAFT,
     )
-    return pdf_response(content, f"agenda-{session.roman_number}-{session.body.code}-{lang}")
 
 
 # --- Documents ---------------------------------------------------------------------------------

@@ -13,15 +13,16 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from secretariat.core.access import public, requires
+from secretariat.core.documents import document_response
 from secretariat.core.forms import add_service_error
 from secretariat.core.http import actor, posted
 from secretariat.core.languages import is_content_language, session_languages
-from secretariat.core.pdf import pdf_response, render_pdf
 from secretariat.governance.forms.records import (
     CommentRespondForm,
     DecisionForm,
@@ -35,7 +36,6 @@ from secretariat.governance.forms.records import (
 )
 from secretariat.governance.models import Minutes, Session
 from secretariat.governance.selectors.minutes import (
-    approved_errata,
     approving_sessions,
     approving_votes_in,
     erratum_get_for_user,
@@ -44,11 +44,11 @@ from secretariat.governance.selectors.minutes import (
     minutes_of,
     minutes_page,
     minutes_recipients,
-    minutes_text,
 )
 from secretariat.governance.selectors.sessions import session_get_for_user
 from secretariat.governance.services import errata as errata_services
 from secretariat.governance.services import minutes as services
+from secretariat.governance.services import pdfs
 
 MANAGE = "governance.manage_sessions"
 
@@ -346,24 +346,19 @@ def minutes_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @public
-def minutes_pdf(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
+def minutes_pdf(request: HttpRequest, pk: int, lang: str) -> HttpResponseBase:
+    """The minutes as a PDF in one language, built once per version by the worker."""
     if not is_content_language(lang):
         raise Http404
     session = session_get_for_user(user=request.user, pk=pk)
     minutes = minutes_get_for_user(user=request.user, session=session)
-    text, pending = minutes_text(minutes, lang)
-    content = render_pdf(
-        "governance/pdf/minutes.html",
-        {
-            "session": session,
-            "minutes": minutes,
-            "text": text,
-            "text_pending": pending,
-            "errata": approved_errata(minutes),
-        },
-        language=lang,
+    document = pdfs.minutes_pdf(minutes=minutes, language=lang)
+    return document_response(
+        request,
+        document,
+        title=_("Minutes of the %(session)s") % {"session": session.title},
+        public=minutes.state == Minutes.State.SIGNED,
     )
-    return pdf_response(content, f"minutes-{session.pk}-{lang}")
 
 
 @requires(MANAGE)

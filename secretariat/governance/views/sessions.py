@@ -12,15 +12,16 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from secretariat.core.access import public, requires
+from secretariat.core.documents import document_response
 from secretariat.core.http import actor, posted
 from secretariat.core.languages import content_language
-from secretariat.core.pdf import pdf_response, render_pdf
 from secretariat.core.tables import paginate
 from secretariat.governance.forms.sessions import (
     CancelForm,
@@ -36,6 +37,7 @@ from secretariat.governance.selectors import convocation as convocation_selector
 from secretariat.governance.selectors import session_page as page_selectors
 from secretariat.governance.selectors import sessions as selectors
 from secretariat.governance.services import convocation as convocation_services
+from secretariat.governance.services import pdfs
 from secretariat.governance.services import sessions as services
 
 MANAGE = "governance.manage_sessions"
@@ -200,13 +202,16 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @public
-def session_convocation_pdf(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
+def session_convocation_pdf(request: HttpRequest, pk: int, lang: str) -> HttpResponseBase:
+    """The convocation PDF, built once per version by the worker (decision 0006)."""
     session = selectors.session_get_for_user(user=request.user, pk=pk)
-    document = convocation_selectors.convocation_document(session=session, lang=lang)
-    content = render_pdf(
-        "governance/pdf/convocation.html", {"session": session, "doc": document}, language=lang
+    document = pdfs.convocation_pdf(session=session, language=lang)
+    return document_response(
+        request,
+        document,
+        title=_("Convocation of the %(session)s") % {"session": session.title},
+        public=session.state != Session.State.DRAFT,
     )
-    return pdf_response(content, f"{document.title}-{lang}")
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:

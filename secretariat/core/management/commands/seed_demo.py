@@ -1,8 +1,9 @@
 """A demonstration database: the CISS reference data, then each app's demo (core.demo).
 
 The example members, the demo accounts and the example sessions are labelled as examples
-wherever they show. The example session's convocation e-mails are recorded, not sent.
-Idempotent: a second run adds nothing.
+wherever they show. The example session's convocation goes through the outbox to an
+in-memory mailbox while the demo is built: the outbox shows it sent, and nothing leaves the
+machine. Idempotent: a second run adds nothing.
 """
 
 from __future__ import annotations
@@ -30,9 +31,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         context = demo.DemoContext(password=options["password"], today=timezone.localdate())
-        # The example session's convocation is recorded, not e-mailed (sent after commit).
+        # The example session's e-mails go to an in-memory mailbox, sent as soon as the
+        # demo's transaction commits (not left for the worker to send for real).
         with (
-            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+            ),
             transaction.atomic(),
         ):
             call_command("seed_ciss", stdout=self.stdout, stderr=self.stderr)

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from secretariat.conftest import client_for, make_user
 from secretariat.core import roles
+from secretariat.core.testing import get_document
 from secretariat.governance.models import AgendaItem, Document, DocumentFile, Session
 from secretariat.governance.services import agenda as services
 from secretariat.governance.services import documents as document_services
@@ -441,7 +442,7 @@ def test_it_prints_the_provisional_then_the_adopted_agenda(ga, officer, document
     Document.objects.filter(pk=document.pk).update(agenda_item=report)
     client = client_for(officer)
     # when
-    response = client.get(_url("agenda-pdf", pk=ga.pk, lang="en"))
+    response = get_document(client, _url("agenda-pdf", pk=ga.pk, lang="en"))
     # then
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     text = _pdf_text(response.content)
@@ -450,7 +451,7 @@ def test_it_prints_the_provisional_then_the_adopted_agenda(ga, officer, document
     assert "XXXI/GA/DOC/1" in text and "Information" in text
     # in Spanish, once adopted
     services.agenda_adopt(actor=officer, session=ga)
-    spanish = _pdf_text(client.get(_url("agenda-pdf", "es", pk=ga.pk, lang="es")).content)
+    spanish = _pdf_text(get_document(client, _url("agenda-pdf", "es", pk=ga.pk, lang="es")).content)
     assert "Orden del día aprobado" in spanish or "Agenda adopted" in spanish
     assert "Informe del Secretario General" in spanish and "Estados financieros" in spanish
 
@@ -458,8 +459,14 @@ def test_it_prints_the_provisional_then_the_adopted_agenda(ga, officer, document
 def test_it_keeps_a_draft_sessions_agenda_from_the_public(session_world, officer):
     draft = make_session(session_world.assembly, number=50)
     services.agenda_item_add(actor=officer, session=draft, title_es="Apertura")
-    assert client_for(None).get(_url("agenda-pdf", pk=draft.pk, lang="es")).status_code == 404
-    assert client_for(officer).get(_url("agenda-pdf", pk=draft.pk, lang="es")).status_code == 200
+    assert (
+        get_document(client_for(None), _url("agenda-pdf", pk=draft.pk, lang="es")).status_code
+        == 404
+    )
+    assert (
+        get_document(client_for(officer), _url("agenda-pdf", pk=draft.pk, lang="es")).status_code
+        == 200
+    )
     assert client_for(officer).get(_url("agenda-pdf", pk=draft.pk, lang="xx")).status_code == 404
 
 
@@ -473,8 +480,12 @@ def test_it_leaves_restricted_symbols_out_of_the_public_agenda(ga, officer):
         agenda_item=item,
         restricted=True,
     )
-    public = _pdf_text(client_for(None).get(_url("agenda-pdf", pk=ga.pk, lang="es")).content)
-    staff = _pdf_text(client_for(officer).get(_url("agenda-pdf", pk=ga.pk, lang="es")).content)
+    public = _pdf_text(
+        get_document(client_for(None), _url("agenda-pdf", pk=ga.pk, lang="es")).content
+    )
+    staff = _pdf_text(
+        get_document(client_for(officer), _url("agenda-pdf", pk=ga.pk, lang="es")).content
+    )
     assert "SECRET/1" not in public and "SECRET/1" in staff
 
 
@@ -537,7 +548,7 @@ def test_it_gives_each_role_the_expected_status_on_every_agenda_route(
         client = client_for(user)
         for name, expected_row in MATRIX.items():
             expected = expected_row[ROLES.index(role)]
-            response = client.get(_url(name, **kwargs.get(name, {"pk": ga.pk})))
+            response = get_document(client, _url(name, **kwargs.get(name, {"pk": ga.pk})))
             got = response.status_code
             ok = (
                 got == 302 and "/accounts/login/" in response["Location"]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from secretariat.conftest import client_for
 from secretariat.core.models import ActionLog
+from secretariat.core.testing import get_document
 from secretariat.governance.models import (
     Dispatch,
     Erratum,
@@ -177,7 +178,7 @@ def test_the_minutes_go_from_draft_to_signed_and_errata(
     assert minutes_of(world.session).text_es == text_before
 
     # PDF for everyone now
-    pdf = anonymous.get(page_url("minutes-pdf", pk=pk, lang="es"))
+    pdf = get_document(anonymous, page_url("minutes-pdf", pk=pk, lang="es"))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     events = list(
@@ -219,7 +220,9 @@ def test_the_pages_check_who_may_act(world, circulated, finance_officer):
     assert holder.post(page_url("minutes-draft", pk=pk)).status_code == 403
     assert reader.get(page_url("minutes-comment", pk=pk)).status_code == 403
     # seat holders read the circulated PDF; the public does not
-    assert holder.get(page_url("minutes-pdf", pk=pk, lang="en")).content.startswith(b"%PDF")
+    assert get_document(holder, page_url("minutes-pdf", pk=pk, lang="en")).content.startswith(
+        b"%PDF"
+    )
     assert anonymous.get(page_url("minutes-pdf", pk=pk, lang="en")).status_code == 404
     assert holder.get(page_url("minutes-pdf", pk=pk, lang="xx")).status_code == 404
 

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from secretariat.conftest import client_for
 from secretariat.core.models import ActionLog
+from secretariat.core.testing import get_document
 from secretariat.governance.models import (
     AgendaItem,
     Dispatch,
@@ -441,7 +442,9 @@ def test_cancelling_from_the_page(officer, sessions, client):
 def test_the_convocation_pdf_in_each_language_of_the_session(client, sessions):
     session = sessions["convened"]
     for lang in ("es", "en"):
-        response = client.get(url("session-convocation-pdf", lang, pk=session.pk, lang=lang))
+        response = get_document(
+            client, url("session-convocation-pdf", lang, pk=session.pk, lang=lang)
+        )
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
     missing = client.get(url("session-convocation-pdf", pk=session.pk, lang="fr"))
@@ -509,7 +512,7 @@ def test_the_public_calendar_does_not_give_the_link_to_join(client, officer, ses
 
 
 def test_the_staff_can_see_a_draft_convocation_pdf(officer, sessions):
-    response = client_for(officer).get(
-        url("session-convocation-pdf", pk=sessions["draft"].pk, lang="en")
+    response = get_document(
+        client_for(officer), url("session-convocation-pdf", pk=sessions["draft"].pk, lang="en")
     )
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
