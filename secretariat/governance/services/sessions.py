@@ -22,7 +22,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from secretariat.core.access import require, require_reason
 from secretariat.core.audit import diff, locked, save_audited, snapshot
@@ -84,35 +86,6 @@ DRAFT_ONLY = ["number", "convened_by", "requested_by"]
 CONVENED_ONLY = ["documents_deadline"]
 CHANGEABLE_STATES = (Session.State.DRAFT, Session.State.CONVENED)
 
-# Generated titles are part of the record in each language (not interface strings), so each
-# language has its own pattern: the CISS form for the General Assembly, a uniform one else.
-_TITLES = {
-    "es": {
-        "assembly": "{roman} Asamblea General {kind}",
-        "other": "{roman} Sesión {kind} — {body}",
-        "ordinary": "Ordinaria",
-        "extraordinary": "Extraordinaria",
-    },
-    "en": {
-        "assembly": "{roman} {kind} General Assembly",
-        "other": "{roman} {kind} Session — {body}",
-        "ordinary": "Ordinary",
-        "extraordinary": "Extraordinary",
-    },
-    "pt": {
-        "assembly": "{roman} Assembleia Geral {kind}",
-        "other": "{roman} Sessão {kind} — {body}",
-        "ordinary": "Ordinária",
-        "extraordinary": "Extraordinária",
-    },
-    "fr": {
-        "assembly": "{roman} Assemblée générale {kind}",
-        "other": "{roman} Session {kind} — {body}",
-        "ordinary": "ordinaire",
-        "extraordinary": "extraordinaire",
-    },
-}
-
 # Who may convene an extraordinary session of a body, by its rules profile.
 EXTRAORDINARY_CONVENERS: dict[str, tuple[str, ...]] = {
     RulesProfile.GENERAL_ASSEMBLY: (
@@ -135,12 +108,25 @@ REQUESTERS_RULE: dict[str, str] = {
 
 def session_title(body: Body, kind: str, number: int, lang: str) -> str:
     """The title generated for a session in a language, e.g. "XXXI Asamblea General
-    Ordinaria" or "II Extraordinary Session — Standing Committee"."""
-    pattern = _TITLES[lang]
-    template = pattern["assembly"] if body.all_members_sit else pattern["other"]
-    return template.format(
-        roman=roman(number), kind=pattern[kind], body=in_language(body, "name", lang)
-    )[:250]
+    Ordinaria" or "II Extraordinary Session — Standing Committee": part of the record in each
+    language, its words are msgids (context "session title") rendered in that language; the
+    CISS form for the General Assembly, a uniform one for the other bodies."""
+    with translation.override(lang):
+        kind_word = (
+            pgettext("session title", "Ordinary")
+            if kind == Session.Kind.ORDINARY
+            else pgettext("session title", "Extraordinary")
+        )
+        if body.all_members_sit:
+            template = pgettext("session title", "%(roman)s %(kind)s General Assembly")
+        else:
+            template = pgettext("session title", "%(roman)s %(kind)s Session — %(body)s")
+        title = template % {
+            "roman": roman(number),
+            "kind": kind_word,
+            "body": in_language(body, "name", lang),
+        }
+    return title[:250]
 
 
 def next_session_number(body: Body, kind: str) -> int:

@@ -299,3 +299,36 @@ def test_a_recipient_reads_spanish_when_the_session_lacks_their_language(officer
     # then
     assert languages["rep.full1@example.org"] == "es"
     assert set(languages.values()) == {"es"}
+
+
+@pytest.mark.parametrize(
+    ("all_members_sit", "kind", "lang", "expected"),
+    [
+        (True, "ordinary", "es", "XXXI Asamblea General Ordinaria"),
+        (True, "extraordinary", "es", "XXXI Asamblea General Extraordinaria"),
+        (True, "ordinary", "en", "XXXI Ordinary General Assembly"),
+        (True, "ordinary", "pt", "XXXI Assembleia Geral Ordinária"),
+        (True, "extraordinary", "fr", "XXXI Assemblée générale extraordinaire"),
+        (False, "ordinary", "es", "XXXI Sesión Ordinaria — Comité Permanente"),
+        (False, "extraordinary", "en", "XXXI Extraordinary Session — Standing Committee"),
+        (False, "extraordinary", "pt", "XXXI Sessão Extraordinária — Comitê Permanente"),
+        (False, "ordinary", "fr", "XXXI Session ordinaire — Comité permanent"),
+    ],
+)
+def test_a_generated_title_is_written_in_each_language_of_the_record(
+    all_members_sit, kind, lang, expected
+):
+    # given: a body named in four languages (the CISS form for the Assembly, a uniform one else)
+    from secretariat.governance.models import Body
+    from secretariat.governance.services.sessions import session_title
+
+    body = Body(
+        code="b",
+        name_es="Comité Permanente",
+        name_en="Standing Committee",
+        name_pt="Comitê Permanente",
+        name_fr="Comité permanent",
+        all_members_sit=all_members_sit,
+    )
+    # when / then: the same words as the record's patterns, whatever the interface language
+    assert session_title(body, kind, 31, lang) == expected
