@@ -8,10 +8,15 @@ Portuguese and French are translations that may be pending. The interface langua
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # the stubs' name for a lazy translated string (no runtime class)
+    from django.utils.functional import _StrPromise
 
 AUTHORITATIVE = "es"
 CONTENT_LANGUAGES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
@@ -23,13 +28,8 @@ AUTONYMS: dict[str, str] = {"es": "Español", "en": "English", "pt": "Português
 CONTENT_LANGUAGE_CHOICES: tuple[tuple[str, str], ...] = tuple(
     (code, AUTONYMS[code]) for code in CONTENT_LANGUAGES
 )
-# The English names of the languages (msgids translated by Django's own catalogs).
-_ENGLISH_NAMES: dict[str, str] = {
-    "es": "Spanish",
-    "en": "English",
-    "pt": "Portuguese",
-    "fr": "French",
-}
+# Each language named in the reader's language ("Spanish", "Español"), as settings name them.
+LANGUAGE_LABELS: dict[str, Any] = dict(settings.LANGUAGES)
 
 
 def translated_fields(field: str) -> list[str]:
@@ -60,5 +60,13 @@ def language_name(code: str, *, in_language: str, in_sentence: bool = False) -> 
     In a sentence, Spanish, Portuguese and French write language names in lower case.
     """
     with translation.override(in_language):
-        name = gettext(_ENGLISH_NAMES[code])
+        name = str(LANGUAGE_LABELS[code])
     return name.lower() if in_sentence and in_language != "en" else name
+
+
+def field_label(what: Any, code: str) -> _StrPromise:
+    """A form field's label for one language's text: "Title (English)", and for Spanish
+    "Title (Spanish, authoritative)"."""
+    if code == AUTHORITATIVE:
+        return format_lazy("{} ({}, {})", what, LANGUAGE_LABELS[code], _("authoritative"))
+    return format_lazy("{} ({})", what, LANGUAGE_LABELS[code])

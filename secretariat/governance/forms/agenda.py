@@ -8,25 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.functional import lazy
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from secretariat.core.forms import add_service_error  # noqa: F401  (re-exported for the views)
+from secretariat.core.languages import field_label
 from secretariat.governance.models import AgendaItem
 from secretariat.governance.uploads import ACCEPT, max_upload_bytes
 
 REASON_MAX = 2000
-LANGUAGE_NAMES = dict(settings.LANGUAGES)
-
-
-def _language_label(what: Any, lang: str) -> Any:
-    if lang == "es":
-        return format_lazy("{} ({}, {})", what, LANGUAGE_NAMES[lang], _("authoritative"))
-    return format_lazy("{} ({})", what, LANGUAGE_NAMES[lang])
 
 
 def _reason(required: bool, label: Any = None, help_text: Any = None) -> forms.CharField:
@@ -51,7 +43,7 @@ upload_help = lazy(_upload_help, str)
 
 def _file_field(lang: str) -> forms.FileField:
     return forms.FileField(
-        label=_language_label(_("File"), lang),
+        label=field_label(_("File"), lang),
         required=False,
         help_text=upload_help(),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
@@ -109,13 +101,13 @@ class AgendaItemForm(forms.Form):
             )
         for lang in languages:
             fields[f"title_{lang}"] = forms.CharField(
-                label=_language_label(_("Title"), lang),
+                label=field_label(_("Title"), lang),
                 required=lang == "es",
                 max_length=300,
             )
         for lang in languages:
             fields[f"description_{lang}"] = forms.CharField(
-                label=_language_label(_("Description"), lang),
+                label=field_label(_("Description"), lang),
                 required=False,
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -210,7 +202,7 @@ class DocumentForm(_FilesMixin):
         head: dict[str, forms.Field] = {}
         for lang in languages:
             head[f"title_{lang}"] = forms.CharField(
-                label=_language_label(_("Title"), lang), required=lang == "es", max_length=300
+                label=field_label(_("Title"), lang), required=lang == "es", max_length=300
             )
         head["agenda_item"] = ItemChoiceField(
             label=_("Agenda item"),

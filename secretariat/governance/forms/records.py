@@ -9,18 +9,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from secretariat.core.languages import field_label
 from secretariat.governance.models import Body, Resolution, Session, Vote
 from secretariat.governance.selectors.resolutions import resolution_bodies
 from secretariat.members.models import DatePrecision, Source
 
 REASON_MAX = 2000
 TEXT_MAX = 200_000
-LANGUAGE_NAMES = {
-    "es": _("Spanish, authoritative"),
-    "en": _("English"),
-    "pt": _("Portuguese"),
-    "fr": _("French"),
-}
 
 
 def _reason(required: bool = True) -> forms.CharField:
@@ -35,7 +30,7 @@ def _reason(required: bool = True) -> forms.CharField:
 
 def _title(lang: str, required: bool = False) -> forms.CharField:
     return forms.CharField(
-        label=_("Title (%(language)s)") % {"language": LANGUAGE_NAMES[lang]},
+        label=field_label(_("Title"), lang),
         max_length=400,
         required=required,
     )
@@ -43,7 +38,7 @@ def _title(lang: str, required: bool = False) -> forms.CharField:
 
 def _text(lang: str, required: bool = False, rows: int = 6) -> forms.CharField:
     return forms.CharField(
-        label=_("Text (%(language)s)") % {"language": LANGUAGE_NAMES[lang]},
+        label=field_label(_("Text"), lang),
         max_length=TEXT_MAX,
         required=required,
         strip=False,
