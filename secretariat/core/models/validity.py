@@ -43,6 +43,10 @@ class ValidityQuerySet(models.QuerySet[M]):
         """The rows in force on `day`."""
         return self.filter(in_force_on(day))
 
+    def not_active_on(self, day: dt.date) -> Self:
+        """The rows not in force on `day`: ended by then, or starting later."""
+        return self.exclude(in_force_on(day))
+
     def current(self) -> Self:
         """The rows in force today (in the site's time zone)."""
         return self.active_on(timezone.localdate())

@@ -10,7 +10,6 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from secretariat.core.access import get_for_user_or_404
-from secretariat.core.models.validity import in_force_on
 from secretariat.governance.models import Body, Mandate, Office
 
 # Sort keys a list page may ask for (see secretariat.core.tables.sort_from_request).
@@ -78,8 +77,8 @@ def mandates_not_in_force(*, body: Body, on: dt.date | None = None) -> PastAndUp
     """The body's mandates ended before the date (latest first) and those not yet begun."""
     day = on or timezone.localdate()
     rows = (
-        Mandate.objects.filter(office__body=body)
-        .exclude(in_force_on(day))
+        Mandate.objects.not_active_on(day)
+        .filter(office__body=body)
         .select_related("office")
         .order_by("-valid_from", "office__order", "pk")
     )

@@ -3,46 +3,29 @@
 Every read here runs a fixed number of queries whatever the size of the session (asserted in
 tests/views/test_console.py); the polled panels first ask only for the session's version
 (`live_version`, one query) and answer 304 when the page already shows it (decision 0007).
-Who sees which panel: the console is the Secretariat's (`governance.view_sessions`: also
-finance and the Comptroller, who read it; 403 to others, the session being public); the
-delegate's view is for those who follow the session (404 to others).
+Who sees which panel (`session_get_for_user`'s actions): the console is the Secretariat's
+("console": `governance.view_sessions`, also finance and the Comptroller, who read it; 403
+to others, the session being public); the delegate's view is for those who follow the
+session ("follow", 404 to others).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.utils.translation import gettext as _
 
 from secretariat.core.access import can
 from secretariat.governance.models import BallotReceipt, Motion, Participant, Session, Vote
 from secretariat.governance.selectors.attendance import AttendanceCounts, attendance_counts
 from secretariat.governance.selectors.motions import ItemRow, agenda_with_motions
 from secretariat.governance.selectors.quorum import LiveRoll, QuorumPanel, VoterUnit, live_roll
-from secretariat.governance.selectors.sessions import session_get_for_user
 from secretariat.governance.selectors.votes import VoteView, current_vote, vote_view
 
 READ = "governance.view_sessions"
 MANAGE = "governance.manage_sessions"
-
-LivePanel = Literal["console", "delegate"]
-
-
-def live_session_get_for_user(*, user: Any, pk: int, panel: LivePanel) -> Session:
-    """The session whose live panel the user reads: the console needs
-    `governance.view_sessions` (403: the session is public), the delegate's view that the
-    user follows the session (404, through `session_get_for_user`)."""
-    if panel == "delegate":
-        return session_get_for_user(user=user, pk=pk, action="follow")
-    session = session_get_for_user(user=user, pk=pk, action="view")
-    if not can(user, READ):
-        raise PermissionDenied(_("You do not have permission to do this."))
-    return session
-
 
 # --- What a live panel's ETag is made of --------------------------------------------------
 

@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from secretariat.core.access import can, get_for_user_or_404, list_for_user
+from secretariat.core.access import can, get_for_user_or_404, list_for_user, permission_for
 from secretariat.core.models import RuleSetting
 from secretariat.governance.models import Body, Session
 
@@ -87,19 +87,24 @@ def in_language(instance: Any, field_name: str, lang: str) -> str:
 
 # --- The one way to a session ------------------------------------------------------------------
 
-SessionAction = Literal["view", "manage", "follow", "cast", "comment", "read_documents", "register"]
-# What each action needs, and whether a refusal may say the session exists (403) or must
-# not (404): a session that is not a draft is public, but a member that does not sit in it
-# does not learn about its console, its ballots or its comments.
-SESSION_ACTIONS: dict[str, tuple[str, bool]] = {
-    "view": ("governance.view_session", False),
-    "manage": (MANAGE_SESSIONS, True),
-    "follow": ("governance.follow_session", False),
-    "cast": ("governance.cast_vote", False),
-    "comment": ("governance.comment_minutes", False),
-    "read_documents": ("governance.view_session_documents", False),
-    "register": ("governance.register_in_session", False),
+SessionAction = Literal[
+    "view", "manage", "console", "follow", "cast", "comment", "read_documents", "register"
+]
+# What each action needs beyond seeing the session.
+SESSION_ACTIONS: dict[str, str | None] = {
+    "view": None,  # governance.view_session, checked first for every action
+    "manage": MANAGE_SESSIONS,
+    "console": VIEW_SESSIONS,
+    "follow": "governance.follow_session",
+    "cast": "governance.cast_vote",
+    "comment": "governance.comment_minutes",
+    "read_documents": "governance.view_session_documents",
+    "register": "governance.register_in_session",
 }
+# Actions refused with a 403: the Secretariat's own pages of a session anyone may see. The
+# others are 404: a member that does not sit in the session does not learn of its live
+# view, its ballots, its comments or its restricted documents.
+STAFF_ACTIONS = {"manage", "console"}
 
 
 def session_get_for_user(*, user: Any, pk: int, action: SessionAction = "view") -> Session:
@@ -111,12 +116,11 @@ def session_get_for_user(*, user: Any, pk: int, action: SessionAction = "view") 
         perm="governance.view_session",
         pk=pk,
     )
-    if action != "view":
-        perm, public = SESSION_ACTIONS[action]
-        if not can(user, perm, session):
-            if public:
-                raise PermissionDenied(_("You do not have permission to do this."))
-            raise Http404
+    perm = permission_for(SESSION_ACTIONS, action)
+    if perm is not None and not can(user, perm, session):
+        if action in STAFF_ACTIONS:
+            raise PermissionDenied(_("You do not have permission to do this."))
+        raise Http404
     return session
 
 

@@ -24,14 +24,13 @@ from secretariat.governance.selectors.attendance import (
     attendance_page,
     attendee_get_for_user,
 )
-from secretariat.governance.selectors.console import live_session_get_for_user
 from secretariat.governance.selectors.sessions import session_get_for_user
 from secretariat.governance.services import attendance as services
 from secretariat.governance.views.console import error_message
 
 
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    session = live_session_get_for_user(user=request.user, pk=pk, panel="console")
+    session = session_get_for_user(user=request.user, pk=pk, action="console")
     search = AttendanceSearchForm(request.GET)
     q = search.query()
     view = attendance_page(user=request.user, session=session, q=q)

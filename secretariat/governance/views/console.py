@@ -21,7 +21,6 @@ from secretariat.core.http import HtmxHttpRequest, actor
 from secretariat.governance.forms.console import ReasonForm
 from secretariat.governance.models import Session, Vote
 from secretariat.governance.selectors.console import console_state as read_console_state
-from secretariat.governance.selectors.console import live_session_get_for_user
 from secretariat.governance.selectors.sessions import session_get_for_user
 from secretariat.governance.services import console as services
 from secretariat.governance.views.live import (
@@ -45,7 +44,7 @@ def _to_console(session: Session) -> HttpResponse:
 
 def console(request: HttpRequest, pk: int) -> HttpResponse:
     version = live_version(request, pk)  # read first: the page is at least this recent
-    session = live_session_get_for_user(user=request.user, pk=pk, panel="console")
+    session = session_get_for_user(user=request.user, pk=pk, action="console")
     remember_live(request, "c", pk)
     etag = live_etag(request, "c", pk, version)
     context = {
@@ -62,7 +61,7 @@ def console_state(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     _revision, etag, unchanged = live_not_modified(request, "c", pk)
     if unchanged:
         return not_modified(etag)
-    session = live_session_get_for_user(user=request.user, pk=pk, panel="console")
+    session = session_get_for_user(user=request.user, pk=pk, action="console")
     remember_live(request, "c", pk)
     state = read_console_state(session, revision_of(etag), user=request.user)
     response = render(

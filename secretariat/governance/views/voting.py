@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from secretariat.core.http import HtmxHttpRequest, actor
 from secretariat.governance.forms.console import AnswerForm
 from secretariat.governance.models import Choice, Vote
-from secretariat.governance.selectors.console import delegate_state, live_session_get_for_user
+from secretariat.governance.selectors.console import delegate_state
+from secretariat.governance.selectors.sessions import session_get_for_user
 from secretariat.governance.selectors.votes import vote_get_for_user
 from secretariat.governance.services import votes as services
 from secretariat.governance.views.console import error_message
@@ -35,7 +36,7 @@ from secretariat.governance.views.live import (
 
 def my_session(request: HttpRequest, pk: int) -> HttpResponse:
     version = live_version(request, pk)  # read first: the page is at least this recent
-    session = live_session_get_for_user(user=request.user, pk=pk, panel="delegate")
+    session = session_get_for_user(user=request.user, pk=pk, action="follow")
     remember_live(request, "d", pk)
     return render(
         request,
@@ -54,7 +55,7 @@ def my_session_state(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     revision, etag, unchanged = live_not_modified(request, "d", pk)
     if unchanged:
         return not_modified(etag)
-    session = live_session_get_for_user(user=request.user, pk=pk, panel="delegate")
+    session = session_get_for_user(user=request.user, pk=pk, action="follow")
     remember_live(request, "d", pk)
     response = render(
         request,

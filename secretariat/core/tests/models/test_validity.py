@@ -73,6 +73,13 @@ def test_overlapping_meets_half_open_ranges(dated):
     assert names(dated.objects.overlapping(None, None)) == {"closed", "open", "unknown start"}
 
 
+def test_not_active_on_is_the_rest(dated):
+    for day in (D(1900, 1, 1), D(2019, 7, 1), D(2021, 1, 1)):
+        assert names(dated.objects.not_active_on(day)) == names(dated.objects.all()) - names(
+            dated.objects.active_on(day)
+        )
+
+
 def test_open_ended_and_current(dated):
     assert names(dated.objects.open_ended()) == {"open"}
     assert names(dated.objects.current()) == {"open"}
