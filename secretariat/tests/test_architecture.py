@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -410,3 +411,34 @@ def test_every_services_and_selectors_module_is_type_checked_strictly():
     assert modules and missed == [], f"Add these to the strict override in pyproject.toml: {missed}"
     assert covered("secretariat.members.services.registry", patterns)
     assert not covered("secretariat.members.views.registry", patterns)
+
+
+# --- `# type: ignore`: few, each with its reason --------------------------------------------
+
+MAX_TYPE_IGNORES = 15
+IGNORE = re.compile(r"#\s*type:\s*ignore(\[[^\]]*\])?(.*)$")
+
+
+def type_ignores() -> list[tuple[str, int, str]]:
+    """(path, line, what follows the ignore) for every `# type: ignore` in the apps' code."""
+    found = []
+    for path in app_code():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            match = IGNORE.search(line)
+            if match:
+                found.append((str(path.relative_to(ROOT)), number, match.group(0)))
+    return found
+
+
+def explained(ignore: str) -> bool:
+    """`# type: ignore[code]  # why`: an error code, then a comment saying why."""
+    return bool(re.search(r"\[[\w-]+(, *[\w-]+)*\]\s*#\s*\S", ignore))
+
+
+def test_type_ignores_are_few_and_say_why():
+    found = type_ignores()
+    assert len(found) <= MAX_TYPE_IGNORES, f"{len(found)} `# type: ignore` in app code: {found}"
+    unexplained = [(path, line) for path, line, text in found if not explained(text)]
+    assert unexplained == [], f"Name the error code and say why after it: {unexplained}"
+    assert explained("# type: ignore[override]  # e-mail first")
+    assert not explained("# type: ignore[override]") and not explained("# type: ignore  # x")
