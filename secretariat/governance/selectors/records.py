@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
@@ -173,7 +173,13 @@ def _attended(session: Session) -> list[Participant]:
         .annotate(attended=Exists(attended))
         .filter(Q(present=True) | Q(attended=True))
         .select_related("institution", "institution__country", "seat")
-        .order_by("institution__name", "seat__order", "full_name", "pk")
+        # Those of no institution first, on every database (PostgreSQL sorts NULLs last).
+        .order_by(
+            F("institution__name").asc(nulls_first=True),
+            F("seat__order").asc(nulls_first=True),
+            "full_name",
+            "pk",
+        )
     )
 
 
