@@ -442,3 +442,58 @@ def test_type_ignores_are_few_and_say_why():
     assert unexplained == [], f"Name the error code and say why after it: {unexplained}"
     assert explained("# type: ignore[override]  # e-mail first")
     assert not explained("# type: ignore[override]") and not explained("# type: ignore  # x")
+
+
+# --- One shape: every app has the parts docs/architecture.md names ---------------------------
+
+REQUIRED_PARTS = [
+    "apps.py",
+    "models/__init__.py",
+    "services/__init__.py",
+    "selectors/__init__.py",
+    "views/__init__.py",
+    "forms/__init__.py",
+    "urls.py",
+    "permissions.py",
+    "admin.py",
+    "tests/__init__.py",
+    "tests/services/__init__.py",
+    "tests/views/__init__.py",
+]
+# The flat modules the packages replace: an app never has them.
+FLAT_MODULES = ["models.py", "services.py", "selectors.py", "views.py", "forms.py"]
+
+
+def shape_problems(app_dir: Path) -> list[str]:
+    problems = [f"missing {part}" for part in REQUIRED_PARTS if not (app_dir / part).exists()]
+    problems += [
+        f"{name} should be a package" for name in FLAT_MODULES if (app_dir / name).exists()
+    ]
+    problems += [
+        f"{path.name}: one module per part inside the package instead"
+        for pattern in ("services_*.py", "selectors_*.py")
+        for path in app_dir.glob(pattern)
+    ]
+    if not (app_dir / "templates" / app_dir.name).is_dir():
+        problems.append(f"missing templates/{app_dir.name}/")
+    return problems
+
+
+def test_every_app_has_the_same_shape():
+    problems = {app: shape_problems(PACKAGE / app) for app in ALLOWED}
+    assert {app: found for app, found in problems.items() if found} == {}
+
+
+def test_the_shape_check_finds_what_it_should(tmp_path):
+    app = tmp_path / "notices"
+    (app / "templates" / "notices").mkdir(parents=True)
+    for part in REQUIRED_PARTS:
+        (app / part).parent.mkdir(parents=True, exist_ok=True)
+        (app / part).touch()
+    assert shape_problems(app) == []
+    (app / "urls.py").unlink()
+    (app / "services_accounts.py").touch()
+    assert shape_problems(app) == [
+        "missing urls.py",
+        "services_accounts.py: one module per part inside the package instead",
+    ]
