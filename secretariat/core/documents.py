@@ -62,10 +62,16 @@ def document_response(
             response = HttpResponse(status=204)
             response["HX-Redirect"] = request.get_full_path()
         else:
+            try:
+                stored = document.file.open("rb")
+            except FileNotFoundError:
+                from secretariat.core.services.documents import document_rebuild
+
+                return document_response(
+                    request, document_rebuild(document=document), title=title, public=public
+                )
             response = FileResponse(
-                document.file.open("rb"),
-                content_type=document.content_type,
-                filename=document.file_name,
+                stored, content_type=document.content_type, filename=document.file_name
             )
         response["ETag"] = etag
         response["Cache-Control"] = "public, max-age=300" if public else "private, no-cache"

@@ -70,13 +70,49 @@ def _create(lookup: dict[str, str], file_name: str) -> GeneratedDocument:
     return document
 
 
-def _retry(document: GeneratedDocument) -> None:
-    updated = GeneratedDocument.objects.filter(
-        pk=document.pk, state=GeneratedDocument.State.FAILED
-    ).update(state=GeneratedDocument.State.PENDING, requested_at=timezone.now())
+def _retry(document: GeneratedDocument, *, state: str = GeneratedDocument.State.FAILED) -> None:
+    updated = GeneratedDocument.objects.filter(pk=document.pk, state=state).update(
+        state=GeneratedDocument.State.PENDING, requested_at=timezone.now()
+    )
     if updated:
         document.state = GeneratedDocument.State.PENDING
         transaction.on_commit(partial(_enqueue, document.pk))
+
+
+def document_rebuild(*, document: GeneratedDocument) -> GeneratedDocument:
+    """A ready document whose file is gone from storage (storage restored from an older
+    backup, a volume lost): built again, as if asked for the first time."""
+    with transaction.atomic():
+        _retry(document, state=GeneratedDocument.State.READY)
+    document.refresh_from_db()
+    return document
+
+
+def documents_prune(*, older_than: dt.timedelta) -> int:
+    """Delete the files and rows of superseded versions not asked for in `older_than`:
+    a version is kept while it is the latest of its document (kind, record, language).
+    Built documents are copies of records, never records: the records stay."""
+    cutoff = timezone.now() - older_than
+    latest = (
+        GeneratedDocument.objects.filter(
+            kind=models.OuterRef("kind"),
+            target_type=models.OuterRef("target_type"),
+            target_id=models.OuterRef("target_id"),
+            language=models.OuterRef("language"),
+        )
+        .order_by("-requested_at", "-pk")
+        .values("pk")[:1]
+    )
+    stale = GeneratedDocument.objects.filter(requested_at__lt=cutoff).exclude(
+        pk=models.Subquery(latest)
+    )
+    removed = 0
+    for document in stale.iterator():
+        if document.file:
+            document.file.delete(save=False)
+        document.delete()
+        removed += 1
+    return removed
 
 
 def document_build(*, document_id: int) -> GeneratedDocument | None:

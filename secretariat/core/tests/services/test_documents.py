@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 
 import pytest
 from django.core.management import call_command
@@ -164,3 +165,46 @@ def test_a_failed_document_says_it_could_not_be_prepared(
     document.refresh_from_db()
     html = respond(document).content.decode()
     assert "could not be prepared" in html and "hx-get" not in html
+
+
+def test_a_lost_file_is_built_again_when_asked_for(officer, django_capture_on_commit_callbacks):
+    # given: a ready document whose file has gone from storage
+    with django_capture_on_commit_callbacks(execute=True):
+        document = ask(officer)
+    document.refresh_from_db()
+    document.file.storage.delete(document.file.name)
+    # when: asked for, the reader gets the "being prepared" page and the build is queued
+    with django_capture_on_commit_callbacks(execute=True):
+        response = respond(document)
+    # then
+    assert response.status_code == 202
+    document.refresh_from_db()
+    assert document.state == GeneratedDocument.State.READY and document.file.read().startswith(
+        b"%PDF"
+    )
+    assert len(BUILT) == 2
+
+
+def test_superseded_versions_are_pruned_and_the_latest_kept(
+    officer, django_capture_on_commit_callbacks
+):
+    # given: three versions in Spanish, one in English, asked for 40 days ago
+    with django_capture_on_commit_callbacks(execute=True):
+        for version in ("r1", "r2", "r3"):
+            ask(officer, version=version)
+        ask(officer, language="en")
+    GeneratedDocument.objects.update(requested_at=timezone.now() - dt.timedelta(days=40))
+    GeneratedDocument.objects.filter(version="r3").update(
+        requested_at=timezone.now() - dt.timedelta(days=39)
+    )
+    old_file = GeneratedDocument.objects.get(version="r1", language="es").file.name
+    # when
+    out = io.StringIO()
+    call_command("prune_documents", "--days", "30", stdout=out)
+    # then: r1 and r2 go (files too); the latest Spanish and the English stay
+    assert "2 superseded" in out.getvalue()
+    assert sorted(GeneratedDocument.objects.values_list("language", "version")) == [
+        ("en", "r1"),
+        ("es", "r3"),
+    ]
+    assert not GeneratedDocument.file.field.storage.exists(old_file)
