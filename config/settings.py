@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "secretariat.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -186,12 +187,24 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 # A failed e-mail is tried again after these many seconds, then given up (and shown so).
 SECRETARIAT_EMAIL_RETRY_SECONDS = [60, 300, 1800, 7200]
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if envstr("REDIS_URL", ""):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": envstr("REDIS_URL", ""),
+# "default" is shared by every process (login throttling, rate limits, the worker's
+# heartbeat): Redis when REDIS_URL is set, else a table of the database (made by core's
+# migration 0003). "local" holds what a process may keep for itself (rendered pages and
+# fragments, the session roll, all keyed by what they depend on): Redis too when
+# configured, so the workers share them, else each process's memory.
+_REDIS_URL = envstr("REDIS_URL", "")
+if _REDIS_URL:
+    _SHARED = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
+    CACHES = {"default": _SHARED, "local": _SHARED}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "secretariat_cache",
+        },
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
+CACHES["template_fragments"] = CACHES["local"]
 
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -213,7 +226,17 @@ SECRETARIAT_PAGE_SIZE = envint("SECRETARIAT_PAGE_SIZE", "25")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "secretariat.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
 

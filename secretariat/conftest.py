@@ -36,11 +36,20 @@ def _test_settings(settings, tmp_path):
     # Background tasks run as soon as they are queued (after the transaction commits);
     # tests of the worker's queue itself choose the database backend.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    # Rate limits and allauth's "TOTP code already used" marks live in the cache, keyed by
-    # ids that a rolled-back test may hand to the next one.
-    from django.core.cache import cache
+    # Each test gets empty caches in its own memory: rate limits and allauth's "TOTP code
+    # already used" marks are keyed by ids that a rolled-back test may hand to the next one.
+    # (Production shares the default cache between processes, in the database or Redis;
+    # the tests of that sharing choose the database cache themselves.)
+    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {
+        "default": local | {"LOCATION": "default"},
+        "local": local | {"LOCATION": "local"},
+        "template_fragments": local | {"LOCATION": "local"},
+    }
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

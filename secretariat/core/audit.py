@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from secretariat.core.models import ActionLog, ActionLogHead, User
+from secretariat.core.request_id import current_request_id
 
 M = TypeVar("M", bound=models.Model)
 
@@ -78,6 +79,7 @@ def record_action(
         old_values=_jsonable(dict(old or {})),
         new_values=_jsonable(dict(new or {})),
         reason=reason or "",
+        request_id=current_request_id(),
         prev_hash=head.last_hash,
     )
     entry.hash = entry.compute_hash()

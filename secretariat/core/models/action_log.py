@@ -30,6 +30,7 @@ class ActionLog(models.Model):
     old_values = models.JSONField(_("old values"), default=dict, blank=True)
     new_values = models.JSONField(_("new values"), default=dict, blank=True)
     reason = models.TextField(_("why"), blank=True)
+    request_id = models.CharField(_("request"), max_length=64, blank=True, db_index=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 
@@ -58,6 +59,8 @@ class ActionLog(models.Model):
             "new": self.new_values,
             "reason": self.reason,
         }
+        if self.request_id:  # rows written before the field hash as they always did
+            payload["request"] = self.request_id
         data = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -236,11 +236,11 @@ def live_roll(session: Session) -> LiveRoll:
     # The summary holds translated text (the rule in words, why a member has no vote).
     lang = get_language() or ""
     key = f"governance:roll2:{session.pk}:{session.state}:{day.isoformat()}:{lang}:{stamp}"
-    live: LiveRoll | None = cache.get(key)
+    live: LiveRoll | None = caches["local"].get(key)
     if live is None:
         roll = session_roll(session, day)
         live = _summarise(session, roll, body_rule(session.body, "quorum", roll.day))
-        cache.set(key, live, ROLL_CACHE_SECONDS)
+        caches["local"].set(key, live, ROLL_CACHE_SECONDS)
     return dataclasses.replace(live, stamp=key)
 
 

@@ -9,7 +9,7 @@ again by every service.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -77,7 +77,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             f"session-page:{session.pk}:{session.revision}:"
             f"{translation.get_language()}:{selectors.rules_stamp()}"
         )
-        html = cache.get(public_key)
+        html = caches["local"].get(public_key)
         if html is not None:
             return HttpResponse(html)
     page = page_selectors.session_page(user=request.user, session=session)
@@ -87,7 +87,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {"session": session, "page": page, "tone": selectors.STATE_TONES.get(session.state)},
     )
     if public_key is not None:
-        cache.set(public_key, response.content, PUBLIC_PAGE_SECONDS)
+        caches["local"].set(public_key, response.content, PUBLIC_PAGE_SECONDS)
     return response
 
 

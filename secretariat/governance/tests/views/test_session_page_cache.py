@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from secretariat.governance.models import Session
@@ -15,7 +15,7 @@ from secretariat.governance.services import agenda as agenda_services
 def test_the_public_page_changes_as_soon_as_the_session_does(
     session_world, secretary_general, client, django_assert_max_num_queries
 ):
-    cache.clear()
+    caches["local"].clear()
     session = Session.objects.create(
         body=session_world.assembly,
         kind=Session.Kind.ORDINARY,
