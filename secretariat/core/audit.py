@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from django.utils import timezone
 
+from secretariat.core.anchoring import keyring
 from secretariat.core.models import ActionLog, ActionLogHead, User
 from secretariat.core.request_id import current_request_id
 
@@ -83,6 +84,7 @@ def record_action(
         prev_hash=head.last_hash,
     )
     entry.hash = entry.compute_hash()
+    entry.seal = keyring().seal(entry.hash)
     entry.save()
     head.last_hash = entry.hash
     head.save(update_fields=["last_hash"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
@@ -66,6 +67,41 @@ def test_it_reports_an_intact_chain(officer, capsys):
     _log(2, actor=officer, target=officer)
     call_command("verify_action_log")
     assert "intact: 2 rows" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_it_seals_each_row_with_the_key(officer, signing_key):
+    # when
+    _log(2, actor=officer, target=officer)
+    # then: "<key id>:<HMAC of the row's hash>", which only the key reproduces
+    for row in ActionLog.objects.order_by("id"):
+        assert row.seal == signing_key.seal(row.hash)
+        assert row.seal.startswith(f"{signing_key.id}:") and len(row.seal) == 16 + 1 + 64
+
+
+@pytest.mark.django_db
+def test_it_writes_no_seal_without_a_key(officer):
+    _log(1, actor=officer, target=officer)
+    assert ActionLog.objects.get().seal == ""
+
+
+@pytest.mark.django_db
+def test_a_seal_is_not_part_of_the_hash(officer, signing_key):
+    """The row's hash is what it was before seals (rows written before still verify)."""
+    _log(1, actor=officer, target=officer)
+    row = ActionLog.objects.get()
+    row.seal = ""
+    assert row.compute_hash() == row.hash
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_write_the_log_with_a_bad_key(officer, settings):
+    # given: a key that is set but unusable (a broken file)
+    settings.ACTION_LOG_SIGNING_KEY = "not-a-key"
+    # then: no row is written unsealed
+    with pytest.raises(ImproperlyConfigured), transaction.atomic():
+        record_action(actor=officer, event="test.event", target=officer)
+    assert ActionLog.objects.count() == 0
 
 
 # --- save_audited and locked: the one way a service writes ---------------------------------
