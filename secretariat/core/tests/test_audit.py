@@ -7,7 +7,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from secretariat.core.audit import record_action, verify_chain
+from secretariat.core.anchoring import keyring
+from secretariat.core.audit import ChainWalk, record_action, verify_chain
 from secretariat.core.models import ActionLog
 
 
@@ -77,6 +78,7 @@ def test_it_seals_each_row_with_the_key(officer, signing_key):
     for row in ActionLog.objects.order_by("id"):
         assert row.seal == signing_key.seal(row.hash)
         assert row.seal.startswith(f"{signing_key.id}:") and len(row.seal) == 16 + 1 + 64
+    assert list(verify_chain(ring=keyring())) == []
 
 
 @pytest.mark.django_db
@@ -102,6 +104,20 @@ def test_it_refuses_to_write_the_log_with_a_bad_key(officer, settings):
     with pytest.raises(ImproperlyConfigured), transaction.atomic():
         record_action(actor=officer, event="test.event", target=officer)
     assert ActionLog.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_walk_resumes_where_another_stopped(officer, signing_key):
+    # given
+    _log(2, actor=officer, target=officer)
+    first = ChainWalk(ring=keyring()).walk()
+    _log(1, actor=officer, target=officer)
+    # when
+    resumed = ChainWalk(ring=keyring(), start=first.position()).walk().finish()
+    # then
+    last = ActionLog.objects.order_by("id").last()
+    assert (resumed.rows, resumed.last_id, resumed.prev) == (3, last.id, last.hash)
+    assert resumed.problems == [] and resumed.first_sealed == first.first_sealed
 
 
 # --- save_audited and locked: the one way a service writes ---------------------------------
