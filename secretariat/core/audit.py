@@ -277,10 +277,18 @@ class ChainWalk:
         return self
 
     def parts_at(self) -> int | None:
-        """The first row where the log and its checkpoints part (None: they do not)."""
+        """The first row where the log and its checkpoints part (None: they do not). A
+        checkpoint that fails says only "after the last checkpoint that held": when a row's
+        own problem (a seal, a link) lies in that range, the row is the more precise answer."""
         rows = [p.entry_id + (p.problem == "head") for p in self.problems]
-        rows += [c.parts_at for c in self.checks if c.problem and c.parts_at is not None]
-        return min(rows, default=None)
+        bounds = [
+            c.parts_at
+            for c in self.checks
+            if c.problem
+            and c.parts_at is not None
+            and not any(c.parts_at <= row <= c.checkpoint.last_id for row in rows)
+        ]
+        return min(rows + bounds, default=None)
 
     # The steps, row by row.
 
