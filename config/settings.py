@@ -187,6 +187,19 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 # A failed e-mail is tried again after these many seconds, then given up (and shown so).
 SECRETARIAT_EMAIL_RETRY_SECONDS = [60, 300, 1800, 7200]
 
+# The action log's anchor outside the database (decision 0010). The key is an Ed25519
+# private key (32 bytes in base64, or PEM), from ACTION_LOG_SIGNING_KEY or the file
+# ACTION_LOG_SIGNING_KEY_FILE names (`manage.py action_log_key` makes one); it is never
+# stored in the database. Every process that writes the log seals each new row with it; the
+# checkpoints it signs are appended to a file in SECRETARIAT_CHECKPOINT_DIR and e-mailed to
+# the Comptroller (`manage.py checkpoint_action_log`, run hourly by a timer). Keys retired
+# by a rotation stay listed (base64, separated by commas or spaces) so that what they
+# sealed and signed still verifies.
+ACTION_LOG_SIGNING_KEY = envstr("ACTION_LOG_SIGNING_KEY", "")
+ACTION_LOG_RETIRED_KEYS = envstr("ACTION_LOG_RETIRED_KEYS", "").replace(",", " ").split()
+# CHECKPOINT_DIR may be relative: to BASE_DIR.
+SECRETARIAT_CHECKPOINT_DIR = BASE_DIR / envstr("CHECKPOINT_DIR", "var/checkpoints")
+
 # "default" is shared by every process (login throttling, rate limits, the worker's
 # heartbeat): Redis when REDIS_URL is set, else a table of the database (made by core's
 # migration 0003). "local" holds what a process may keep for itself (rendered pages and

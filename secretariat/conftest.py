@@ -31,6 +31,11 @@ PASSWORD = "correct-horse-battery-staple-42"
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The action log: no signing key and a checkpoint folder of the test's own (decision
+    # 0010); the tests of the anchor set a key themselves.
+    settings.ACTION_LOG_SIGNING_KEY = ""
+    settings.ACTION_LOG_RETIRED_KEYS = []
+    settings.SECRETARIAT_CHECKPOINT_DIR = tmp_path / "checkpoints"
     # A fast hasher: the suite creates many personas; production keeps the default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background tasks run as soon as they are queued (after the transaction commits);

@@ -8,8 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from secretariat.core import demo, panels, permissions
+        from django.core import checks
 
+        from secretariat.core import anchoring, demo, panels, permissions
+
+        checks.register(anchoring.check_key, checks.Tags.security)
+        checks.register(anchoring.check_key_deploy, checks.Tags.security, deploy=True)
         permissions.register_permissions()
         panels.register_panels()
         demo.register_demo()

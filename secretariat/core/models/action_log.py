@@ -1,4 +1,5 @@
-"""The action log: one row per audited action, hash-chained (decision 0003)."""
+"""The action log: one row per audited action, hash-chained (decision 0003), each row sealed
+with a key kept outside the database and the chain's head checkpointed outside it (0010)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ class ActionLog(models.Model):
     request_id = models.CharField(_("request"), max_length=64, blank=True, db_index=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # "<key id>:<HMAC of the hash>" (core.anchoring); empty when no key was configured.
+    seal = models.CharField(_("seal"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("action log entry")

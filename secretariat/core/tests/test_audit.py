@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from secretariat.core.audit import record_action, verify_chain
+from secretariat.core.anchoring import keyring
+from secretariat.core.audit import ChainWalk, record_action, verify_chain
 from secretariat.core.models import ActionLog
 
 
@@ -66,6 +68,56 @@ def test_it_reports_an_intact_chain(officer, capsys):
     _log(2, actor=officer, target=officer)
     call_command("verify_action_log")
     assert "intact: 2 rows" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_it_seals_each_row_with_the_key(officer, signing_key):
+    # when
+    _log(2, actor=officer, target=officer)
+    # then: "<key id>:<HMAC of the row's hash>", which only the key reproduces
+    for row in ActionLog.objects.order_by("id"):
+        assert row.seal == signing_key.seal(row.hash)
+        assert row.seal.startswith(f"{signing_key.id}:") and len(row.seal) == 16 + 1 + 64
+    assert list(verify_chain(ring=keyring())) == []
+
+
+@pytest.mark.django_db
+def test_it_writes_no_seal_without_a_key(officer):
+    _log(1, actor=officer, target=officer)
+    assert ActionLog.objects.get().seal == ""
+
+
+@pytest.mark.django_db
+def test_a_seal_is_not_part_of_the_hash(officer, signing_key):
+    """The row's hash is what it was before seals (rows written before still verify)."""
+    _log(1, actor=officer, target=officer)
+    row = ActionLog.objects.get()
+    row.seal = ""
+    assert row.compute_hash() == row.hash
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_write_the_log_with_a_bad_key(officer, settings):
+    # given: a key that is set but unusable (a broken file)
+    settings.ACTION_LOG_SIGNING_KEY = "not-a-key"
+    # then: no row is written unsealed
+    with pytest.raises(ImproperlyConfigured), transaction.atomic():
+        record_action(actor=officer, event="test.event", target=officer)
+    assert ActionLog.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_walk_resumes_where_another_stopped(officer, signing_key):
+    # given
+    _log(2, actor=officer, target=officer)
+    first = ChainWalk(ring=keyring()).walk()
+    _log(1, actor=officer, target=officer)
+    # when
+    resumed = ChainWalk(ring=keyring(), start=first.position()).walk().finish()
+    # then
+    last = ActionLog.objects.order_by("id").last()
+    assert (resumed.rows, resumed.last_id, resumed.prev) == (3, last.id, last.hash)
+    assert resumed.problems == [] and resumed.first_sealed == first.first_sealed
 
 
 # --- save_audited and locked: the one way a service writes ---------------------------------
