@@ -8,18 +8,28 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import envbool, envint, envlist, envstr
+from config.env import (
+    DEVELOPMENT_SECRET_KEY,
+    MISSING_SECRET_KEY,
+    envbool,
+    envint,
+    envlist,
+    envstr,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = envbool("DEBUG", "false")
+# Production refuses to start without SECRET_KEY. The built-in development key serves only
+# with DEBUG=true (`make demo`) or when SECRETARIAT_ALLOW_INSECURE_KEY=true says so
+# explicitly (the benchmark); `check --deploy` then fails (secretariat.E001). The test suite
+# and the type checker get a throw-away key from config/testenv.py.
 SECRET_KEY = envstr("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or envbool("SECRETARIAT_ALLOW_INSECURE_KEY", "true"):
-        # Development and tests only; production sets SECRET_KEY (checked by check --deploy).
-        SECRET_KEY = "insecure-development-key-change-me-in-production-0123456789"
+    if DEBUG or envbool("SECRETARIAT_ALLOW_INSECURE_KEY", "false"):
+        SECRET_KEY = DEVELOPMENT_SECRET_KEY
     else:
-        raise ImproperlyConfigured("SECRET_KEY must be set")
+        raise ImproperlyConfigured(MISSING_SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
