@@ -16,6 +16,7 @@ class CoreConfig(AppConfig):
         checks.register(anchoring.check_key, checks.Tags.security)
         checks.register(anchoring.check_key_deploy, checks.Tags.security, deploy=True)
         checks.register(site_checks.check_secret_key_deploy, checks.Tags.security, deploy=True)
+        checks.register(site_checks.check_trusted_proxy_deploy, checks.Tags.security, deploy=True)
         permissions.register_permissions()
         panels.register_panels()
         demo.register_demo()

@@ -25,3 +25,24 @@ def check_secret_key_deploy(app_configs: Any = None, **kwargs: Any) -> list[chec
             id="secretariat.E001",
         )
     ]
+
+
+def check_trusted_proxy_deploy(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Behind a reverse proxy (BEHIND_PROXY) with no proxy declared for the client's address,
+    every client has the proxy's address: one person's failed logins throttle everyone."""
+    declared = (
+        settings.SECRETARIAT_TRUSTED_PROXY_COUNT or settings.SECRETARIAT_TRUSTED_CLIENT_IP_HEADER
+    )
+    if not settings.SECURE_PROXY_SSL_HEADER or declared:
+        return []
+    return [
+        checks.Warning(
+            "The site is behind a reverse proxy, but throttling counts every client by the "
+            "proxy's address.",
+            hint=(
+                "Set SECRETARIAT_TRUSTED_PROXY_COUNT=1 (the proxy appends the client to "
+                "X-Forwarded-For) or SECRETARIAT_TRUSTED_CLIENT_IP_HEADER=X-Real-IP."
+            ),
+            id="secretariat.W001",
+        )
+    ]

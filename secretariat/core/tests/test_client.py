@@ -69,3 +69,14 @@ def test_it_gives_allauth_the_same_address(settings):
     # ImproperlyConfigured on a header shorter than the count)
     settings.SECRETARIAT_TRUSTED_PROXY_COUNT = 3
     assert AccountAdapter().get_client_ip(request) == "10.0.0.1"
+
+
+def test_check_deploy_warns_behind_a_proxy_that_is_not_declared(settings):
+    # given: BEHIND_PROXY=true, no proxy declared for the client's address
+    from secretariat.core.checks import check_trusted_proxy_deploy
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # then
+    assert [m.id for m in check_trusted_proxy_deploy()] == ["secretariat.W001"]
+    settings.SECRETARIAT_TRUSTED_PROXY_COUNT = 1
+    assert check_trusted_proxy_deploy() == []
