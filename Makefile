@@ -24,6 +24,8 @@ install: $(VENV)/.installed static/vendor/.installed
 
 ## demo: install, migrate a fresh SQLite database, load CISS data and demo accounts, serve :8000
 ## with the background worker (documents, e-mails) running beside the server
+## (DEBUG=true: the development key signs sessions; production sets SECRET_KEY)
+demo: export DEBUG := true
 demo: install
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py seed_demo
@@ -35,7 +37,7 @@ demo: install
 ## test: lint, migrations check, type check and the whole suite (browser tests included)
 test: install
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run -v0
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/mypy secretariat config
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
@@ -56,6 +58,7 @@ typecheck: install
 	$(VENV)/bin/mypy secretariat config
 
 ## messages: extract strings and compile catalogs (needs gettext)
+messages: export DEBUG := true
 messages: install
 	$(PY) manage.py makemessages -l es -l en -l pt -l fr --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv

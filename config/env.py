@@ -7,6 +7,17 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+# Known to everyone who reads the code: signs sessions and tokens only on a developer's
+# machine (DEBUG=true) or a benchmark (SECRETARIAT_ALLOW_INSECURE_KEY=true).
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me-in-production-0123456789"
+MISSING_SECRET_KEY = (
+    "SECRET_KEY is not set, and DEBUG is false: the server will not start on the built-in "
+    "development key. Set SECRET_KEY (or SECRET_KEY_FILE, the path of a file holding it) to "
+    "a long random value kept secret, for example the output of "
+    "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`. "
+    "On a developer's machine, set DEBUG=true instead."
+)
+
 
 def envstr(name: str, default: str) -> str:
     """Return the variable, or the content of the file named by NAME_FILE (for secrets)."""

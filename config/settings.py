@@ -8,18 +8,28 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import envbool, envint, envlist, envstr
+from config.env import (
+    DEVELOPMENT_SECRET_KEY,
+    MISSING_SECRET_KEY,
+    envbool,
+    envint,
+    envlist,
+    envstr,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = envbool("DEBUG", "false")
+# Production refuses to start without SECRET_KEY. The built-in development key serves only
+# with DEBUG=true (`make demo`) or when SECRETARIAT_ALLOW_INSECURE_KEY=true says so
+# explicitly (the benchmark); `check --deploy` then fails (secretariat.E001). The test suite
+# and the type checker get a throw-away key from config/testenv.py.
 SECRET_KEY = envstr("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or envbool("SECRETARIAT_ALLOW_INSECURE_KEY", "true"):
-        # Development and tests only; production sets SECRET_KEY (checked by check --deploy).
-        SECRET_KEY = "insecure-development-key-change-me-in-production-0123456789"
+    if DEBUG or envbool("SECRETARIAT_ALLOW_INSECURE_KEY", "false"):
+        SECRET_KEY = DEVELOPMENT_SECRET_KEY
     else:
-        raise ImproperlyConfigured("SECRET_KEY must be set")
+        raise ImproperlyConfigured(MISSING_SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
@@ -50,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "secretariat.core.request_id.RequestIdMiddleware",
+    # Oversized bodies and rate-limited senders are refused before anything reads the body.
+    "secretariat.core.limits.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -169,6 +181,19 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 SECRETARIAT_MAX_UPLOAD_BYTES = envint("SECRETARIAT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
+
+# Throttling (issue #9). Login (allauth, ACCOUNT_RATE_LIMITS above) and the public
+# affiliation form count in the "default" cache, which every process shares (below). They
+# count by the client's address (core/client.py): REMOTE_ADDR unless the reverse proxies in
+# front are declared, either as how many of them append to X-Forwarded-For, or as the header
+# the proxy always sets (e.g. X-Real-IP). Declare them only when every request comes through
+# them: a client that can reach the server directly could then choose its address.
+SECRETARIAT_TRUSTED_PROXY_COUNT = envint("SECRETARIAT_TRUSTED_PROXY_COUNT", "0")
+SECRETARIAT_TRUSTED_CLIENT_IP_HEADER = envstr("SECRETARIAT_TRUSTED_CLIENT_IP_HEADER", "")
+if SECRETARIAT_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("SECRETARIAT_TRUSTED_PROXY_COUNT must be 0 or more")
+ALLAUTH_TRUSTED_PROXY_COUNT = SECRETARIAT_TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = SECRETARIAT_TRUSTED_CLIENT_IP_HEADER or None
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "secretariat@localhost")

@@ -3,14 +3,15 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
-from secretariat.api.api import api
+from secretariat.api.api import api, not_found
 
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", login_not_required(not_found)),
 ]
 
 urlpatterns += i18n_patterns(

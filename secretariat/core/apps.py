@@ -11,9 +11,12 @@ class CoreConfig(AppConfig):
         from django.core import checks
 
         from secretariat.core import anchoring, demo, panels, permissions
+        from secretariat.core import checks as site_checks
 
         checks.register(anchoring.check_key, checks.Tags.security)
         checks.register(anchoring.check_key_deploy, checks.Tags.security, deploy=True)
+        checks.register(site_checks.check_secret_key_deploy, checks.Tags.security, deploy=True)
+        checks.register(site_checks.check_trusted_proxy_deploy, checks.Tags.security, deploy=True)
         permissions.register_permissions()
         panels.register_panels()
         demo.register_demo()

@@ -7,18 +7,24 @@ Every list runs a fixed number of queries.
 
 # No "from __future__ import annotations": django-ninja reads the real annotations.
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from secretariat.core.api import (
+    MAX_ID,
     MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_YEAR,
+    MIN_YEAR,
+    NO_NUL,
     Language,
     choose_language,
     page_url,
     request_language,
+    responses,
     translated,
 )
 from secretariat.governance.models import Resolution
@@ -141,12 +147,15 @@ class ResolutionDetailOut(ResolutionOut):
 
 class ResolutionFilters(Schema):
     q: str | None = Field(
-        None, max_length=200, description="A number (exact) or words of the title or text."
+        None,
+        max_length=200,
+        pattern=NO_NUL,
+        description="A number (exact) or words of the title or text.",
     )
     kind: Literal["resolution", "declaration", "recommendation"] | None = None
-    year_from: int | None = Field(None, ge=1942)
-    year_to: int | None = Field(None, ge=1942)
-    body: str | None = Field(None, max_length=60, description="Code of the body.")
+    year_from: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR)
+    year_to: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR)
+    body: str | None = Field(None, max_length=60, pattern=NO_NUL, description="Code of the body.")
     lang: Language | None = Field(
         None, description="Language of titles and texts; else Accept-Language; else es."
     )
@@ -155,10 +164,10 @@ class ResolutionFilters(Schema):
 class ResolutionPagination(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT}.")
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-@router.get("/resolutions", response=list[ResolutionOut], summary="Resolutions")
+@router.get("/resolutions", response=responses(list[ResolutionOut]), summary="Resolutions")
 @paginate(ResolutionPagination, max_limit=MAX_LIMIT)
 def resolution_list(request: HttpRequest, filters: Query[ResolutionFilters]) -> Any:
     """The register, newest number first, with the status of each resolution."""
@@ -175,8 +184,14 @@ def resolution_list(request: HttpRequest, filters: Query[ResolutionFilters]) -> 
 
 
 @router.get(
-    "/resolutions/{number}", response=ResolutionDetailOut, summary="One resolution by number"
+    "/resolutions/{number}",
+    response=responses(ResolutionDetailOut),
+    summary="One resolution by number",
 )
-def resolution_detail(request: HttpRequest, number: int, lang: Language | None = None) -> Any:
+def resolution_detail(
+    request: HttpRequest,
+    number: Annotated[int, Path(ge=1, le=MAX_ID)],
+    lang: Language | None = None,
+) -> Any:
     choose_language(request, lang)
     return resolution_get_for_user(user=request.user, number=number)

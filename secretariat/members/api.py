@@ -6,19 +6,22 @@ Names come in the language of `?lang=` or, failing that, of the Accept-Language 
 
 # No "from __future__ import annotations": django-ninja reads the real annotations.
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import translation
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from secretariat.core.api import (
     MAX_LIMIT,
+    MAX_OFFSET,
+    NO_NUL,
     Language,
     choose_language,
     in_language,
     page_url,
+    responses,
 )
 from secretariat.members.models import Country, Membership
 from secretariat.members.selectors import registry as selectors
@@ -121,11 +124,15 @@ class MemberOut(Schema):
 
 
 class MemberFilters(Schema):
-    q: str | None = Field(None, max_length=100, description="Part of the name or acronym.")
-    category: str | None = Field(None, max_length=20, description='Category code, or "unknown".')
-    country: str | None = Field(None, max_length=2, description="ISO 3166 code.")
+    q: str | None = Field(
+        None, max_length=100, pattern=NO_NUL, description="Part of the name or acronym."
+    )
+    category: str | None = Field(
+        None, max_length=20, pattern=NO_NUL, description='Category code, or "unknown".'
+    )
+    country: str | None = Field(None, max_length=2, pattern=NO_NUL, description="ISO 3166 code.")
     subregion: str | None = Field(
-        None, max_length=7, description='Sub-region number (1-5), or "unknown".'
+        None, max_length=7, pattern=NO_NUL, description='Sub-region number (1-5), or "unknown".'
     )
     as_of: dt.date | None = Field(
         None, description="Members in force on this date (YYYY-MM-DD); today by default."
@@ -161,13 +168,13 @@ class CountryOut(Schema):
 class MemberPagination(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT}.")
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 # --- Endpoints -------------------------------------------------------------------------
 
 
-@router.get("/members", response=list[MemberOut], summary="Members in force")
+@router.get("/members", response=responses(list[MemberOut]), summary="Members in force")
 @paginate(MemberPagination, max_limit=MAX_LIMIT)
 def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> Any:
     """Members in force on a date, filtered, ordered by name."""
@@ -181,16 +188,21 @@ def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> Any:
     ).order_by("institution__name", "pk")
 
 
-@router.get("/members/{slug}", response=MemberOut, summary="One member in force")
+@router.get("/members/{slug}", response=responses(MemberOut), summary="One member in force")
 def member_detail(
-    request: HttpRequest, slug: str, as_of: dt.date | None = None, lang: Language | None = None
+    request: HttpRequest,
+    slug: Annotated[str, Path(max_length=200, pattern=r"^[-\w]+$")],
+    as_of: dt.date | None = None,
+    lang: Language | None = None,
 ) -> Any:
     choose_language(request, lang)
     return selectors.member_in_force(slug=slug, as_of=as_of)
 
 
 @router.get(
-    "/categories", response=list[CategoryOut], summary="Membership categories with their counts"
+    "/categories",
+    response=responses(list[CategoryOut]),
+    summary="Membership categories with their counts",
 )
 def category_list(
     request: HttpRequest, as_of: dt.date | None = None, lang: Language | None = None
@@ -213,7 +225,7 @@ def category_list(
         ]
 
 
-@router.get("/countries", response=list[CountryOut], summary="Countries and territories")
+@router.get("/countries", response=responses(list[CountryOut]), summary="Countries and territories")
 def country_list(request: HttpRequest, lang: Language | None = None) -> Any:
     with translation.override(choose_language(request, lang)):
         countries: list[Country] = list(selectors.country_list())

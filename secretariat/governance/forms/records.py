@@ -62,8 +62,10 @@ class ResolutionFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any kind")), *Resolution.Kind.choices],
     )
-    year_from = forms.IntegerField(label=_("From year"), required=False, min_value=1942)
-    year_to = forms.IntegerField(label=_("To year"), required=False, min_value=1942)
+    year_from = forms.IntegerField(
+        label=_("From year"), required=False, min_value=1942, max_value=9999
+    )
+    year_to = forms.IntegerField(label=_("To year"), required=False, min_value=1942, max_value=9999)
     body: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Body"),
         required=False,

@@ -23,6 +23,7 @@ from secretariat.core.access import public, requires
 from secretariat.core.documents import document_response
 from secretariat.core.http import HtmxHttpRequest, actor, posted
 from secretariat.core.languages import session_languages
+from secretariat.core.limits import accepts_uploads
 from secretariat.governance.forms.agenda import (
     AgendaItemForm,
     DocumentForm,
@@ -241,6 +242,7 @@ def agenda_pdf(request: HttpRequest, pk: int, lang: str) -> HttpResponseBase:
 
 
 @requires(MANAGE)
+@accepts_uploads(files=len(settings.LANGUAGES))
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = session_get_for_user(user=request.user, pk=pk, action="manage")
     agenda = selectors.agenda_tree(session)
@@ -272,6 +274,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(MANAGE)
+@accepts_uploads(files=len(settings.LANGUAGES))
 def document_upload(request: HttpRequest, doc_pk: int) -> HttpResponse:
     document = document_selectors.document_get_for_user(
         user=request.user, pk=doc_pk, action="manage"

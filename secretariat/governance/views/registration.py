@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from secretariat.core.access import requires
 from secretariat.core.http import actor, posted
+from secretariat.core.limits import accepts_uploads
 from secretariat.core.tables import paginate, sort_from_request
 from secretariat.governance.forms.registration import (
     BulkAcceptForm,
@@ -120,6 +121,7 @@ def delegation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/delegation.html", context)
 
 
+@accepts_uploads(files=1)
 def delegate_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Name a delegate: a representative for their institution, the Secretariat for any member."""
     session = session_get_for_user(user=request.user, pk=pk)
@@ -326,6 +328,7 @@ def participant_credentials_file(request: HttpRequest, participant_pk: int) -> F
 # --- Proxies ----------------------------------------------------------------------------------
 
 
+@accepts_uploads(files=1)
 def proxy_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Give a member's proxy (its representative), or record one for it (the Secretariat)."""
     session = session_get_for_user(user=request.user, pk=pk)

@@ -47,10 +47,13 @@ MANAGE = "governance.manage_resolutions"
 
 
 def _int(value: str | None) -> int | None:
+    """A positive id from the query string; None for anything else (a database id fits in
+    32 bits: a larger number would overflow the query, not find nothing)."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and 0 < number <= 2_147_483_647 else None
 
 
 @public

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from secretariat.core.access import requires
 from secretariat.core.http import actor
+from secretariat.core.limits import accepts_uploads
 from secretariat.core.tables import paginate
 from secretariat.members.forms.imports import ImportCommitForm, ImportDiscardForm, ImportUploadForm
 from secretariat.members.models import ImportBatch
@@ -66,6 +67,7 @@ def _preview_context(
 
 
 @requires(PERM)
+@accepts_uploads(files=1)
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm()
     if request.method == "POST":

@@ -20,10 +20,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from secretariat.core.access import public, requires
+from secretariat.core.client import client_network
 from secretariat.core.forms import add_service_error
 from secretariat.core.http import actor
+from secretariat.core.limits import accepts_uploads, refused
 from secretariat.core.tables import paginate, sort_from_request
 from secretariat.members.forms.requests import (
+    MAX_FILES,
+    PUBLIC_MAX_FILES,
     ApplicationForm,
     RequestApproveForm,
     RequestAttachForm,
@@ -65,12 +69,27 @@ ERROR_ALIASES = {
 
 
 def _rate_key(request: HttpRequest) -> str:
-    # REMOTE_ADDR is the client behind no proxy; behind one, the proxy must set it (see report).
-    return f"members:apply:{request.META.get('REMOTE_ADDR') or 'unknown'}"
+    # The shared cache (every process counts together), by the client's address as the
+    # site's trusted proxies give it (core/client.py).
+    return f"members:apply:{client_network(request)}"
 
 
 def _rate_limited(request: HttpRequest) -> bool:
     return int(cache.get(_rate_key(request), 0)) >= APPLY_LIMIT_PER_HOUR
+
+
+def _apply_gate(request: HttpRequest) -> HttpResponse | None:
+    """Refuse a sender over the hourly limit before its body (and files) is read."""
+    if request.method != "POST" or not _rate_limited(request):
+        return None
+    return refused(
+        request,
+        status=429,
+        title=_("Too many applications"),
+        message=_(
+            "Too many applications were sent from this address; please try again in an hour."
+        ),
+    )
 
 
 def _count_submission(request: HttpRequest) -> None:
@@ -118,6 +137,7 @@ def _submit(request: HttpRequest, form: ApplicationForm) -> HttpResponse | None:
 
 
 @public
+@accepts_uploads(files=PUBLIC_MAX_FILES, before_body=_apply_gate)
 @require_http_methods(["GET", "HEAD", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(
@@ -125,15 +145,6 @@ def apply(request: HttpRequest) -> HttpResponse:
         request.FILES if request.method == "POST" else None,
     )
     if request.method == "POST":
-        if _rate_limited(request):
-            form.add_error(
-                None,
-                _(
-                    "Too many applications were sent from this address; "
-                    "please try again in an hour."
-                ),
-            )
-            return render(request, "members/application_form.html", {"form": form}, status=429)
         if form.is_bot:
             # Pretend it worked: telling a robot why it failed only helps it adapt.
             _count_submission(request)
@@ -179,6 +190,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(MANAGE)
+@accepts_uploads(files=MAX_FILES)
 def request_create(request: HttpRequest) -> HttpResponse:
     form = RequestRecordForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -368,6 +380,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(MANAGE)
+@accepts_uploads(files=MAX_FILES)
 def request_attach(request: HttpRequest, pk: int) -> HttpResponse:
     req = _managed(request, pk)
 
@@ -406,6 +419,7 @@ def request_attachment(request: HttpRequest, pk: int, att_pk: int) -> FileRespon
 # --- The member's own disaffiliation request -----------------------------------------
 
 
+@accepts_uploads(files=MAX_FILES)
 def request_disaffiliation(request: HttpRequest, slug: str) -> HttpResponse:
     """A representative asks, for their institution, to leave the organization (staff may
     read the record, but only the member's representative may ask to leave: 403)."""
