@@ -236,21 +236,31 @@ X_FRAME_OPTIONS = "DENY"
 SECRETARIAT_REQUIRE_STAFF_MFA = envbool("SECRETARIAT_REQUIRE_STAFF_MFA", "true")
 SECRETARIAT_PAGE_SIZE = envint("SECRETARIAT_PAGE_SIZE", "25")
 
+# Logs go to standard error (journald under systemd). LOG_FORMAT=json writes one JSON object
+# per line (time, level, logger, message, request_id; the request log adds method, path,
+# status and duration_ms); "plain" (the default) is for people. Every line carries the
+# request id, which the action-log row of the request records too.
+LOG_FORMAT = envstr("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "secretariat.core.request_id.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "secretariat.core.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
         }
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    # One line per request: INFO shows them, WARNING (REQUEST_LOG_LEVEL) silences them.
+    "loggers": {"secretariat.request": {"level": envstr("REQUEST_LOG_LEVEL", "INFO")}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
