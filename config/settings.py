@@ -229,12 +229,18 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", "false") else None
 )
+# The health probes answer on plain HTTP too (a monitor on the machine itself).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # Staff roles must use a second factor (TOTP); the demo may relax it explicitly.
 SECRETARIAT_REQUIRE_STAFF_MFA = envbool("SECRETARIAT_REQUIRE_STAFF_MFA", "true")
 SECRETARIAT_PAGE_SIZE = envint("SECRETARIAT_PAGE_SIZE", "25")
+
+# /readyz fails when the task worker's last heartbeat (queued every minute by the timer
+# running `manage.py worker_heartbeat`, written by the worker) is older than this.
+SECRETARIAT_HEARTBEAT_MAX_AGE = envint("HEARTBEAT_MAX_AGE", "180")
 
 # Logs go to standard error (journald under systemd). LOG_FORMAT=json writes one JSON object
 # per line (time, level, logger, message, request_id; the request log adds method, path,
