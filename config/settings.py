@@ -200,6 +200,10 @@ ACTION_LOG_RETIRED_KEYS = envstr("ACTION_LOG_RETIRED_KEYS", "").replace(",", " "
 # CHECKPOINT_DIR may be relative: to BASE_DIR.
 SECRETARIAT_CHECKPOINT_DIR = BASE_DIR / envstr("CHECKPOINT_DIR", "var/checkpoints")
 
+# Backups (`manage.py backup`, `make backup`; `manage.py restore`): dated archives with a
+# checksum; BACKUP_DIR may be relative: to BASE_DIR. They never hold the signing key.
+SECRETARIAT_BACKUP_DIR = BASE_DIR / envstr("BACKUP_DIR", "var/backups")
+
 # "default" is shared by every process (login throttling, rate limits, the worker's
 # heartbeat): Redis when REDIS_URL is set, else a table of the database (made by core's
 # migration 0003). "local" holds what a process may keep for itself (rendered pages and
