@@ -172,6 +172,15 @@ SECRETARIAT_MAX_UPLOAD_BYTES = envint("SECRETARIAT_MAX_UPLOAD_BYTES", str(10 * 1
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "secretariat@localhost")
+SERVER_EMAIL = envstr("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# SMTP (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); the password may be a file.
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
 
 # Background work (decision 0006): documents and e-mails are built and sent by a worker
 # (`manage.py db_worker`) reading a queue in the database. "immediate" runs each task as

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         if waiting:
             # The last one was not taken yet: the worker is stopped or busy. One waiting
             # heartbeat is enough; /readyz reports the worker once the heartbeat is too old.
+            # Said even with -v0 (the timer's), so that the journal shows it.
             self.stdout.write(f"A heartbeat is already waiting for the worker (last: {last}).")
             return
         worker_heartbeat.enqueue()
-        self.stdout.write(f"Heartbeat queued (last: {last}).")
+        if options["verbosity"] >= 1:
+            self.stdout.write(f"Heartbeat queued (last: {last}).")
