@@ -147,3 +147,13 @@ def test_the_worker_runs_the_heartbeat_the_timer_queues(client, settings):
     from django_tasks_db.models import DBTaskResult
 
     assert DBTaskResult.objects.filter(task_path=health.HEARTBEAT_TASK_PATH).count() == 1
+
+
+def test_the_probes_answer_plain_http_when_the_site_redirects_to_https(client, settings):
+    # given: production's redirect to HTTPS (a monitor on the machine itself speaks HTTP)
+    settings.SECURE_SSL_REDIRECT = True
+    heartbeat_write()
+    # when / then
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+    assert client.get("/es/").status_code == 301
