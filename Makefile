@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: demo test test-pg e2e lint typecheck messages bench install serve clean
+.PHONY: demo test test-pg e2e lint typecheck messages bench install serve clean backup restore
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,17 @@ messages: install
 ## bench: 10x data, gunicorn with 4 workers, loopback load; figures in bench/results/
 bench: install
 	$(PY) bench/run.py
+
+## backup: a dated archive in BACKUP_DIR (database, uploads, action-log checkpoints, manifest)
+## with a .sha256 beside it; never the signing key (docs/deploy/README.md)
+backup:
+	$(PY) manage.py backup
+
+## restore: make restore ARCHIVE=var/backups/secretariat-backup-….tar.gz [FORCE=1]
+## into an empty database; checks the checksum, every table and the action log
+restore:
+	@test -n "$(ARCHIVE)" || { echo "Usage: make restore ARCHIVE=path/to/secretariat-backup-….tar.gz [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore $(if $(FORCE),--force) "$(ARCHIVE)"
 
 clean:
 	rm -rf var/db.sqlite3* static/vendor

@@ -197,6 +197,15 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = SECRETARIAT_TRUSTED_CLIENT_IP_HEADER or None
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "secretariat@localhost")
+SERVER_EMAIL = envstr("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# SMTP (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); the password may be a file.
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
 
 # Background work (decision 0006): documents and e-mails are built and sent by a worker
 # (`manage.py db_worker`) reading a queue in the database. "immediate" runs each task as
@@ -224,6 +233,10 @@ ACTION_LOG_SIGNING_KEY = envstr("ACTION_LOG_SIGNING_KEY", "")
 ACTION_LOG_RETIRED_KEYS = envstr("ACTION_LOG_RETIRED_KEYS", "").replace(",", " ").split()
 # CHECKPOINT_DIR may be relative: to BASE_DIR.
 SECRETARIAT_CHECKPOINT_DIR = BASE_DIR / envstr("CHECKPOINT_DIR", "var/checkpoints")
+
+# Backups (`manage.py backup`, `make backup`; `manage.py restore`): dated archives with a
+# checksum; BACKUP_DIR may be relative: to BASE_DIR. They never hold the signing key.
+SECRETARIAT_BACKUP_DIR = BASE_DIR / envstr("BACKUP_DIR", "var/backups")
 
 # "default" is shared by every process (login throttling, rate limits, the worker's
 # heartbeat): Redis when REDIS_URL is set, else a table of the database (made by core's
@@ -254,6 +267,8 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", "false") else None
 )
+# The health probes answer on plain HTTP too (a monitor on the machine itself).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -261,21 +276,35 @@ X_FRAME_OPTIONS = "DENY"
 SECRETARIAT_REQUIRE_STAFF_MFA = envbool("SECRETARIAT_REQUIRE_STAFF_MFA", "true")
 SECRETARIAT_PAGE_SIZE = envint("SECRETARIAT_PAGE_SIZE", "25")
 
+# /readyz fails when the task worker's last heartbeat (queued every minute by the timer
+# running `manage.py worker_heartbeat`, written by the worker) is older than this.
+SECRETARIAT_HEARTBEAT_MAX_AGE = envint("HEARTBEAT_MAX_AGE", "180")
+
+# Logs go to standard error (journald under systemd). LOG_FORMAT=json writes one JSON object
+# per line (time, level, logger, message, request_id; the request log adds method, path,
+# status and duration_ms); "plain" (the default) is for people. Every line carries the
+# request id, which the action-log row of the request records too.
+LOG_FORMAT = envstr("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "secretariat.core.request_id.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "secretariat.core.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
         }
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    # One line per request: INFO shows them, WARNING (REQUEST_LOG_LEVEL) silences them.
+    "loggers": {"secretariat.request": {"level": envstr("REQUEST_LOG_LEVEL", "INFO")}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

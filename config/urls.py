@@ -11,6 +11,7 @@ from secretariat.api.api import api, not_found
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api.urls),
+    path("", include("secretariat.core.health_urls")),
     re_path(r"^api/(?P<rest>.*)$", login_not_required(not_found)),
 ]
 

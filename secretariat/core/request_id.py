@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ from django.http import HttpRequest, HttpResponse
 _REQUEST_ID: ContextVar[str] = ContextVar("secretariat_request_id", default="")
 _SANE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 HEADER = "X-Request-ID"
+# One line per request (method, path without the query, status, duration), at INFO.
+request_log = logging.getLogger("secretariat.request")
 
 
 def current_request_id() -> str:
@@ -39,7 +42,8 @@ def request_id(value: str | None = None) -> Iterator[str]:
 
 
 class RequestIdMiddleware:
-    """Give each request its id, first thing, and answer it in the response's header."""
+    """Give each request its id, first thing, answer it in the response's header, and log
+    the request (method, path, status, duration) under it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -47,8 +51,23 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get(HEADER, "")
         with request_id(given if _SANE.match(given) else None) as value:
+            started = time.monotonic()
             response = self.get_response(request)
             response[HEADER] = value
+            duration_ms = round((time.monotonic() - started) * 1000, 1)
+            request_log.info(
+                "%s %s %s %.1fms",
+                request.method,
+                request.path,
+                response.status_code,
+                duration_ms,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": duration_ms,
+                },
+            )
             return response
 
 

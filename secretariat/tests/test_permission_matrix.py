@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from secretariat.core.health import heartbeat_write
 from secretariat.core.models import EmailDelivery
 from secretariat.core.testing import (
     AUDIT_READ,
@@ -34,6 +35,8 @@ from secretariat.members.services.requests import request_disaffiliation_by_memb
 # the admin) are tested by their own suites; the login flow is tested in test_mfa.py.
 MATRIX: dict[str, tuple] = {
     "core:home": PUBLIC,
+    "health:healthz": PUBLIC,
+    "health:readyz": PUBLIC,  # with the worker's heartbeat written (the world below)
     "core:dashboard": LOGGED_IN,
     "core:action-log": AUDIT_READ,
     "core:outbox": AUDIT_READ,
@@ -94,10 +97,11 @@ def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
 
 
 def project_namespaces() -> set[str]:
-    """Every app of the project (each Secretariat app's label), and the API."""
+    """Every app of the project (each Secretariat app's label), the API, and the health
+    probes at the site's root."""
     return {
         config.label for config in apps.get_app_configs() if config.name.startswith("secretariat.")
-    }
+    } | {"health"}
 
 
 def project_routes() -> list[str]:
@@ -140,6 +144,7 @@ def world(
     batch = ImportBatch.objects.create(
         file_name="m.csv", checksum="0" * 64, rows=[], errors=[], uploaded_by=officer
     )
+    heartbeat_write()  # /readyz: the worker is alive
     delivery = EmailDelivery.objects.create(
         purpose="test", to=["a@example.org"], from_email="s@x.org", subject="S", body="B"
     )
