@@ -23,7 +23,8 @@ static/vendor/.installed: package.json package-lock.json
 install: $(VENV)/.installed static/vendor/.installed
 
 ## demo: install, migrate a fresh SQLite database, load CISS data and demo accounts, serve :8000
-## with the background worker (documents, e-mails) running beside the server
+## with the background worker (documents, e-mails) running beside the server, and its heartbeat
+## queued every minute (/readyz checks it), as the systemd timer does in production
 ## (DEBUG=true: the development key signs sessions; production sets SECRET_KEY)
 demo: export DEBUG := true
 demo: install
@@ -31,7 +32,8 @@ demo: install
 	$(PY) manage.py seed_demo
 	@echo "Serving http://127.0.0.1:$(PORT)/ with the background worker (Ctrl-C stops both)"
 	DEBUG=true $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  while true; do $(PY) manage.py worker_heartbeat -v0; sleep 60; done & beat=$$!; \
+	  trap 'kill $$worker $$beat 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: lint, migrations check, type check and the whole suite (browser tests included)
