@@ -183,16 +183,21 @@ expect "the application's JSON request log line for that request id" "GET /es/ 2
 
 head -c $((20 * 1024 * 1024)) /dev/zero >"$WORK/20mb.bin"
 big=$("${CURL[@]}" -o "$out" -w '%{http_code} %{time_total}' -X POST \
-    -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/20mb.bin" "$BASE/es/members/apply/")
-expect "a 20 MB body refused by nginx" 413 "${big%% *}"
-grep -q ' POST /es/members/apply/ ' "$WORK/logs/access.log" &&
+    -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/20mb.bin" "$BASE/es/members/")
+expect "a 20 MB body to a page without uploads refused by nginx" 413 "${big%% *}"
+grep -q ' POST /es/members/ ' "$WORK/logs/access.log" &&
     fail "the 20 MB body reached the application" || pass "the 20 MB body never reached the application"
-head -c $((5 * 1024 * 1024)) /dev/zero >"$WORK/5mb.bin"
+head -c $((120 * 1024 * 1024)) /dev/zero >"$WORK/120mb.bin"
+huge=$("${CURL[@]}" -o "$out" -w '%{http_code} %{time_total}' -X POST \
+    -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/120mb.bin" "$BASE/es/members/apply/")
+expect "a 120 MB body to the affiliation form refused by nginx" 413 "${huge%% *}"
+grep -q ' POST /es/members/apply/ ' "$WORK/logs/access.log" &&
+    fail "the 120 MB body reached the application" || pass "the 120 MB body never reached the application"
 code=$("${CURL[@]}" -D "$WORK/headers" -o /dev/null -w '%{http_code}' -X POST \
-    -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/5mb.bin" "$BASE/es/members/apply/")
+    -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/20mb.bin" "$BASE/es/members/apply/")
 grep -qi '^x-request-id' "$WORK/headers" &&
-    pass "a 5 MB body passes nginx to the application (which answers $code)" ||
-    fail "a 5 MB body did not reach the application ($code)"
+    pass "a 20 MB body passes nginx to the affiliation form, which takes 5 files (the application answers $code)" ||
+    fail "a 20 MB body did not reach the affiliation form ($code)"
 
 code=$("${CURL[@]}" -D "$WORK/headers" -o /dev/null -w '%{http_code}' "$BASE/media/anything.pdf")
 grep -qi '^x-request-id' "$WORK/headers" && fail "/media/ reached the application" ||
@@ -209,7 +214,7 @@ load_seconds=$(python3 -c "import time; print(f'{time.time() - $load_started:.2f
 expect "50 directory pages through nginx (4 at a time): all 200" 50 "$(grep -c '^200$' "$WORK/load")"
 
 say ""
-say "Figures: ready after ${ready_after} s; /es/ in ${page_time#* } s; 20 MB refused in ${big#* } s;"
+say "Figures: ready after ${ready_after} s; /es/ in ${page_time#* } s; 20 MB refused in ${big#* } s, 120 MB in ${huge#* } s;"
 say "         50 × /es/members/ in ${load_seconds} s (4 concurrent, gunicorn $(grep -o -- '--workers [0-9]*' <<<"${web[*]}"), nginx + TLS)."
 if ((FAILURES)); then
     say "$FAILURES check(s) FAILED. Logs: KEEP=1 $0"
