@@ -288,7 +288,7 @@ def _comptrollers_copy(mailbox, tmp_path):
         a[1]
         for m in mailbox
         for a in m.attachments
-        if m.subject.startswith("Action log checkpoint")
+        if m.subject.startswith("Punto de control de la bitácora")
     ]
     path = tmp_path / "comptroller.jsonl"
     path.write_text("".join(lines))

@@ -181,8 +181,11 @@ def test_it_refuses_to_vouch_for_a_log_that_does_not_verify_and_alerts(
     assert refused.value.parts_at == ids[1]
     assert refused.value.alerted == ("comptroller@example.org",)
     [alert] = mail.outbox
-    assert alert.subject == "The action log does not verify: no checkpoint was written"
-    assert f"The first entry where they part is number {ids[1]}." in alert.body
+    # in the Comptroller's language (Spanish)
+    assert alert.subject == (
+        "La bitácora de acciones no se verifica: no se escribió ningún punto de control"
+    )
+    assert f"La primera entrada en que difieren es la número {ids[1]}." in alert.body
     assert "the checkpoint vouched for 3 rows" in alert.body
 
 
