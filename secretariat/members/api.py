@@ -101,11 +101,14 @@ class MemberOut(Schema):
 
     @staticmethod
     def resolve_member_since(obj: Membership) -> dt.date | None:
-        return obj.valid_from
+        # The start of the unbroken run, not of the category (directory_list annotates it).
+        since: dt.date | None = obj.member_since
+        return since
 
     @staticmethod
     def resolve_member_since_precision(obj: Membership) -> str:
-        return obj.valid_from_precision
+        precision: str | None = obj.member_since_precision
+        return precision or obj.valid_from_precision
 
     @staticmethod
     def resolve_is_example(obj: Membership) -> bool:

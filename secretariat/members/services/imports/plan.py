@@ -22,7 +22,13 @@ from typing import Any
 
 from django.db.models.functions import Lower
 
-from secretariat.members.models import Country, DatePrecision, Institution, Membership
+from secretariat.members.models import (
+    Country,
+    DatePrecision,
+    Institution,
+    Membership,
+    run_start,
+)
 from secretariat.members.services.imports.rows import acronym_key, name_key
 
 # Institution fields an import may fill in or change (never erase).
@@ -122,15 +128,19 @@ def _plan_membership(
         and current.category.code != row["category"]
     ):
         problems.append(_problem("category_conflict", "category", current=current.category.code))
-    if row["since"] and current.valid_from is None:
-        changes.append("member_since")
-    elif row["since"] and current.valid_from is not None:
-        verdict = _compare_since(current, dt.date.fromisoformat(row["since"]), row["precision"])
-        if verdict == "refine":
+    # The file's "member since" is the start of the unbroken run, not of the category row in
+    # force; an import only fills in or refines the row in force (when it starts the run).
+    admitted = run_start(current, registered.memberships)
+    if row["since"] and admitted.valid_from is None:
+        if admitted.pk == current.pk:
+            changes.append("member_since")
+    elif row["since"] and admitted.valid_from is not None:
+        verdict = _compare_since(admitted, dt.date.fromisoformat(row["since"]), row["precision"])
+        if verdict == "refine" and admitted.pk == current.pk:
             changes.append("member_since")
         elif verdict == "conflict":
             problems.append(
-                _problem("since_conflict", "member_since", current=current.valid_from.isoformat())
+                _problem("since_conflict", "member_since", current=admitted.valid_from.isoformat())
             )
     return changes, problems
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -459,3 +460,18 @@ def test_it_runs_two_queries_for_a_member_with_30_periods(
         )
     # then
     _detail_queries(as_anonymous, django_assert_num_queries)
+
+
+def test_it_keeps_member_since_through_a_change_of_category(as_anonymous, switched):
+    # given: Caja Gamma, a member since 2015, an associate member since 2019
+    # when
+    directory = as_anonymous.get("/en/members/").content.decode()
+    page = as_anonymous.get(f"/en/members/{switched.slug}/").content.decode()
+    response = as_anonymous.get("/en/members/export.csv")
+    export = b"".join(response.streaming_content).decode("utf-8-sig")
+    # then: the directory, the member's page and the export say 2015, not 2019
+    assert '<time datetime="2015-01-01">' in directory
+    assert '<time datetime="2019-01-01">' not in directory
+    since = re.search(r"Member since</dt>\s*<dd>(.*?)</dd>", page, re.S)
+    assert since is not None and 'datetime="2015-01-01"' in since.group(1)
+    assert "2015-01-01" in next(line for line in export.splitlines() if "Caja Gamma" in line)
