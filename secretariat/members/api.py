@@ -8,10 +8,12 @@ Names come in the language of `?lang=` or, failing that, of the Accept-Language 
 import datetime as dt
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import field_validator
 
 from secretariat.core.api import (
     MAX_LIMIT,
@@ -20,6 +22,7 @@ from secretariat.core.api import (
     in_language,
     page_url,
 )
+from secretariat.core.validators import validate_no_bidi_controls
 from secretariat.members.models import Country, Membership
 from secretariat.members.selectors import registry as selectors
 
@@ -136,6 +139,17 @@ class MemberFilters(Schema):
     lang: Language | None = Field(
         None, description="Language of the names; else Accept-Language; else es."
     )
+
+    @field_validator("q")
+    @classmethod
+    def _no_bidi_controls(cls, value: str | None) -> str | None:
+        """The rule of names and acronyms (core.validators): answered 422, in JSON."""
+        if value is not None:
+            try:
+                validate_no_bidi_controls(value)
+            except ValidationError as exc:
+                raise ValueError(" ".join(exc.messages)) from exc
+        return value
 
 
 class CategoryOut(Schema):

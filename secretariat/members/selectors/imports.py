@@ -33,6 +33,10 @@ ERROR_MESSAGES = {
     "forbidden_chars": gettext_lazy(
         "%(field)s contains characters that are not allowed (< > or control characters)."
     ),
+    "bidi_chars": gettext_lazy(
+        "%(field)s contains invisible characters that change the direction of the text (such "
+        "as U+202E); remove them."
+    ),
     "unknown_country": gettext_lazy(
         "Unknown country “%(value)s”: use the ISO code (e.g. MX) or the country's name in Spanish "
         "or English."

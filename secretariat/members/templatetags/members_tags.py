@@ -1,7 +1,8 @@
 """Template tags of the member registry.
 
 `directory_rows` renders the directory's table rows in Python: the same HTML the template
-loop produced, at a fraction of the cost (the directory is the most visited page; see
+loop produced (names and acronyms isolated in <bdi>, as core_text.isolate does), at a
+fraction of the cost (the directory is the most visited page; see
 bench/README.md for the figures before and after).
 """
 
@@ -53,10 +54,10 @@ def directory_rows(memberships: Iterable[Membership]) -> SafeString:
         country = institution.country
         subregion = country.subregion
         name_cell = format_html(
-            '<a href="{}">{}</a>{}{}',
+            '<a href="{}"><bdi>{}</bdi></a>{}{}',
             url_template.replace("__slug__", institution.slug),
             institution.name,
-            format_html(' <span class="muted">({})</span>', institution.acronym)
+            format_html(' <span class="muted">(<bdi>{}</bdi>)</span>', institution.acronym)
             if institution.acronym
             else "",
             format_html(" {}", example) if institution.is_example else "",

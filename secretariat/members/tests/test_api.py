@@ -325,3 +325,12 @@ def test_it_keeps_member_since_through_a_change_of_category(as_anonymous, switch
     # then
     assert member["category"]["code"] == "associate"
     assert member["member_since"] == "2015-01-01"
+
+
+def test_it_refuses_bidi_controls_in_the_search_with_a_json_422(as_anonymous, member_a):
+    # when
+    response = as_anonymous.get(MEMBERS, {"q": "Alfa\u202e"})
+    # then
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/json")
+    assert "change the direction of the text" in str(response.json())

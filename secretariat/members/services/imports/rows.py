@@ -20,6 +20,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from secretariat.core.validators import has_bidi_controls
 from secretariat.members.models import Category, Country, DatePrecision
 from secretariat.members.services.imports.parse import (
     CISS_FOUNDED,
@@ -154,6 +155,8 @@ class _RowCheck:
             self.values[column.key] = _short(raw)
             if _CONTROL.search(raw):
                 self.error(column.key, "forbidden_chars")
+            elif has_bidi_controls(raw):
+                self.error(column.key, "bidi_chars")
             text = " ".join(raw.split())
             if text.startswith("="):
                 self.warnings.append({"field": column.key, "code": "formula_text"})

@@ -416,3 +416,20 @@ def test_it_reports_a_category_and_a_country_it_had_to_normalise(reference, as_o
     assert "Country “mexico ” read as “Mexico”." in content
     assert [w["code"] for w in batch.rows[1]["warnings"]] == []
     assert batch.summary["counts"]["warnings"] == 2
+
+
+def test_it_reports_bidi_controls_in_a_name_or_acronym(reference, as_officer):
+    # when
+    batch, content = _preview_through_the_page(
+        as_officer,
+        HEADER,
+        "Instituto \u202eUno,IDU,MX,full,2015,,,,Lista",
+        "Instituto Dos,\u2067ID\u2069,MX,full,2015,,,,Lista",
+    )
+    # then
+    assert [(e["line"], e["field"], e["code"]) for e in batch.errors] == [
+        (2, "name", "bidi_chars"),
+        (3, "acronym", "bidi_chars"),
+    ]
+    assert "Name contains invisible characters that change the direction of the text" in content
+    assert "<bdi>Instituto \u202eUno</bdi>" in content

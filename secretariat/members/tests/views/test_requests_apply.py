@@ -159,6 +159,9 @@ def test_it_shows_no_reference_on_the_done_page_without_a_submission(as_anonymou
         ("applicant_name", "x" * 10_000),
         ("statement", "x" * 10_000),
         ("contact_phone", "9" * 100),
+        ("applicant_name", "Instituto \u202eABC"),
+        ("applicant_acronym", "\u200fISSS"),
+        ("contact_name", "María \u2066Pérez"),
     ],
 )
 def test_it_refuses_missing_or_wrong_fields_and_records_nothing(
@@ -312,3 +315,15 @@ def test_it_shows_a_service_error_on_the_form(as_anonymous, countries, categorie
     assert response.status_code == 200
     assert form.errors["applicant_name"] == ["Refused by the service."]
     assert form.non_field_errors() == ["Internal problem."]
+
+
+def test_it_says_why_a_name_with_bidi_controls_is_refused(as_anonymous, countries, categories):
+    # when
+    response = as_anonymous.post(
+        APPLY, form_data(countries, categories, applicant_name="Instituto \u202eABC")
+    )
+    # then
+    assert "invisible characters that change the direction of the text" in (
+        response.content.decode()
+    )
+    assert nothing_recorded()
