@@ -327,3 +327,19 @@ def test_it_says_why_a_name_with_bidi_controls_is_refused(as_anonymous, countrie
         response.content.decode()
     )
     assert nothing_recorded()
+
+
+@pytest.mark.parametrize("field", ["statement", "applicant_name"])
+def test_it_does_not_echo_a_10_mb_value_back_in_full(as_anonymous, countries, categories, field):
+    # given: 10 MB in one field of the public form
+    huge = "x" * (10 * 1024 * 1024)
+    # when
+    response = as_anonymous.post(APPLY, form_data(countries, categories, **{field: huge}))
+    # then: refused, the limit said, and at most the limit shown again
+    body = response.content.decode()
+    limit = 5000 if field == "statement" else 300
+    assert response.status_code == 200
+    assert f"Ensure this value has at most {limit} characters" in body
+    assert len(body) < 100_000
+    assert "x" * limit in body and "x" * (limit + 1) not in body
+    assert nothing_recorded()
