@@ -1,7 +1,10 @@
 """core.validators and the core_text filters: bidirectional control characters refused in
-names, and isolated or stripped when text stored before is shown (issue #9)."""
+names, and isolated or stripped when text stored before is shown; the last day of a period
+from its exclusive end (issue #9)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -58,3 +61,12 @@ def test_it_isolates_text_in_bdi_and_strips_it_from_titles():
     assert html == (
         "<title>Caja &lt;b&gt;X&lt;/b&gt;</title><p><bdi>Caja \u202e&lt;b&gt;X&lt;/b&gt;</bdi> (IA)</p>"
     )
+
+
+def test_it_shows_the_last_day_of_a_period_from_its_exclusive_end():
+    # given: a period whose exclusive end is 31 March 2026
+    template = Template('{% load core_text %}{{ end|last_day|date:"Y-m-d" }}|{{ none|last_day }}')
+    # when
+    text = template.render(Context({"end": dt.date(2026, 3, 31), "none": None}))
+    # then
+    assert text == "2026-03-30|None"

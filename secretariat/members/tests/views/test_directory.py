@@ -490,3 +490,14 @@ def test_it_isolates_a_stored_name_with_bidi_controls(as_anonymous, categories, 
     assert "<bdi>Caja \u202eOrtsiger</bdi>" in page and "(<bdi>\u202eAC</bdi>)" in page
     title = page.split("<title>")[1].split("</title>")[0]
     assert "\u202e" not in title and "Caja Ortsiger" in title
+
+
+def test_it_shows_the_last_day_of_an_ended_membership_not_its_exclusive_end(as_anonymous, switched):
+    # given: the full membership of Caja Gamma ran to 1 January 2019, exclusive
+    # when
+    page = as_anonymous.get(f"/en/members/{switched.slug}/").content.decode()
+    # then: its last day, 31 December 2018, under "Last day"
+    history = page.split('id="history-heading"')[1]
+    assert "Last day" in history and ">Until<" not in history
+    assert '<time datetime="2018-12-31">Dec. 31, 2018</time>' in history
+    assert history.count("Jan. 1, 2019") == 1  # the associate membership's start only

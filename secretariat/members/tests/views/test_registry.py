@@ -925,3 +925,19 @@ def test_it_isolates_a_stored_name_with_bidi_controls_on_the_staff_pages(
     assert "<bdi>Caja \u202eOrtsiger</bdi>" in listing
     title = detail.split("<title>")[1].split("</title>")[0]
     assert "\u202e" not in title and "Caja Ortsiger" in title
+
+
+def test_it_shows_the_last_day_of_a_representation_not_its_exclusive_end(as_officer, member_a):
+    # given: a representation whose exclusive end is 31 March 2026
+    Representative.objects.create(
+        institution=member_a,
+        full_name="Ana Torres",
+        role=Representative.Role.HEAD,
+        valid_from=dt.date(2020, 1, 1),
+        valid_to=dt.date(2026, 3, 31),
+    )
+    # when
+    body = as_officer.get(_detail_url(member_a)).content.decode()
+    # then: it applies through 30 March
+    assert "Last day" in body
+    assert "March 30, 2026" in body and "March 31, 2026" not in body
