@@ -8,10 +8,12 @@ Names come in the language of `?lang=` or, failing that, of the Accept-Language 
 import datetime as dt
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import field_validator
 
 from secretariat.core.api import (
     MAX_LIMIT,
@@ -23,6 +25,7 @@ from secretariat.core.api import (
     page_url,
     responses,
 )
+from secretariat.core.validators import validate_no_bidi_controls
 from secretariat.members.models import Country, Membership
 from secretariat.members.selectors import registry as selectors
 
@@ -104,11 +107,14 @@ class MemberOut(Schema):
 
     @staticmethod
     def resolve_member_since(obj: Membership) -> dt.date | None:
-        return obj.valid_from
+        # The start of the unbroken run, not of the category (directory_list annotates it).
+        since: dt.date | None = obj.member_since
+        return since
 
     @staticmethod
     def resolve_member_since_precision(obj: Membership) -> str:
-        return obj.valid_from_precision
+        precision: str | None = obj.member_since_precision
+        return precision or obj.valid_from_precision
 
     @staticmethod
     def resolve_is_example(obj: Membership) -> bool:
@@ -140,6 +146,17 @@ class MemberFilters(Schema):
     lang: Language | None = Field(
         None, description="Language of the names; else Accept-Language; else es."
     )
+
+    @field_validator("q")
+    @classmethod
+    def _no_bidi_controls(cls, value: str | None) -> str | None:
+        """The rule of names and acronyms (core.validators): answered 422, in JSON."""
+        if value is not None:
+            try:
+                validate_no_bidi_controls(value)
+            except ValidationError as exc:
+                raise ValueError(" ".join(exc.messages)) from exc
+        return value
 
 
 class CategoryOut(Schema):

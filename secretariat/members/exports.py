@@ -51,13 +51,14 @@ def headers() -> list[str]:
 
 
 def since_text(membership: Membership) -> str:
-    """The start date at its recorded precision: "2015", "2015-03" or "2015-03-09"."""
-    day = membership.valid_from
+    """ "Member since" at its recorded precision: "2015", "2015-03" or "2015-03-09" (the
+    membership is annotated by selectors.registry.directory_list)."""
+    day = membership.member_since
     if day is None:
         return _("Unknown")
-    if membership.valid_from_precision == DatePrecision.YEAR:
+    if membership.member_since_precision == DatePrecision.YEAR:
         return f"{day.year:04d}"
-    if membership.valid_from_precision == DatePrecision.MONTH:
+    if membership.member_since_precision == DatePrecision.MONTH:
         return f"{day.year:04d}-{day.month:02d}"
     return day.isoformat()
 
@@ -67,8 +68,11 @@ def row_for(membership: Membership) -> list[Any]:
     institution = membership.institution
     subregion = institution.country.subregion
     since: Any = since_text(membership)
-    if membership.valid_from is not None and membership.valid_from_precision == DatePrecision.DAY:
-        since = membership.valid_from
+    if (
+        membership.member_since is not None
+        and membership.member_since_precision == DatePrecision.DAY
+    ):
+        since = membership.member_since
     return [
         institution.name,
         institution.acronym,

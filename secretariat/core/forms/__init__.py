@@ -7,6 +7,7 @@ its help text and errors (`<id>_helptext`, `<id>_error`); the templates give tho
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,8 +15,27 @@ from django.forms.renderers import DjangoTemplates
 
 
 class FormRenderer(DjangoTemplates):
+    """Every form's templates, and one rule for every widget: a value refused for being over
+    the field's length is shown again cut at that length, never in full (a 10 MB value
+    would otherwise come back in the page). The field's error says the limit."""
+
     form_template_name = "core/forms/div.html"
     field_template_name = "core/forms/field.html"
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        widget = context.get("widget")
+        if isinstance(widget, dict):
+            context = {**context, "widget": _within_maxlength(widget)}
+        return super().render(template_name, context, request)
+
+
+def _within_maxlength(widget: dict[str, Any]) -> dict[str, Any]:
+    """The widget's context with its text value cut at its `maxlength` attribute."""
+    value = widget.get("value")
+    limit = str((widget.get("attrs") or {}).get("maxlength", ""))
+    if isinstance(value, str) and limit.isdigit() and len(value) > int(limit):
+        return {**widget, "value": value[: int(limit)]}
+    return widget
 
 
 def add_service_error(

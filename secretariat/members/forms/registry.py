@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from secretariat.core.models import User
+from secretariat.core.validators import validate_no_bidi_controls
 from secretariat.members.models import Category, Country, Representative
 from secretariat.members.selectors.accounts import account_find_by_email
 from secretariat.members.selectors.registry import country_list
@@ -87,8 +88,10 @@ class InstitutionFilterForm(forms.Form):
 class InstitutionForm(forms.Form):
     """An institution's data; on edit a reason is required (it goes to the history)."""
 
-    name = forms.CharField(label=_("Name"), max_length=300)
-    acronym = forms.CharField(label=_("Acronym"), max_length=40, required=False)
+    name = forms.CharField(label=_("Name"), max_length=300, validators=[validate_no_bidi_controls])
+    acronym = forms.CharField(
+        label=_("Acronym"), max_length=40, required=False, validators=[validate_no_bidi_controls]
+    )
     country = forms.ModelChoiceField(
         label=_("Country or territory"), queryset=country_list(), empty_label=_("Choose a country")
     )
@@ -171,7 +174,9 @@ class MembershipEndForm(forms.Form):
 class RepresentativeForm(forms.Form):
     """A representation: person, role, contact, period and (optionally) the linked account."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, validators=[validate_no_bidi_controls]
+    )
     title = forms.CharField(label=_("Position"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Representative.Role.choices)
     email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)

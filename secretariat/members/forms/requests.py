@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from secretariat.core.validators import validate_no_bidi_controls
 from secretariat.members.models import Category, Country, Institution, MembershipRequest
 from secretariat.members.rule_settings import BODY_CHOICES
 from secretariat.members.selectors.registry import country_list
@@ -150,9 +151,14 @@ class RequestRecordForm(forms.Form):
         ),
     )
     applicant_name = forms.CharField(
-        label=_("Applicant institution's name"), max_length=300, required=False
+        label=_("Applicant institution's name"),
+        max_length=300,
+        required=False,
+        validators=[validate_no_bidi_controls],
     )
-    applicant_acronym = forms.CharField(label=_("Acronym"), max_length=40, required=False)
+    applicant_acronym = forms.CharField(
+        label=_("Acronym"), max_length=40, required=False, validators=[validate_no_bidi_controls]
+    )
     applicant_country = forms.ModelChoiceField(
         label=_("Country"), queryset=country_list(), required=False
     )
@@ -162,7 +168,12 @@ class RequestRecordForm(forms.Form):
     requested_category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
         label=_("Requested category"), queryset=Category.objects.order_by("order"), required=False
     )
-    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    contact_name = forms.CharField(
+        label=_("Contact person"),
+        max_length=200,
+        required=False,
+        validators=[validate_no_bidi_controls],
+    )
     contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254, required=False)
     contact_phone = forms.CharField(label=_("Contact telephone"), max_length=60, required=False)
     statement = forms.CharField(
@@ -346,8 +357,12 @@ class HoneypotInput(forms.TextInput):
 class ApplicationForm(forms.Form):
     """An institution's application for affiliation, sent through the public site."""
 
-    applicant_name = forms.CharField(label=_("Name of the institution"), max_length=300)
-    applicant_acronym = forms.CharField(label=_("Acronym"), max_length=40, required=False)
+    applicant_name = forms.CharField(
+        label=_("Name of the institution"), max_length=300, validators=[validate_no_bidi_controls]
+    )
+    applicant_acronym = forms.CharField(
+        label=_("Acronym"), max_length=40, required=False, validators=[validate_no_bidi_controls]
+    )
     applicant_country: forms.ModelChoiceField[Country] = forms.ModelChoiceField(
         label=_("Country or territory"),
         queryset=Country.objects.order_by("name"),
@@ -365,7 +380,9 @@ class ApplicationForm(forms.Form):
             "Only full members have the right to vote; the other members have a right to voice."
         ),
     )
-    contact_name = forms.CharField(label=_("Contact person"), max_length=200)
+    contact_name = forms.CharField(
+        label=_("Contact person"), max_length=200, validators=[validate_no_bidi_controls]
+    )
     contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254)
     contact_phone = forms.CharField(label=_("Contact telephone"), max_length=60, required=False)
     statement = forms.CharField(

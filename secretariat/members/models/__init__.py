@@ -14,7 +14,7 @@ from secretariat.members.models.corrections import ContactCorrection
 from secretariat.members.models.geography import Country, SubRegion
 from secretariat.members.models.imports import ImportBatch
 from secretariat.members.models.institutions import Institution
-from secretariat.members.models.memberships import Membership, MembershipQuerySet
+from secretariat.members.models.memberships import Membership, MembershipQuerySet, run_start
 from secretariat.members.models.representatives import Representative, RepresentativeQuerySet
 from secretariat.members.models.requests import (
     MembershipRequest,
@@ -41,4 +41,5 @@ __all__ = [
     "VotingSuspension",
     "VotingSuspensionQuerySet",
     "attachment_path",
+    "run_start",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from secretariat.core.validators import validate_no_bidi_controls
 from secretariat.members.models.common import Source
 from secretariat.members.models.geography import Country
 
@@ -12,8 +13,10 @@ from secretariat.members.models.geography import Country
 class Institution(models.Model):
     """A social security institution (member, former member or applicant)."""
 
-    name = models.CharField(_("name"), max_length=300)
-    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=300, validators=[validate_no_bidi_controls])
+    acronym = models.CharField(
+        _("acronym"), max_length=40, blank=True, validators=[validate_no_bidi_controls]
+    )
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     country = models.ForeignKey(
         Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="institutions"

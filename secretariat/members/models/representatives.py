@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from secretariat.core.models import InForce, ValidityQuerySet
+from secretariat.core.validators import validate_no_bidi_controls
 from secretariat.members.models.institutions import Institution
 
 
@@ -38,7 +39,9 @@ class Representative(InForce, models.Model):
         on_delete=models.PROTECT,
         related_name="representations",
     )
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = models.CharField(
+        _("full name"), max_length=200, validators=[validate_no_bidi_controls]
+    )
     title = models.CharField(_("position"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     email = models.EmailField(_("e-mail"), blank=True)

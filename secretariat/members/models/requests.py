@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from secretariat.core.validators import validate_no_bidi_controls
 from secretariat.members.models.categories import Category
 from secretariat.members.models.geography import Country
 from secretariat.members.models.institutions import Institution
@@ -63,8 +64,12 @@ class MembershipRequest(models.Model):
         help_text=_("Empty for an applicant not yet in the registry."),
     )
     # Applicant data (affiliation by an institution not yet in the registry).
-    applicant_name = models.CharField(_("institution name"), max_length=300, blank=True)
-    applicant_acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    applicant_name = models.CharField(
+        _("institution name"), max_length=300, blank=True, validators=[validate_no_bidi_controls]
+    )
+    applicant_acronym = models.CharField(
+        _("acronym"), max_length=40, blank=True, validators=[validate_no_bidi_controls]
+    )
     applicant_country = models.ForeignKey(
         Country,
         verbose_name=_("country"),
@@ -82,7 +87,9 @@ class MembershipRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_name = models.CharField(
+        _("contact person"), max_length=200, blank=True, validators=[validate_no_bidi_controls]
+    )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact telephone"), max_length=60, blank=True)
     statement = models.TextField(_("statement"), blank=True)

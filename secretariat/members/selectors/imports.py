@@ -33,6 +33,10 @@ ERROR_MESSAGES = {
     "forbidden_chars": gettext_lazy(
         "%(field)s contains characters that are not allowed (< > or control characters)."
     ),
+    "bidi_chars": gettext_lazy(
+        "%(field)s contains invisible characters that change the direction of the text (such "
+        "as U+202E); remove them."
+    ),
     "unknown_country": gettext_lazy(
         "Unknown country “%(value)s”: use the ISO code (e.g. MX) or the country's name in Spanish "
         "or English."
@@ -51,6 +55,13 @@ ERROR_MESSAGES = {
     "bad_email": gettext_lazy("“%(value)s” is not a valid e-mail address."),
     "bad_url": gettext_lazy("“%(value)s” is not a valid web address (http or https)."),
     "duplicate": gettext_lazy("Same institution and country as line %(line)s."),
+    "duplicate_acronym": gettext_lazy(
+        "The acronym “%(value)s” is already used in this country by line %(line)s."
+    ),
+    "acronym_taken": gettext_lazy(
+        "The acronym “%(value)s” is already used in the registry by another institution of this "
+        "country: %(name)s."
+    ),
     "example_row": gettext_lazy("This is the template's example row: delete it before importing."),
     "ambiguous": gettext_lazy(
         "Several institutions in the registry have this name in this country; correct the "
@@ -71,6 +82,15 @@ ERROR_MESSAGES = {
     ),
 }
 WARNING_MESSAGES = {
+    "normalised": gettext_lazy("%(field)s “%(value)s” read as “%(read)s”."),
+    "acronym_elsewhere": gettext_lazy(
+        "The acronym “%(value)s” is also used by %(name)s (%(country)s); check that this is "
+        "another institution."
+    ),
+    "acronym_in_file_elsewhere": gettext_lazy(
+        "The acronym “%(value)s” is also used on line %(line)s, for another country; check that "
+        "these are different institutions."
+    ),
     "formula_text": gettext_lazy(
         "%(field)s starts with “=”: kept as text, not calculated as a formula."
     ),
@@ -133,14 +153,28 @@ class PreviewRow:
 
 
 def message_for(
-    problem: Mapping[str, Any], catalogue: Mapping[str, Any], categories: Mapping[str, Category]
+    problem: Mapping[str, Any],
+    catalogue: Mapping[str, Any],
+    categories: Mapping[str, Category],
+    countries: Mapping[str, Country] | None = None,
 ) -> str:
-    """A stored problem (code + parameters) put into words in the current language."""
+    """A stored problem (code + parameters) put into words in the current language: the
+    category and country codes it names become their names."""
     params = dict(problem.get("params") or {})
+    countries = countries or {}
     if problem.get("field"):
         params["field"] = str(FIELD_LABELS.get(problem["field"], problem["field"]))
     if problem["code"] == "category_conflict" and params.get("current") in categories:
         params["current"] = str(categories[params["current"]])
+    names: Mapping[str, Category] | Mapping[str, Country] = {}
+    if problem.get("field") == "category":
+        names = categories
+    elif problem.get("field") == "country":
+        names = countries
+    if problem["code"] == "normalised" and params.get("read") in names:
+        params["read"] = str(names[params["read"]])
+    if params.get("country") in countries:
+        params["country"] = str(countries[params["country"]])
     template = catalogue.get(problem["code"])
     return str(template) % params if template is not None else str(problem["code"])
 
@@ -149,6 +183,12 @@ def preview_rows(*, batch: ImportBatch, rows: Iterable[Mapping[str, Any]]) -> li
     """One page of preview rows with country, category, date and messages (two queries)."""
     rows = list(rows)
     codes = {r["country"] for r in rows if r.get("country")}
+    codes |= {
+        w["params"]["country"]
+        for r in rows
+        for w in r.get("warnings", [])
+        if w.get("code") == "acronym_elsewhere"
+    }
     countries = {c.code: c for c in Country.objects.filter(code__in=codes)} if codes else {}
     categories = {c.code: c for c in Category.objects.all()}
     by_line: dict[int, list[Mapping[str, Any]]] = {}
@@ -169,7 +209,8 @@ def preview_rows(*, batch: ImportBatch, rows: Iterable[Mapping[str, Any]]) -> li
                 message_for(p, ERROR_MESSAGES, categories) for p in by_line.get(row["line"], [])
             ],
             warning_messages=[
-                message_for(w, WARNING_MESSAGES, categories) for w in row.get("warnings", [])
+                message_for(w, WARNING_MESSAGES, categories, countries)
+                for w in row.get("warnings", [])
             ],
         )
         for row in rows

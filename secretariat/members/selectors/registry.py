@@ -36,6 +36,7 @@ from secretariat.members.models import (
     MembershipRequest,
     Representative,
     VotingSuspension,
+    run_start,
 )
 from secretariat.members.selectors.corrections import correction_list_for_user
 from secretariat.members.selectors.requests import request_list_for_user
@@ -61,7 +62,7 @@ DIRECTORY_SORTS = {
     "name": "name_sort",
     "country": "country_sort",
     "category": "category_sort",
-    "since": "valid_from",
+    "since": "member_since",  # the run's start (with_member_since), not the category's
 }
 
 
@@ -90,10 +91,15 @@ def directory_list(
     subregion: str = "",
     as_of: dt.date | None = None,
 ) -> QuerySet[Membership]:
-    """Memberships in force on a date (today by default), filtered; one row per member."""
+    """Memberships in force on a date (today by default), filtered; one row per member, with
+    its `member_since` (the start of its unbroken run, not of its category)."""
     day = as_of or timezone.localdate()
-    qs = Membership.objects.active_on(day).select_related(
-        "institution", "institution__country", "institution__country__subregion", "category"
+    qs = (
+        Membership.objects.active_on(day)
+        .with_member_since()
+        .select_related(
+            "institution", "institution__country", "institution__country__subregion", "category"
+        )
     )
     if q:
         q = q.strip()[:100]
@@ -221,6 +227,13 @@ def current_membership(institution: Institution) -> Membership | None:
     return next((m for m in memberships_of(institution) if m.is_active_on(today)), None)
 
 
+def admission(institution: Institution) -> Membership | None:
+    """The first row of the unbroken run of memberships in force today: its start is the
+    member's "member since", kept through changes of category (models.memberships)."""
+    current = current_membership(institution)
+    return run_start(current, memberships_of(institution)) if current is not None else None
+
+
 def open_membership(institution: Institution) -> Membership | None:
     """The membership without an end date (at most one: a constraint)."""
     return next((m for m in memberships_of(institution) if m.valid_to is None), None)
@@ -231,10 +244,12 @@ def open_membership(institution: Institution) -> Membership | None:
 
 @dataclass(frozen=True)
 class MemberPage:
-    """A member's public page: the institution, its membership today and its history."""
+    """A member's public page: the institution, its membership today (and the first row of
+    its unbroken run, whose start is "member since") and its history."""
 
     institution: Institution
     current: Membership | None
+    admitted: Membership | None
     memberships: list[Membership]
 
 
@@ -254,6 +269,7 @@ def member_page(institution: Institution) -> MemberPage:
     return MemberPage(
         institution=institution,
         current=current_membership(institution),
+        admitted=admission(institution),
         memberships=memberships_of(institution),
     )
 
@@ -262,11 +278,13 @@ def member_page(institution: Institution) -> MemberPage:
 
 
 class InstitutionRow(NamedTuple):
-    """One institution of the staff list, with its membership in force today."""
+    """One institution of the staff list, with its membership in force today and the first
+    row of its unbroken run (whose start is "member since")."""
 
     institution: Institution
     current: Membership | None
     was_member: bool
+    admitted: Membership | None
 
 
 def institution_list_for_user(
@@ -297,7 +315,10 @@ def institution_list_for_user(
 
 def institution_rows(institutions: Iterable[Institution]) -> list[InstitutionRow]:
     """The rows of a page of `institution_list_for_user` (memberships prefetched: no query)."""
-    return [InstitutionRow(i, current_membership(i), bool(memberships_of(i))) for i in institutions]
+    return [
+        InstitutionRow(i, current_membership(i), bool(memberships_of(i)), admission(i))
+        for i in institutions
+    ]
 
 
 def institution_get_for_user(

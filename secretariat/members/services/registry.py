@@ -97,6 +97,22 @@ def _check_name_is_free(institution: Institution) -> None:
         )
 
 
+def _check_acronym_is_free(institution: Institution) -> None:
+    """One institution per acronym (case-blind) in each country; institutions of different
+    countries may share one (INSS in Brazil and in Nicaragua)."""
+    if not institution.acronym:
+        return
+    others = Institution.objects.filter(
+        acronym__iexact=institution.acronym, country=institution.country
+    )
+    if institution.pk is not None:
+        others = others.exclude(pk=institution.pk)
+    if others.exists():
+        raise ValidationError(
+            {"acronym": _("Another institution of this country already uses this acronym.")}
+        )
+
+
 def _apply(instance: Any, data: Mapping[str, Any], fields: tuple[str, ...] | list[str]) -> None:
     """Copy the given fields of `data` onto the instance, text stripped."""
     for field in fields:
@@ -141,6 +157,7 @@ def institution_create(
         origin=origin,
     )
     _check_name_is_free(institution)
+    _check_acronym_is_free(institution)
     institution.slug = _unique_slug(f"{acronym or name}-{country.code}")
     save_audited(
         institution,
@@ -164,6 +181,7 @@ def institution_update(
     before = snapshot(institution, INSTITUTION_FIELDS)
     _apply(institution, data, INSTITUTION_FIELDS)
     _check_name_is_free(institution)
+    _check_acronym_is_free(institution)
     save_audited(
         institution,
         actor=actor,

@@ -1,12 +1,14 @@
 """Template tags of the member registry.
 
 `directory_rows` renders the directory's table rows in Python: the same HTML the template
-loop produced, at a fraction of the cost (the directory is the most visited page; see
+loop produced (names and acronyms isolated in <bdi>, as core_text.isolate does), at a
+fraction of the cost (the directory is the most visited page; see
 bench/README.md for the figures before and after).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django import template
@@ -21,14 +23,13 @@ from secretariat.members.models import DatePrecision, Membership
 register = template.Library()
 
 
-def since_html(membership: Membership) -> SafeString:
-    """A membership's start, to the precision known, or an "Unknown" badge."""
-    day = membership.valid_from
+def since_html(day: dt.date | None, precision: str | None) -> SafeString:
+    """A date to the precision known, or an "Unknown" badge."""
     if day is None:
         return format_html('<span class="badge badge--unknown">{}</span>', gettext("Unknown"))
-    if membership.valid_from_precision == DatePrecision.YEAR:
+    if precision == DatePrecision.YEAR:
         shown = str(day.year)
-    elif membership.valid_from_precision == DatePrecision.MONTH:
+    elif precision == DatePrecision.MONTH:
         shown = date_format(day, "YEAR_MONTH_FORMAT")
     else:
         shown = date_format(day, "DATE_FORMAT")
@@ -37,7 +38,8 @@ def since_html(membership: Membership) -> SafeString:
 
 @register.simple_tag
 def directory_rows(memberships: Iterable[Membership]) -> SafeString:
-    """The <tr> rows of the public directory for a page of memberships in force."""
+    """The <tr> rows of the public directory for a page of memberships in force (annotated
+    with their `member_since`: selectors.registry.directory_list)."""
     url_template = reverse("members:member-detail", kwargs={"slug": "__slug__"})
     example = format_html('<span class="badge badge--example">{}</span>', gettext("Example"))
     not_assigned = format_html(
@@ -52,10 +54,10 @@ def directory_rows(memberships: Iterable[Membership]) -> SafeString:
         country = institution.country
         subregion = country.subregion
         name_cell = format_html(
-            '<a href="{}">{}</a>{}{}',
+            '<a href="{}"><bdi>{}</bdi></a>{}{}',
             url_template.replace("__slug__", institution.slug),
             institution.name,
-            format_html(' <span class="muted">({})</span>', institution.acronym)
+            format_html(' <span class="muted">(<bdi>{}</bdi>)</span>', institution.acronym)
             if institution.acronym
             else "",
             format_html(" {}", example) if institution.is_example else "",
@@ -69,7 +71,13 @@ def directory_rows(memberships: Iterable[Membership]) -> SafeString:
             membership.category.name if membership.category is not None else not_recorded
         )
         rows.append(
-            (name_cell, country.name, subregion_cell, category_cell, since_html(membership))
+            (
+                name_cell,
+                country.name,
+                subregion_cell,
+                category_cell,
+                since_html(membership.member_since, membership.member_since_precision),
+            )
         )
     return format_html_join(
         "\n",

@@ -316,3 +316,21 @@ def test_it_publishes_the_openapi_schema_and_docs(as_anonymous):
         assert path in paths
     assert docs.status_code == 200
     assert "swagger" in docs.content.decode().lower()
+
+
+def test_it_keeps_member_since_through_a_change_of_category(as_anonymous, switched):
+    # given: Caja Gamma, a member since 2015, an associate member since 2019
+    # when
+    member = as_anonymous.get(f"{MEMBERS}/caja-gamma").json()
+    # then
+    assert member["category"]["code"] == "associate"
+    assert member["member_since"] == "2015-01-01"
+
+
+def test_it_refuses_bidi_controls_in_the_search_with_a_json_422(as_anonymous, member_a):
+    # when
+    response = as_anonymous.get(MEMBERS, {"q": "Alfa\u202e"})
+    # then
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/json")
+    assert "change the direction of the text" in str(response.json())

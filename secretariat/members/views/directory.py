@@ -88,5 +88,10 @@ def member_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "members/member_detail.html",
-        {"institution": page.institution, "current": page.current, "memberships": page.memberships},
+        {
+            "institution": page.institution,
+            "current": page.current,
+            "admitted": page.admitted,
+            "memberships": page.memberships,
+        },
     )

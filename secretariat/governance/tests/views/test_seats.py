@@ -366,3 +366,18 @@ def test_the_body_page_links_to_its_composition_only_when_it_holds_sessions(sess
     assert _url(session_world.committee) in committee_html
     office_html = client.get(reverse("governance:body-detail", args=[office.code])).content.decode()
     assert "/composition/" not in office_html
+
+
+def test_the_seat_forms_show_the_last_day_of_a_seat_not_its_exclusive_end(
+    session_world, today, officer
+):
+    # given: a seat whose exclusive end is 31 March 2030
+    seat = session_world.seats[0]
+    Seat.objects.filter(pk=seat.pk).update(valid_to=dt.date(2030, 3, 31))
+    url = reverse("governance:seat-edit", args=[seat.pk])
+    for page in (url, f"{url}?action=end"):
+        # when
+        text = _text(client_for(officer).get(page))
+        # then: it applies through 30 March
+        assert "Last day" in text and "Until (exclusive)" not in text
+        assert "March 30, 2030" in text and "March 31, 2030" not in text

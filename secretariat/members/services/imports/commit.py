@@ -1,6 +1,6 @@
 """Step three of an import, the services: preview a spreadsheet, commit it, or discard it.
 
-An upload is read and checked (parse.py) and planned against the registry (plan.py) into an
+An upload is read (parse.py) and checked (rows.py) and planned against the registry (plan.py) into an
 `ImportBatch` in state "preview" without touching the registry; an officer reads the plan
 and then commits it all-or-nothing, or discards it. A commit is refused while any row has
 an error.
@@ -38,13 +38,13 @@ from secretariat.members.models import (
     Source,
 )
 from secretariat.members.services.imports.parse import (
-    check_rows,
     map_header,
     parse_upload,
     read_bytes,
     safe_file_name,
 )
 from secretariat.members.services.imports.plan import UPDATABLE_FIELDS, count_actions, plan_rows
+from secretariat.members.services.imports.rows import check_rows
 from secretariat.members.services.registry import (
     MEMBERSHIP_FIELDS,
     institution_create,

@@ -1,9 +1,8 @@
-"""Step one of an import: read and check the member spreadsheet (CSV or XLSX). No writes.
+"""Step one of an import: read the member spreadsheet (CSV or XLSX). No writes.
 
 The file is refused as a whole (ValidationError with a code) when it is not a real .csv or
 .xlsx, too large, too long, a zip bomb, or when its header lacks a required column. Otherwise
-each row is cleaned and checked on its own; its problems are stored as codes with
-parameters, put into words when shown, in the reader's language (selectors/imports.py).
+each row is cleaned and checked on its own (rows.py).
 
 Cells are text: a formula is never evaluated; a cell starting with "=" is kept as text and
 flagged with a warning.
@@ -18,19 +17,13 @@ import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import EmailValidator, URLValidator
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from secretariat.members.models import Category, Country, DatePrecision
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -299,9 +292,6 @@ def map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
     return positions, ignored[:20]
 
 
-# --- Checking each row --------------------------------------------------------------
-
-
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -318,237 +308,6 @@ def _cell_text(value: Any) -> str:
 
 def _short(text: str) -> str:
     return text if len(text) <= DISPLAY_LIMIT else text[:DISPLAY_LIMIT] + "…"
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f<>]")
-
-
-@dataclass
-class Lookups:
-    """What rows are matched against, loaded once per file (queries do not grow with rows)."""
-
-    countries: dict[str, str]  # normalized code or name → ISO code
-    categories: dict[str, str]  # normalized code or name → category code
-    example_names: set[str]
-
-    @classmethod
-    def load(cls) -> Lookups:
-        languages = [code for code, _label in settings.LANGUAGES]
-        countries: dict[str, str] = {}
-        for country in Country.objects.all():
-            countries[_norm(country.code)] = country.code
-            for lang in languages:
-                name = getattr(country, f"name_{lang}", "") or ""
-                if name:
-                    countries.setdefault(_norm(name), country.code)
-        categories: dict[str, str] = {}
-        ambiguous: set[str] = set()
-        filler = {
-            "miembro",
-            "miembros",
-            "member",
-            "members",
-            "membro",
-            "membros",
-            "membre",
-            "membres",
-        }
-        for category in Category.objects.all():
-            keys = {_norm(category.code)}
-            for lang in languages:
-                for field in ("name", "name_plural"):
-                    value = _norm(getattr(category, f"{field}_{lang}", "") or "")
-                    if value:
-                        keys.add(value)
-                        keys.add("_".join(w for w in value.split("_") if w not in filler))
-            for key in keys - {""}:
-                if categories.get(key, category.code) != category.code:
-                    ambiguous.add(key)
-                categories[key] = category.code
-        for key in ambiguous:
-            categories.pop(key, None)
-        return cls(countries=countries, categories=categories, example_names=_example_names())
-
-
-def _example_names() -> set[str]:
-    names = set()
-    for lang, _label in settings.LANGUAGES:
-        with translation.override(lang):
-            names.add(_norm(_("Example Institute (delete this row)")))
-    return names
-
-
-def _parse_since(value: Any) -> tuple[dt.date | None, str, str | None]:
-    """(date, precision, error code) from a cell: a real date, YYYY, YYYY-MM-DD or DD/MM/YYYY."""
-    if isinstance(value, dt.datetime):
-        return value.date(), DatePrecision.DAY, None
-    if isinstance(value, dt.date):
-        return value, DatePrecision.DAY, None
-    text = _cell_text(value)
-    if not text:
-        return None, DatePrecision.DAY, None
-    try:
-        if re.fullmatch(r"\d{4}", text):
-            return dt.date(int(text), 1, 1), DatePrecision.YEAR, None
-        match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?", text)
-        if match:
-            return dt.date(int(match[1]), int(match[2]), int(match[3])), DatePrecision.DAY, None
-        match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-        if match:
-            return dt.date(int(match[3]), int(match[2]), int(match[1])), DatePrecision.DAY, None
-    except ValueError:
-        pass
-    return None, DatePrecision.DAY, "bad_date"
-
-
-class _RowCheck:
-    """One row being cleaned: its values as stored in the batch, and its problems."""
-
-    def __init__(self, line: int) -> None:
-        self.line = line
-        self.errors: list[dict[str, Any]] = []
-        self.warnings: list[dict[str, Any]] = []
-        self.values: dict[str, str] = {}  # what the cells said, shortened, for the preview
-        self.clean: dict[str, str] = {}  # the cells' text, spaces collapsed
-
-    def error(self, field: str | None, code: str, **params: Any) -> None:
-        self.errors.append({"line": self.line, "field": field, "code": code, "params": params})
-
-    def read_cells(self, cells: Mapping[str, Any]) -> None:
-        """Each column's text, checked for forbidden characters, length and presence."""
-        for column in COLUMNS:
-            raw = _cell_text(cells.get(column.key))
-            self.values[column.key] = _short(raw)
-            if _CONTROL.search(raw):
-                self.error(column.key, "forbidden_chars")
-            text = " ".join(raw.split())
-            if text.startswith("="):
-                self.warnings.append({"field": column.key, "code": "formula_text"})
-            if len(text) > column.max_length:
-                self.error(column.key, "too_long", length=len(text), limit=column.max_length)
-            elif column.required and not text:
-                self.error(column.key, "required")
-            self.clean[column.key] = text
-
-    def row(self) -> dict[str, Any]:
-        """The row as stored in the batch, before its lookups and checks below."""
-        clean = self.clean
-        return {
-            "line": self.line,
-            "values": self.values,
-            "warnings": self.warnings,
-            "action": "error",
-            "changes": [],
-            "institution_id": None,
-            "example": False,
-            "name": clean["name"],
-            "acronym": clean["acronym"],
-            "source": clean["source"],
-            "phone": clean["phone"],
-            "country": None,
-            "category": None,
-            "since": None,
-            "precision": DatePrecision.DAY,
-            "website": "",
-            "email": "",
-        }
-
-
-def _look_up(check: _RowCheck, row: dict[str, Any], lookups: Lookups) -> None:
-    """The template's example row, and the country and category named by the row."""
-    clean = check.clean
-    if clean["name"] and _norm(clean["name"]) in lookups.example_names:
-        check.error("name", "example_row")
-    if clean["country"]:
-        row["country"] = lookups.countries.get(_norm(clean["country"]))
-        if row["country"] is None:
-            check.error("country", "unknown_country", value=_short(clean["country"]))
-    if clean["category"]:
-        row["category"] = lookups.categories.get(_norm(clean["category"]))
-        if row["category"] is None:
-            check.error("category", "bad_category", value=_short(clean["category"]))
-
-
-def _check_since(check: _RowCheck, row: dict[str, Any], cell: Any, today: dt.date) -> None:
-    """The start date: a date, not in the future, not before the CISS was founded."""
-    text = check.clean["member_since"]
-    since, precision, problem = _parse_since(cell)
-    if problem:
-        check.error("member_since", problem, value=_short(text))
-    elif since is not None:
-        if since > today:
-            check.error("member_since", "future_date", value=_short(text))
-        elif since.year < CISS_FOUNDED:
-            check.error("member_since", "too_early", value=_short(text), year=CISS_FOUNDED)
-        row["since"], row["precision"] = since.isoformat(), precision
-
-
-def _check_contacts(check: _RowCheck, row: dict[str, Any]) -> None:
-    """The website (https:// added when no scheme is given) and the e-mail address."""
-    clean = check.clean
-    if clean["website"]:
-        url = clean["website"] if "://" in clean["website"] else f"https://{clean['website']}"
-        try:
-            URLValidator(schemes=["http", "https"])(url)
-            row["website"] = url
-        except ValidationError:
-            check.error("website", "bad_url", value=_short(clean["website"]))
-    if clean["email"]:
-        try:
-            EmailValidator()(clean["email"])
-            row["email"] = clean["email"]
-        except ValidationError:
-            check.error("email", "bad_email", value=_short(clean["email"]))
-
-
-def _clean_row(
-    line: int, cells: Mapping[str, Any], lookups: Lookups, today: dt.date
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """One row as stored in the batch, and its errors (codes with parameters)."""
-    check = _RowCheck(line)
-    check.read_cells(cells)
-    row = check.row()
-    _look_up(check, row, lookups)
-    _check_since(check, row, cells.get("member_since"), today)
-    _check_contacts(check, row)
-    return row, check.errors
-
-
-def name_key(name: str, country: str | None) -> tuple[str, str | None]:
-    """How a row and a registered institution are matched: the name (spaces and case aside)
-    in the same country."""
-    return " ".join(name.split()).casefold(), country
-
-
-def check_rows(
-    parsed: ParsedFile, positions: Mapping[str, int]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Every row cleaned and checked, duplicates within the file flagged."""
-    lookups = Lookups.load()
-    today = timezone.localdate()
-    rows: list[dict[str, Any]] = []
-    errors: list[dict[str, Any]] = []
-    seen: dict[tuple[str, str | None], int] = {}
-    for line, cells in parsed.rows:
-        by_key = {key: cells[i] if i < len(cells) else None for key, i in positions.items()}
-        row, row_errors = _clean_row(line, by_key, lookups, today)
-        if row["name"] and row["country"]:
-            key = name_key(row["name"], row["country"])
-            if key in seen:
-                row_errors.append(
-                    {
-                        "line": line,
-                        "field": "name",
-                        "code": "duplicate",
-                        "params": {"line": seen[key]},
-                    }
-                )
-            else:
-                seen[key] = line
-        row["valid"] = not row_errors
-        rows.append(row)
-        errors.extend(row_errors)
-    return rows, errors
 
 
 def safe_file_name(name: str | None) -> str:

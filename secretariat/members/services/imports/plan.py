@@ -6,7 +6,10 @@ unchanged, or is an error. Decisions recorded here (tested in tests/services/tes
 - a category or start date already recorded differently is an error (changing it needs a
   decision of the body, not an import); a start date the file knows more precisely, and
   agreeing with the registry, refines it;
-- an institution whose membership ended is not re-admitted by an import.
+- an institution whose membership ended is not re-admitted by an import;
+- an acronym that another registered institution of the same country uses is an error;
+  of another country, a warning (acronyms are shared across countries: INSS in Brazil and
+  in Nicaragua).
 No writes; the plan is made at the preview and again, under lock, at the commit.
 """
 
@@ -17,8 +20,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from secretariat.members.models import Country, DatePrecision, Institution, Membership
-from secretariat.members.services.imports.parse import name_key
+from django.db.models.functions import Lower
+
+from secretariat.members.models import (
+    Country,
+    DatePrecision,
+    Institution,
+    Membership,
+    run_start,
+)
+from secretariat.members.services.imports.rows import acronym_key, name_key
 
 # Institution fields an import may fill in or change (never erase).
 UPDATABLE_FIELDS = ("acronym", "website", "email", "phone")
@@ -117,15 +128,19 @@ def _plan_membership(
         and current.category.code != row["category"]
     ):
         problems.append(_problem("category_conflict", "category", current=current.category.code))
-    if row["since"] and current.valid_from is None:
-        changes.append("member_since")
-    elif row["since"] and current.valid_from is not None:
-        verdict = _compare_since(current, dt.date.fromisoformat(row["since"]), row["precision"])
-        if verdict == "refine":
+    # The file's "member since" is the start of the unbroken run, not of the category row in
+    # force; an import only fills in or refines the row in force (when it starts the run).
+    admitted = run_start(current, registered.memberships)
+    if row["since"] and admitted.valid_from is None:
+        if admitted.pk == current.pk:
+            changes.append("member_since")
+    elif row["since"] and admitted.valid_from is not None:
+        verdict = _compare_since(admitted, dt.date.fromisoformat(row["since"]), row["precision"])
+        if verdict == "refine" and admitted.pk == current.pk:
             changes.append("member_since")
         elif verdict == "conflict":
             problems.append(
-                _problem("since_conflict", "member_since", current=current.valid_from.isoformat())
+                _problem("since_conflict", "member_since", current=admitted.valid_from.isoformat())
             )
     return changes, problems
 
@@ -143,9 +158,64 @@ def _plan_match(
     return changes + membership_changes, problems
 
 
+@dataclass(frozen=True)
+class _AcronymHolder:
+    pk: int
+    name: str
+    country: str
+
+
+def _acronym_index(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[_AcronymHolder]]:
+    """Registered institutions using the rows' acronyms, case aside (one query)."""
+    keys = {acronym_key(r["acronym"]) for r in rows if r["acronym"]}
+    if not keys:
+        return {}
+    index: dict[str, list[_AcronymHolder]] = {}
+    holders = (
+        Institution.objects.annotate(acronym_lower=Lower("acronym"))
+        .filter(acronym_lower__in=keys)
+        .values_list("pk", "acronym", "name", "country__code")
+        .order_by("pk")
+    )
+    for pk, acronym, name, country in holders:
+        index.setdefault(acronym_key(acronym), []).append(_AcronymHolder(pk, name, country))
+    return index
+
+
+def _plan_acronym(
+    row: dict[str, Any], holders: dict[str, list[_AcronymHolder]]
+) -> list[dict[str, Any]]:
+    """An acronym another registered institution uses: an error in the same country, a
+    warning (on the row) in another."""
+    row["warnings"] = [w for w in row["warnings"] if w["code"] != "acronym_elsewhere"]
+    if not row["acronym"]:
+        return []
+    others = [
+        h for h in holders.get(acronym_key(row["acronym"]), []) if h.pk != row["institution_id"]
+    ]
+    same = [h for h in others if h.country == row["country"]]
+    if same:
+        return [_problem("acronym_taken", "acronym", value=row["acronym"], name=same[0].name)]
+    if others:
+        row["warnings"].append(
+            {
+                "field": "acronym",
+                "code": "acronym_elsewhere",
+                "params": {
+                    "value": row["acronym"],
+                    "name": others[0].name,
+                    "country": others[0].country,
+                },
+            }
+        )
+    return []
+
+
 def plan_rows(rows: list[dict[str, Any]], *, lock: bool = False) -> list[dict[str, Any]]:
     """Set each valid row's action and changes against the registry now; return new errors."""
-    index = _existing_index([r for r in rows if r["valid"]], lock=lock)
+    valid = [r for r in rows if r["valid"]]
+    index = _existing_index(valid, lock=lock)
+    acronyms = _acronym_index(valid)
     errors: list[dict[str, Any]] = []
     for row in rows:
         if not row["valid"]:
@@ -154,10 +224,13 @@ def plan_rows(rows: list[dict[str, Any]], *, lock: bool = False) -> list[dict[st
         matches = index.get(name_key(row["name"], row["country"]), [])
         changes: list[str] = []
         problems: list[dict[str, Any]] = []
+        row["institution_id"] = None
         if len(matches) > 1:
             problems = [_problem("ambiguous", "name")]
         elif matches:
             changes, problems = _plan_match(row, matches[0])
+        if len(matches) <= 1:
+            problems += _plan_acronym(row, acronyms)
         if problems:
             row["action"], row["changes"] = "error", []
             errors.extend({"line": row["line"], **p} for p in problems)

@@ -51,6 +51,34 @@ def test_it_refuses_a_duplicate_name_in_the_same_country(officer, member_a, coun
     assert not ActionLog.objects.exists()
 
 
+def test_it_refuses_an_acronym_another_institution_of_the_country_uses(
+    officer, countries, member_a
+):
+    # when / then: member_a is "Instituto Alfa", IA, Mexico
+    with pytest.raises(ValidationError) as exc:
+        services.institution_create(
+            actor=officer, name="Instituto Otro", acronym="ia", country=countries["MX"]
+        )
+    assert exc.value.message_dict["acronym"] == [
+        "Another institution of this country already uses this acronym."
+    ]
+    # another country may use it (INSS is both Brazil's and Nicaragua's)
+    other = services.institution_create(
+        actor=officer, name="Instituto Otro", acronym="IA", country=countries["PE"]
+    )
+    assert other.acronym == "IA"
+
+
+def test_it_refuses_bidi_controls_in_a_name_or_acronym(officer, countries):
+    # when / then: the same rule as the forms, the import and the API (core.validators)
+    for data in ({"name": "Caja \u202eABC"}, {"name": "Caja", "acronym": "\u061cCA"}):
+        with pytest.raises(ValidationError) as exc:
+            services.institution_create(actor=officer, country=countries["MX"], **data)
+        assert "change the direction of the text" in str(exc.value)
+    assert not Institution.objects.exists()
+    assert not ActionLog.objects.exists()
+
+
 def test_it_lets_only_managers_create(comptroller, finance_officer, rep_a, countries):
     # when / then
     for actor in (comptroller, finance_officer, rep_a):

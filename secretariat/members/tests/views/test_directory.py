@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -352,7 +353,7 @@ def test_it_shows_a_members_page_with_its_history(as_anonymous, switched):
     # then
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Caja Gamma" in body and "(CG)" in body
+    assert "Caja Gamma" in body and "(<bdi>CG</bdi>)" in body
     assert "Associate member" in body and "Voice only" in body
     assert "Full member" in body  # the earlier period
     assert "Resolución GA 2014/1" in body and "Resolución GA 2018/7" in body
@@ -459,3 +460,44 @@ def test_it_runs_two_queries_for_a_member_with_30_periods(
         )
     # then
     _detail_queries(as_anonymous, django_assert_num_queries)
+
+
+def test_it_keeps_member_since_through_a_change_of_category(as_anonymous, switched):
+    # given: Caja Gamma, a member since 2015, an associate member since 2019
+    # when
+    directory = as_anonymous.get("/en/members/").content.decode()
+    page = as_anonymous.get(f"/en/members/{switched.slug}/").content.decode()
+    response = as_anonymous.get("/en/members/export.csv")
+    export = b"".join(response.streaming_content).decode("utf-8-sig")
+    # then: the directory, the member's page and the export say 2015, not 2019
+    assert '<time datetime="2015-01-01">' in directory
+    assert '<time datetime="2019-01-01">' not in directory
+    since = re.search(r"Member since</dt>\s*<dd>(.*?)</dd>", page, re.S)
+    assert since is not None and 'datetime="2015-01-01"' in since.group(1)
+    assert "2015-01-01" in next(line for line in export.splitlines() if "Caja Gamma" in line)
+
+
+def test_it_isolates_a_stored_name_with_bidi_controls(as_anonymous, categories, countries):
+    # given: a record written to the database before names were checked
+    inst = make_member("Caja", countries["MX"], categories["full"])
+    Institution.objects.filter(pk=inst.pk).update(name="Caja \u202eOrtsiger", acronym="\u202eAC")
+    # when
+    directory = as_anonymous.get("/en/members/").content.decode()
+    page = as_anonymous.get(f"/en/members/{inst.slug}/").content.decode()
+    # then: the text cannot reorder what follows it, in the list, the page and its title
+    assert "<bdi>Caja \u202eOrtsiger</bdi></a> <span" in directory
+    assert "(<bdi>\u202eAC</bdi>)" in directory
+    assert "<bdi>Caja \u202eOrtsiger</bdi>" in page and "(<bdi>\u202eAC</bdi>)" in page
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "\u202e" not in title and "Caja Ortsiger" in title
+
+
+def test_it_shows_the_last_day_of_an_ended_membership_not_its_exclusive_end(as_anonymous, switched):
+    # given: the full membership of Caja Gamma ran to 1 January 2019, exclusive
+    # when
+    page = as_anonymous.get(f"/en/members/{switched.slug}/").content.decode()
+    # then: its last day, 31 December 2018, under "Last day"
+    history = page.split('id="history-heading"')[1]
+    assert "Last day" in history and ">Until<" not in history
+    assert '<time datetime="2018-12-31">Dec. 31, 2018</time>' in history
+    assert history.count("Jan. 1, 2019") == 1  # the associate membership's start only

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -337,3 +338,98 @@ def test_it_lets_the_secretary_general_see_an_officers_preview(
     # then
     assert response.status_code == 200
     assert b"Fondo Nuevo Tres" in response.content
+
+
+# --- Rows the preview must report (issue #9) --------------------------------------------
+
+
+def _preview_through_the_page(client: Client, *lines: str) -> tuple[ImportBatch, str]:
+    """Upload a CSV through the upload page and read the preview it leads to."""
+    response = client.post("/en/members/import/", {"file": csv_upload(*lines)})
+    assert response.status_code == 302
+    batch = ImportBatch.objects.latest("pk")
+    return batch, client.get(f"/en/members/import/{batch.pk}/").content.decode()
+
+
+def test_it_reports_an_acronym_used_twice_in_the_file_and_refuses_the_commit(reference, as_officer):
+    # given: two different institutions of Mexico, one acronym
+    batch, content = _preview_through_the_page(
+        as_officer,
+        HEADER,
+        "Instituto Uno,IDU,MX,full,2015,,,,Lista",
+        "Instituto Dos,idu ,MX,full,2016,,,,Lista",
+    )
+    # then
+    assert "The acronym “idu” is already used in this country by line 2." in content
+    assert [r["action"] for r in batch.rows] == ["create", "error"]
+    before = registry_counts()
+    response = as_officer.post(f"/en/members/import/{batch.pk}/commit/", {"reason": "Lista 2022"})
+    assert b"rows with errors" in response.content
+    assert registry_counts() == before
+
+
+def test_it_reports_an_acronym_another_registered_institution_uses(reference, as_officer, member_a):
+    # given: member_a is "Instituto Alfa", IA, Mexico
+    batch, content = _preview_through_the_page(
+        as_officer, HEADER, "Instituto Otro,ia,MX,full,2015,,,,Lista"
+    )
+    # then
+    assert (
+        "The acronym “ia” is already used in the registry by another institution of this "
+        "country: Instituto Alfa." in content
+    )
+    assert batch.rows[0]["action"] == "error"
+    before = registry_counts()
+    as_officer.post(f"/en/members/import/{batch.pk}/commit/", {"reason": "Lista 2022"})
+    assert registry_counts() == before
+
+
+def test_it_keeps_a_members_own_acronym_and_only_warns_across_countries(
+    reference, officer, as_officer, member_a
+):
+    # given: the row of member_a itself, and an institution of Peru with the same acronym
+    batch, content = _preview_through_the_page(
+        as_officer,
+        HEADER,
+        "Instituto Alfa,IA,MX,,,,,,Lista",
+        "Instituto Peruano,IA,PE,,,,,,Lista",
+    )
+    # then: not an error (INSS is both Brazil's and Nicaragua's), but the preview says so
+    assert batch.errors == []
+    assert [r["action"] for r in batch.rows] == ["unchanged", "create"]
+    assert "The acronym “IA” is also used by Instituto Alfa (Mexico)" in content
+    assert "is also used on line 2, for another country" in content
+
+
+def test_it_reports_a_category_and_a_country_it_had_to_normalise(reference, as_officer):
+    # given: case and trailing spaces, as spreadsheets write them
+    batch, content = _preview_through_the_page(
+        as_officer,
+        HEADER,
+        "Instituto Uno,IDU,mexico ,Associate Member ,2015,,,,Lista",
+        "Instituto Dos,IDD,MX,associate,2015,,,,Lista",
+    )
+    # then: matched, and said so on the row that needed it only
+    assert [r["category"] for r in batch.rows] == ["associate", "associate"]
+    assert batch.rows[0]["country"] == "MX"
+    assert "Category “Associate Member ” read as “Associate member”." in content
+    assert "Country “mexico ” read as “Mexico”." in content
+    assert [w["code"] for w in batch.rows[1]["warnings"]] == []
+    assert batch.summary["counts"]["warnings"] == 2
+
+
+def test_it_reports_bidi_controls_in_a_name_or_acronym(reference, as_officer):
+    # when
+    batch, content = _preview_through_the_page(
+        as_officer,
+        HEADER,
+        "Instituto \u202eUno,IDU,MX,full,2015,,,,Lista",
+        "Instituto Dos,\u2067ID\u2069,MX,full,2015,,,,Lista",
+    )
+    # then
+    assert [(e["line"], e["field"], e["code"]) for e in batch.errors] == [
+        (2, "name", "bidi_chars"),
+        (3, "acronym", "bidi_chars"),
+    ]
+    assert "Name contains invisible characters that change the direction of the text" in content
+    assert "<bdi>Instituto \u202eUno</bdi>" in content

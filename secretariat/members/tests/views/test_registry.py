@@ -248,6 +248,8 @@ def test_it_registers_an_institution(as_officer, officer, countries):
         ("email", HOSTILE, "Enter a valid email address."),
         ("country", "999999", "Select a valid choice."),
         ("phone", SQLISH * 5, "Ensure this value has at most 60 characters"),
+        ("name", "Caja \u202eABC", "change the direction of the text"),
+        ("acronym", "\u2067CA\u2069", "change the direction of the text"),
     ],
 )
 def test_it_rejects_bad_institution_data(as_officer, countries, field, value, message):
@@ -907,3 +909,35 @@ def test_it_refuses_the_list_to_a_representative_who_represents_no_one(as_office
     response = client_for(person).get(_list_url())
     # then
     assert response.status_code == 403
+
+
+def test_it_isolates_a_stored_name_with_bidi_controls_on_the_staff_pages(
+    as_officer, categories, countries
+):
+    # given: a record written to the database before names were checked
+    inst = make_member("Caja", countries["MX"], categories["full"])
+    Institution.objects.filter(pk=inst.pk).update(name="Caja \u202eOrtsiger", acronym="\u202eAC")
+    # when
+    detail = as_officer.get(_detail_url(inst)).content.decode()
+    listing = as_officer.get(reverse("members:institution-list")).content.decode()
+    # then
+    assert "<bdi>Caja \u202eOrtsiger</bdi>" in detail and "<bdi>\u202eAC</bdi>" in detail
+    assert "<bdi>Caja \u202eOrtsiger</bdi>" in listing
+    title = detail.split("<title>")[1].split("</title>")[0]
+    assert "\u202e" not in title and "Caja Ortsiger" in title
+
+
+def test_it_shows_the_last_day_of_a_representation_not_its_exclusive_end(as_officer, member_a):
+    # given: a representation whose exclusive end is 31 March 2026
+    Representative.objects.create(
+        institution=member_a,
+        full_name="Ana Torres",
+        role=Representative.Role.HEAD,
+        valid_from=dt.date(2020, 1, 1),
+        valid_to=dt.date(2026, 3, 31),
+    )
+    # when
+    body = as_officer.get(_detail_url(member_a)).content.decode()
+    # then: it applies through 30 March
+    assert "Last day" in body
+    assert "March 30, 2026" in body and "March 31, 2026" not in body

@@ -159,6 +159,9 @@ def test_it_shows_no_reference_on_the_done_page_without_a_submission(as_anonymou
         ("applicant_name", "x" * 10_000),
         ("statement", "x" * 10_000),
         ("contact_phone", "9" * 100),
+        ("applicant_name", "Instituto \u202eABC"),
+        ("applicant_acronym", "\u200fISSS"),
+        ("contact_name", "María \u2066Pérez"),
     ],
 )
 def test_it_refuses_missing_or_wrong_fields_and_records_nothing(
@@ -312,3 +315,31 @@ def test_it_shows_a_service_error_on_the_form(as_anonymous, countries, categorie
     assert response.status_code == 200
     assert form.errors["applicant_name"] == ["Refused by the service."]
     assert form.non_field_errors() == ["Internal problem."]
+
+
+def test_it_says_why_a_name_with_bidi_controls_is_refused(as_anonymous, countries, categories):
+    # when
+    response = as_anonymous.post(
+        APPLY, form_data(countries, categories, applicant_name="Instituto \u202eABC")
+    )
+    # then
+    assert "invisible characters that change the direction of the text" in (
+        response.content.decode()
+    )
+    assert nothing_recorded()
+
+
+@pytest.mark.parametrize("field", ["statement", "applicant_name"])
+def test_it_does_not_echo_a_10_mb_value_back_in_full(as_anonymous, countries, categories, field):
+    # given: 10 MB in one field of the public form
+    huge = "x" * (10 * 1024 * 1024)
+    # when
+    response = as_anonymous.post(APPLY, form_data(countries, categories, **{field: huge}))
+    # then: refused, the limit said, and at most the limit shown again
+    body = response.content.decode()
+    limit = 5000 if field == "statement" else 300
+    assert response.status_code == 200
+    assert f"Ensure this value has at most {limit} characters" in body
+    assert len(body) < 100_000
+    assert "x" * limit in body and "x" * (limit + 1) not in body
+    assert nothing_recorded()

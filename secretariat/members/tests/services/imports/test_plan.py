@@ -122,3 +122,32 @@ def test_it_refuses_rows_for_ended_memberships_and_ambiguous_names(
     # then
     assert row_errors(batch, 2) == ["membership_ended"]
     assert row_errors(batch, 3) == ["ambiguous"]
+
+
+def test_it_compares_member_since_with_the_admission_not_the_category_change(
+    reference, officer, categories, member_a
+):
+    # given: member_a, a member since 2010-01-01, an associate member since 2020
+    from secretariat.members.services import registry as services
+
+    services.membership_change_category(
+        actor=officer,
+        institution=member_a,
+        category=categories["associate"],
+        on=dt.date(2020, 6, 1),
+        decision="Resolución CISS No. 150",
+    )
+    # when
+    batch = imports.import_preview(
+        actor=officer,
+        upload=csv_upload(
+            HEADER, "Instituto Alfa,,MX,associate,2010,,,,L", "Instituto Alfa,,MX,,2020,,,,L"
+        ),
+    )
+    # then: 2010 agrees with the registry; 2020 (the change of category) does not
+    assert batch.rows[0]["action"] == "unchanged"
+    assert [e["code"] for e in batch.errors if e["line"] == 3] == ["duplicate"]
+    again = imports.import_preview(
+        actor=officer, upload=csv_upload(HEADER, "Instituto Alfa,,MX,,2020,,,,L")
+    )
+    assert row_errors(again, 2) == ["since_conflict"]
