@@ -3,46 +3,88 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from secretariat.core.roles import STAFF_ROLES
+from secretariat.core.staff_sessions import (
+    MFA_METHOD,
+    has_totp,
+    is_staff_user,
+    passed_second_factor,
+)
 
-# Paths a staff user without a second factor may still reach (to set it up or leave).
-_MFA_EXEMPT_PARTS = ("/accounts/", "/static/", "/i18n/", "/api/")
-_SESSION_FLAG = "secretariat_mfa_ok"
+# What a staff session that has not entered its code may still reach, by URL name: with
+# TOTP, the page that asks for the code; without, the pages that set one up (activation asks
+# for the password again first); both may leave or change the language.
+_LEAVING = frozenset({"account_logout", "set_language"})
+_WITH_TOTP = _LEAVING | {"mfa_reauthenticate"}
+_ENROLLING = _LEAVING | {"mfa_activate_totp", "account_reauthenticate"}
 
 
 class StaffMFAMiddleware:
-    """Send a staff user who has no TOTP authenticator to set one up before anything else."""
+    """Every staff session, superusers included, must have passed the second factor itself.
+
+    Whatever path signed the user in (the login with its code, a password alone, the admin,
+    a forced login), this session's own record of its authentication steps decides: a staff
+    user without TOTP is sent to set it up; one with TOTP whose session never entered the
+    code is asked for it before anything else. SECRETARIAT_REQUIRE_STAFF_MFA=false (the
+    demo) turns this off.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
         user = request.user
         if (
-            settings.SECRETARIAT_REQUIRE_STAFF_MFA
-            and user.is_authenticated
-            and request.session.get(_SESSION_FLAG) != user.pk
-            and not any(part in request.path for part in _MFA_EXEMPT_PARTS)
-            and user.has_role(*STAFF_ROLES)
+            not settings.SECRETARIAT_REQUIRE_STAFF_MFA
+            or not is_staff_user(user)
+            or passed_second_factor(request, user)
         ):
-            from allauth.mfa.models import Authenticator
+            return None
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        if has_totp(user):
+            if name in _WITH_TOTP:
+                return None
+            messages.warning(request, _("Enter the code from your authenticator app to continue."))
+            query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+            return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+        if name in _ENROLLING:
+            return None
+        messages.warning(
+            request, _("Secretariat staff must set up a second factor before continuing.")
+        )
+        return redirect("mfa_activate_totp")
 
-            if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-                request.session[_SESSION_FLAG] = user.pk
-            else:
-                messages.warning(
-                    request, _("Secretariat staff must set up a second factor before continuing.")
-                )
-                return redirect("mfa_activate_totp")
-        return self.get_response(request)
+
+def record_enrolment(
+    sender: Any, request: HttpRequest, user: Any, authenticator: Any, **_kw: Any
+) -> None:
+    """Setting up TOTP enters a valid code: the session that did it has passed the factor.
+    (allauth's `authenticator_added` signal, connected in CoreConfig.ready.)"""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+
+    if authenticator.type == Authenticator.Type.TOTP and request.user.pk == user.pk:
+        record_authentication(request, user, MFA_METHOD, id=authenticator.pk, type="totp")
+        # allauth sends the signal once the activation commits, which may be after the
+        # response has saved the session: save it with the record.
+        request.session.save()
 
 
 class SecurityHeadersMiddleware:

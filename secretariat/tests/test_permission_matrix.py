@@ -25,6 +25,7 @@ from secretariat.core.testing import (
     STAFF_READ,
     STAFF_WRITE,
     L,
+    log_in,
 )
 from secretariat.members.models import ImportBatch
 from secretariat.members.services.corrections import correction_propose
@@ -196,7 +197,7 @@ def test_it_gives_each_role_the_expected_status(world):
     for role_index, role in enumerate(ROLES):
         client = Client()
         if world["users"][role] is not None:
-            client.force_login(world["users"][role])
+            log_in(client, world["users"][role])
         for name, expected_row in MATRIX.items():
             expected = expected_row[role_index]
             url = _url(name, world)
@@ -216,7 +217,7 @@ def test_it_refuses_post_actions_to_the_wrong_roles(world):
     # POST-only actions: members' representatives and read-only staff cannot take them.
     for role in ("rep_b", "finance", "comptroller"):
         client = Client()
-        client.force_login(world["users"][role])
+        log_in(client, world["users"][role])
         for name, row in MATRIX.items():
             if row is not POST_ONLY:
                 continue
