@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "secretariat.core.middleware.StaffSessionMiddleware",
     "secretariat.core.middleware.StaffMFAMiddleware",
     "secretariat.core.middleware.SecurityHeadersMiddleware",
 ]

@@ -1,14 +1,17 @@
-"""Middleware: mandatory second factor for staff, and strict security headers."""
+"""Middleware: staff sessions (second factor, idle timeout, no caching) and strict security
+headers."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -28,6 +31,45 @@ from secretariat.core.staff_sessions import (
 _LEAVING = frozenset({"account_logout", "set_language"})
 _WITH_TOTP = _LEAVING | {"mfa_reauthenticate"}
 _ENROLLING = _LEAVING | {"mfa_activate_totp", "account_reauthenticate"}
+
+
+_LAST_SEEN = "secretariat_staff_last_seen"
+# The last-seen time is written at most this often (seconds): a session save per request
+# would be a database write per page.
+_LAST_SEEN_GRAIN = 30
+
+
+class StaffSessionMiddleware:
+    """A staff session ends after SECRETARIAT_STAFF_IDLE_MINUTES without a request (the next
+    one goes to the login page, saying why), and nothing a staff user is shown is kept by a
+    browser or a proxy (`Cache-Control: private, no-store`). Other sessions are unchanged."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        staff = is_staff_user(request.user)
+        if staff:
+            now = time.time()
+            last_seen = request.session.get(_LAST_SEEN)
+            idle = settings.SECRETARIAT_STAFF_IDLE_MINUTES * 60
+            if isinstance(last_seen, int | float) and now - last_seen > idle:
+                logout(request)
+                messages.info(
+                    request,
+                    _(
+                        "Your session ended after %(minutes)s minutes without activity. "
+                        "Please sign in again."
+                    )
+                    % {"minutes": settings.SECRETARIAT_STAFF_IDLE_MINUTES},
+                )
+                return redirect_to_login(request.get_full_path())
+            if not isinstance(last_seen, int | float) or now - last_seen > _LAST_SEEN_GRAIN:
+                request.session[_LAST_SEEN] = now
+        response = self.get_response(request)
+        if staff and not request.path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
+            response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class StaffMFAMiddleware:

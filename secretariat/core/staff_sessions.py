@@ -14,15 +14,20 @@ with the code; without one (the demo's relaxation), any step.
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 from allauth.account.authentication import get_authentication_records
+from allauth.core.exceptions import ReauthenticationRequired
 from django.conf import settings
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from secretariat.core.roles import STAFF_ROLES
 
 MFA_METHOD = "mfa"
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
 def is_staff_user(user: Any) -> bool:
@@ -63,3 +68,19 @@ def last_authenticated_at(request: HttpRequest, user: Any) -> float | None:
 def authenticated_recently(request: HttpRequest, user: Any) -> bool:
     at = last_authenticated_at(request, user)
     return at is not None and time.time() - at < settings.SECRETARIAT_REAUTH_MINUTES * 60
+
+
+def recent_authentication_required(view: V) -> V:
+    """A view whose POST takes a weighty step (signing minutes, closing a vote, approving a
+    request, granting a role): unless this session proved who its user is within
+    SECRETARIAT_REAUTH_MINUTES, allauth's reauthentication asks again (the TOTP code for a
+    user who has one), keeps the POST, and replays it once the code is entered. GETs (the
+    form) pass."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method == "POST" and not authenticated_recently(request, request.user):
+            raise ReauthenticationRequired()
+        return view(request, *args, **kwargs)
+
+    return cast(V, wrapped)

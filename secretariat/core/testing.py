@@ -50,6 +50,19 @@ def log_in(client: Client, user: Any, *, second_factor: bool = True) -> Client:
     return client
 
 
+def age_authentication(client: Client, minutes: float) -> None:
+    """Move every authentication step of `client`'s session `minutes` into the past (a
+    session signed in a while ago, for the recent re-authentication checks)."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {**record, "at": record["at"] - minutes * 60}
+        for record in session.get(AUTHENTICATION_METHODS_SESSION_KEY, [])
+    ]
+    session.save()
+
+
 def get_document(client: Any, url: str, **extra: Any) -> HttpResponse:
     """GET a document (a PDF built in the background, decision 0006) as its reader gets it:
     the first request of a version queues its build, which runs once that request's

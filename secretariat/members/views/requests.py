@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from secretariat.core.access import public, requires
 from secretariat.core.forms import add_service_error
 from secretariat.core.http import actor
+from secretariat.core.staff_sessions import recent_authentication_required
 from secretariat.core.tables import paginate, sort_from_request
 from secretariat.members.forms.requests import (
     ApplicationForm,
@@ -329,6 +330,7 @@ def request_forward(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(MANAGE)
+@recent_authentication_required
 def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
     req = _managed(request, pk)
 
