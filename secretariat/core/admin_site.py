@@ -100,6 +100,10 @@ class SecretariatAdminSite(admin.AdminSite):
             return HttpResponseRedirect(next_url)
         return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        """Passwords are changed on the site's own page, which asks for the second factor."""
+        return HttpResponseRedirect(reverse("account_change_password"))
+
 
 class SecretariatAdminConfig(AdminConfig):
     default_site = "secretariat.core.admin_site.SecretariatAdminSite"
