@@ -89,3 +89,65 @@ def role_revoke(*, actor: User, user: User, role: str, reason: str | None) -> li
         reason=text,
     )
     return after
+
+
+BOOTSTRAP_REASON = "First Secretary General account (manage.py create_secretary_general)"
+
+
+@transaction.atomic
+def secretary_general_bootstrap(
+    *, email: str, full_name: str, password: str, force: bool = False, reason: str | None = None
+) -> User:
+    """The first Secretary General's account, made from the server's command line
+    (`manage.py create_secretary_general`), recorded in the action log as done by the system.
+
+    Refused while an active Secretary General exists, unless `force` with a reason (the
+    only one has lost access); an existing account with that e-mail is then given the role
+    (and the new password). The password passes the site's validators. The account is staff:
+    at its first login it is sent to set up its second factor.
+    """
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.password_validation import validate_password
+
+    address = User.objects.normalize_email(email).strip().lower()
+    name = full_name.strip()
+    if not address or "@" not in address:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")})
+    if not name:
+        raise ValidationError({"full_name": _("Enter the person's full name.")})
+    group, _created = Group.objects.select_for_update().get_or_create(name=roles.SECRETARY_GENERAL)
+    existing = group.user_set.filter(is_active=True).order_by("pk").first()
+    text = (reason or "").strip()
+    if existing is not None and not force:
+        raise ValidationError(
+            _("A Secretary General already exists (%(email)s).") % {"email": existing.email}
+        )
+    if force and not text:
+        raise ValidationError({"reason": _("Say why: the reason is recorded with the change.")})
+    user = User.objects.filter(email__iexact=address).first()
+    if user is not None and not force:
+        raise ValidationError({"email": _("An account with this e-mail already exists.")})
+    candidate = user or User(email=address, username=address, full_name=name)
+    validate_password(password, user=candidate)
+    before = _held(user) if user is not None else []
+    if user is None:
+        user = User.objects.create_user(email=address, password=password, full_name=name)
+    else:
+        user.set_password(password)
+        user.full_name = name
+        user.is_active = True
+        user.save(update_fields=["password", "full_name", "is_active"])
+    user.groups.add(group)
+    user.forget("roles")
+    EmailAddress.objects.update_or_create(
+        user=user, email=address, defaults={"verified": True, "primary": True}
+    )
+    record_action(
+        actor=None,
+        event="role.bootstrapped",
+        target=user,
+        old={"roles": before},
+        new={"roles": _held(user), "granted": roles.SECRETARY_GENERAL, "forced": force},
+        reason=text or BOOTSTRAP_REASON,
+    )
+    return user
