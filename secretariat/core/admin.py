@@ -16,6 +16,26 @@ class SecretariatUserAdmin(UserAdmin):
     list_display = ("email", "full_name", "is_active", "is_staff")
     search_fields = ("email", "full_name")
     ordering = ("email",)
+    # Shown, never edited (core/admin_site.py): no password hash, and roles are groups
+    # granted on the Roles page.
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "email",
+                    "username",
+                    "full_name",
+                    "groups",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "last_login",
+                    "date_joined",
+                )
+            },
+        ),
+    )
 
 
 # An authenticator's data holds its TOTP secret: the admin does not show it.

@@ -90,3 +90,12 @@ def test_it_refuses_to_set_a_password_in_the_admin(root, officer):
     url = reverse("admin:auth_user_password_change", args=[officer.pk])
     response = client.post(url, {"password1": "new-pass-9876!", "password2": "new-pass-9876!"})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_does_not_show_a_password_hash(root, officer):
+    client = log_in(Client(), root)
+    page = client.get(reverse("admin:core_user_change", args=[officer.pk]))
+    assert page.status_code == 200
+    assert "algorithm" not in page.content.decode()  # the password widget is not shown
+    assert officer.email in page.content.decode()
