@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from secretariat.core.staff_sessions import (
@@ -54,21 +55,40 @@ class StaffSessionMiddleware:
             last_seen = request.session.get(_LAST_SEEN)
             idle = settings.SECRETARIAT_STAFF_IDLE_MINUTES * 60
             if isinstance(last_seen, int | float) and now - last_seen > idle:
-                logout(request)
-                messages.info(
-                    request,
-                    _(
-                        "Your session ended after %(minutes)s minutes without activity. "
-                        "Please sign in again."
-                    )
-                    % {"minutes": settings.SECRETARIAT_STAFF_IDLE_MINUTES},
-                )
-                return redirect_to_login(request.get_full_path())
-            if not isinstance(last_seen, int | float) or now - last_seen > _LAST_SEEN_GRAIN:
+                return self._ended(request)
+            polled = request.headers.get("X-Live-Poll") == "1"
+            if not polled and (
+                not isinstance(last_seen, int | float) or now - last_seen > _LAST_SEEN_GRAIN
+            ):
                 request.session[_LAST_SEEN] = now
         response = self.get_response(request)
         if staff and not request.path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
             response["Cache-Control"] = "private, no-store"
+        return response
+
+    @staticmethod
+    def _ended(request: HttpRequest) -> HttpResponse:
+        """Log out, say why, and go to the login page (the whole page, from an htmx poll)."""
+        logout(request)
+        messages.info(
+            request,
+            _(
+                "Your session ended after %(minutes)s minutes without activity. "
+                "Please sign in again."
+            )
+            % {"minutes": settings.SECRETARIAT_STAFF_IDLE_MINUTES},
+        )
+        if not request.headers.get("HX-Request"):
+            return redirect_to_login(request.get_full_path())
+        # A fragment (a live panel's poll): htmx sends the whole page to the login, which
+        # comes back to the page the person was on.
+        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        same_site = url_has_allowed_host_and_scheme(
+            page.geturl(), allowed_hosts={request.get_host()}
+        )
+        back = (page.path + (f"?{page.query}" if page.query else "")) if same_site else ""
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = redirect_to_login(back or request.get_full_path())["Location"]
         return response
 
 

@@ -67,3 +67,31 @@ def test_it_tells_browsers_not_to_keep_staff_pages(officer, path):
 def test_it_does_not_change_caching_for_others(rep_a):
     response = client_for(rep_a).get("/en/dashboard/")
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_a_live_panels_poll_does_not_keep_a_staff_session_alive(officer, settings):
+    # given an officer whose last own request was 29 minutes ago, the console still polling
+    settings.SECRETARIAT_STAFF_IDLE_MINUTES = 30
+    client = client_for(officer)
+    client.get("/en/dashboard/")
+    _idle_for(client, 29)
+    seen = client.session[LAST_SEEN]
+    # when the console polls
+    polled = client.get("/en/dashboard/", headers={"X-Live-Poll": "1", "HX-Request": "true"})
+    # then it is answered, but the session's last-seen time stays where it was
+    assert polled.status_code == 200
+    assert client.session[LAST_SEEN] == seen
+    # and once past the limit, the poll sends the whole page to the login, back to the page
+    _idle_for(client, 31)
+    ended = client.get(
+        "/en/dashboard/",
+        headers={
+            "X-Live-Poll": "1",
+            "HX-Request": "true",
+            "HX-Current-URL": "http://testserver/en/sessions/7/console/",
+        },
+    )
+    assert ended.status_code == 204
+    assert ended["HX-Redirect"] == "/en/accounts/login/?next=/en/sessions/7/console/"
+    assert client.get("/en/dashboard/").status_code == 302
