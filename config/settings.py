@@ -35,7 +35,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "modeltranslation",  # must precede django.contrib.admin
-    "django.contrib.admin",
+    # The admin, read-only for every model, with no login of its own (core/admin_site.py).
+    "secretariat.core.admin_site.SecretariatAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "secretariat.core.middleware.StaffSessionMiddleware",
     "secretariat.core.middleware.StaffMFAMiddleware",
     "secretariat.core.middleware.SecurityHeadersMiddleware",
 ]
@@ -274,6 +276,12 @@ X_FRAME_OPTIONS = "DENY"
 
 # Staff roles must use a second factor (TOTP); the demo may relax it explicitly.
 SECRETARIAT_REQUIRE_STAFF_MFA = envbool("SECRETARIAT_REQUIRE_STAFF_MFA", "true")
+# A staff session ends after these many minutes without a request; signing minutes, closing
+# a vote, approving a request and granting a role ask for the code again (allauth's
+# reauthentication) when the session's last authentication is older than REAUTH_MINUTES.
+SECRETARIAT_STAFF_IDLE_MINUTES = envint("SECRETARIAT_STAFF_IDLE_MINUTES", "30")
+SECRETARIAT_REAUTH_MINUTES = envint("SECRETARIAT_REAUTH_MINUTES", "10")
+ACCOUNT_REAUTHENTICATION_TIMEOUT = SECRETARIAT_REAUTH_MINUTES * 60
 SECRETARIAT_PAGE_SIZE = envint("SECRETARIAT_PAGE_SIZE", "25")
 
 # /readyz fails when the task worker's last heartbeat (queued every minute by the timer

@@ -216,9 +216,12 @@ def rep_b(member_b) -> User:
 
 
 def client_for(user: User | None) -> Client:
+    """A client signed in as `user` (staff with their second factor entered), or anonymous."""
+    from secretariat.core.testing import log_in
+
     client = Client()
     if user is not None:
-        client.force_login(user)
+        log_in(client, user)
     return client
 
 

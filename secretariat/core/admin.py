@@ -1,5 +1,10 @@
-"""Admin: read-only views for support staff; writes go through the application's services."""
+"""Admin: read-only views for support staff; writes go through the application's services.
 
+The site itself (core/admin_site.py) makes every registered model read-only, whoever looks;
+roles are granted on the staff page (core:role-list), not in the user form here."""
+
+from allauth.mfa.admin import AuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
@@ -11,6 +16,35 @@ class SecretariatUserAdmin(UserAdmin):
     list_display = ("email", "full_name", "is_active", "is_staff")
     search_fields = ("email", "full_name")
     ordering = ("email",)
+    # Shown, never edited (core/admin_site.py): no password hash, and roles are groups
+    # granted on the Roles page.
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "email",
+                    "username",
+                    "full_name",
+                    "groups",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "last_login",
+                    "date_joined",
+                )
+            },
+        ),
+    )
+
+
+# An authenticator's data holds its TOTP secret: the admin does not show it.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class SecretariatAuthenticatorAdmin(AuthenticatorAdmin):
+    exclude = ("data",)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

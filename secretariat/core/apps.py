@@ -20,3 +20,9 @@ class CoreConfig(AppConfig):
         permissions.register_permissions()
         panels.register_panels()
         demo.register_demo()
+
+        from allauth.mfa.signals import authenticator_added
+
+        from secretariat.core.middleware import record_enrolment
+
+        authenticator_added.connect(record_enrolment, dispatch_uid="secretariat-mfa-enrolment")

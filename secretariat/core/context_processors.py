@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import rules
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
@@ -24,4 +25,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         and user.is_authenticated
         and user.has_role("secretary_general", "officer", "finance", "comptroller")
     )
-    return {"shell_languages": languages, "shell_is_staff": is_staff}
+    # The Roles entry: asked of rules itself, since through Django's backends a refusal goes
+    # on to ModelBackend's two permission queries on every staff page.
+    manages_roles = is_staff and rules.has_perm("core.manage_roles", user)
+    return {
+        "shell_languages": languages,
+        "shell_is_staff": is_staff,
+        "shell_manages_roles": manages_roles,
+    }

@@ -37,3 +37,5 @@ def register_permissions() -> None:
     rules.set_perm("core.view_dashboard", rules.is_authenticated)
     rules.set_perm("core.view_outbox", is_secretary_general | is_comptroller | is_officer)
     rules.set_perm("core.manage_outbox", manages_records)
+    # Granting and revoking roles (core.services.roles): the Secretary General alone.
+    rules.set_perm("core.manage_roles", is_secretary_general)

@@ -9,10 +9,11 @@ the Comptroller and the Secretary General.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.test import TestCase
+from django.test import Client, TestCase
 
 ROLES = ["anonymous", "rep_a", "rep_b", "officer", "finance", "comptroller", "sg"]
 
@@ -26,6 +27,40 @@ AUDIT_READ = (L, 403, 403, 200, 403, 200, 200)
 SCOPED_A = (L, 200, 404, 200, 200, 200, 200)  # a record of member A: its representative and staff
 REP_A_ONLY = (L, 200, 404, 403, 403, 403, 403)  # an action only member A's representative takes
 POST_ONLY = (L, 405, 405, 405, 405, 405, 405)
+
+
+def log_in(client: Client, user: Any, *, second_factor: bool = True) -> Client:
+    """Sign `user` in on `client` as the login page would: a user with TOTP has entered the
+    code in this session (allauth's record of the session's authentication steps), so the
+    staff MFA middleware lets them through; `second_factor=False` is a session signed in by
+    some other path (a password alone, the admin) that never entered it."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+
+    client.force_login(user)
+    session = client.session
+    records: list[dict[str, Any]] = [{"method": "password", "at": time.time()}]
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if second_factor and totp is not None:
+        records.append({"method": "mfa", "at": time.time(), "id": totp.pk, "type": "totp"})
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+    return client
+
+
+def age_authentication(client: Client, minutes: float) -> None:
+    """Move every authentication step of `client`'s session `minutes` into the past (a
+    session signed in a while ago, for the recent re-authentication checks)."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {**record, "at": record["at"] - minutes * 60}
+        for record in session.get(AUTHENTICATION_METHODS_SESSION_KEY, [])
+    ]
+    session.save()
 
 
 def get_document(client: Any, url: str, **extra: Any) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
 
 from secretariat.core.health import heartbeat_write
 from secretariat.core.models import EmailDelivery
@@ -26,13 +27,17 @@ from secretariat.core.testing import (
     STAFF_READ,
     STAFF_WRITE,
     L,
+    log_in,
 )
 from secretariat.members.models import ImportBatch
 from secretariat.members.services.corrections import correction_propose
 from secretariat.members.services.requests import request_disaffiliation_by_member
 
-# Routes of the project's own namespaces. Third-party routes (allauth under /accounts/,
-# the admin) are tested by their own suites; the login flow is tested in test_mfa.py.
+SG_ONLY = (L, 403, 403, 403, 403, 403, 200)
+
+# Routes of the project's own namespaces. Third-party routes under /accounts/ (allauth) are
+# tested by its suite and the login flow in core/tests/test_mfa.py; the admin's routes are
+# walked below (ADMIN_*).
 MATRIX: dict[str, tuple] = {
     "core:home": PUBLIC,
     "health:healthz": PUBLIC,
@@ -43,6 +48,10 @@ MATRIX: dict[str, tuple] = {
     "core:outbox-retry": POST_ONLY,
     "core:rule-list": (L, 403, 403, 200, 200, 200, 200),
     "core:rule-detail": (L, 403, 403, 200, 200, 200, 200),
+    "core:role-list": SG_ONLY,
+    "core:role-person": SG_ONLY,
+    "core:role-grant": POST_ONLY,
+    "core:role-revoke": POST_ONLY,
     "governance:body-list": PUBLIC,
     "governance:body-detail": PUBLIC,
     "members:directory": PUBLIC,
@@ -151,6 +160,9 @@ def world(
     kwargs = {
         "core:rule-detail": {"key": "members.arrears.threshold_years"},
         "core:outbox-retry": {"pk": delivery.pk},
+        "core:role-person": {"pk": rep.user_id},
+        "core:role-grant": {"pk": rep.user_id},
+        "core:role-revoke": {"pk": rep.user_id},
         "governance:body-detail": {"code": "general-assembly"},
         "members:directory-export": {"fmt": "csv"},
         "members:import-template": {"fmt": "csv"},
@@ -201,7 +213,7 @@ def test_it_gives_each_role_the_expected_status(world):
     for role_index, role in enumerate(ROLES):
         client = Client()
         if world["users"][role] is not None:
-            client.force_login(world["users"][role])
+            log_in(client, world["users"][role])
         for name, expected_row in MATRIX.items():
             expected = expected_row[role_index]
             url = _url(name, world)
@@ -219,10 +231,12 @@ def test_it_gives_each_role_the_expected_status(world):
 @pytest.mark.django_db
 def test_it_refuses_post_actions_to_the_wrong_roles(world):
     # POST-only actions: members' representatives and read-only staff cannot take them.
-    for role in ("rep_b", "finance", "comptroller"):
+    for role in ("rep_b", "finance", "comptroller", "officer"):
         client = Client()
-        client.force_login(world["users"][role])
+        log_in(client, world["users"][role])
         for name, row in MATRIX.items():
+            if role == "officer" and not name.startswith("core:role-"):
+                continue
             if row is not POST_ONLY:
                 continue
             data = {
@@ -231,6 +245,10 @@ def test_it_refuses_post_actions_to_the_wrong_roles(world):
                 "decided_on": "2026-01-01",
                 "effective_on": "2026-01-01",
                 "check_letter": "on",
+                "grant-role": "secretary_general",
+                "grant-reason": "test",
+                "revoke-role": "representative",
+                "revoke-reason": "test",
             }
             response = client.post(_url(name, world), data)
             assert response.status_code in (403, 404), (role, name, response.status_code)
@@ -238,6 +256,7 @@ def test_it_refuses_post_actions_to_the_wrong_roles(world):
     from secretariat.members.models import MembershipRequest
 
     assert MembershipRequest.objects.get().state == "submitted"
+    assert list(world["users"]["rep_a"].groups.values_list("name", flat=True)) == ["representative"]
 
 
 @pytest.mark.django_db
@@ -258,3 +277,89 @@ def test_every_app_of_the_project_is_checked():
     # a new app's routes are in the matrix's reach without anyone adding its name here
     assert {"core", "members", "governance", "api"} <= project_namespaces()
     assert any(name.startswith("governance:") for name in project_routes())
+
+
+# --- The admin: read-only for staff, refused to others, login for anonymous -------------------
+
+ADMIN_READ = (L, 403, 403, 200, 200, 200, 200)
+ADMIN_WRITE = (L, 403, 403, 403, 403, 403, 403)
+# The admin's own routes that are not a model's page, and what they give each role.
+ADMIN_SITE_ROUTES = {
+    "admin:index": ADMIN_READ,
+    "admin:password_change": (L, 403, 403, 302, 302, 302, 302),  # to the site's own page
+}
+# Routes the walk does not GET: leaving, the admin's login (test_mfa.py), and helpers
+# whose answer depends on parameters a page sends (read-only: they write nothing).
+ADMIN_NOT_WALKED = {
+    "admin:logout",
+    "admin:login",
+    "admin:password_change_done",
+    "admin:jsi18n",
+    "admin:view_on_site",
+    "admin:autocomplete",
+    "admin:app_list",
+}
+ADMIN_MODEL_PAGES = {
+    "changelist": ADMIN_READ,
+    "change": ADMIN_READ,
+    "history": ADMIN_READ,
+    "add": ADMIN_WRITE,
+    "delete": ADMIN_WRITE,
+}
+
+
+def admin_routes(world) -> dict[str, tuple[str, tuple]]:
+    """name -> (url, expected row) for every page of every registered model (those with an
+    object use the first one), and the admin's own pages."""
+    from django.contrib import admin
+
+    routes = {name: (reverse(name), row) for name, row in ADMIN_SITE_ROUTES.items()}
+    for model in admin.site._registry:
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        obj = model._default_manager.order_by("pk").first()
+        for page, row in ADMIN_MODEL_PAGES.items():
+            if page in ("changelist", "add"):
+                routes[f"{info}_{page}"] = (reverse(f"{info}_{page}"), row)
+            elif obj is not None:
+                routes[f"{info}_{page}"] = (reverse(f"{info}_{page}", args=[obj.pk]), row)
+    return routes
+
+
+def admin_names() -> set[str]:
+    from django.contrib import admin
+
+    return {f"admin:{n}" for n in _names(URLResolver(RoutePattern(""), admin.site.get_urls()))}
+
+
+@pytest.mark.django_db
+def test_the_admin_is_read_only_for_staff_and_closed_to_others(world):
+    routes = admin_routes(world)
+    # every admin route is walked, or named as not walked
+    from django.contrib import admin
+
+    model_pages = {
+        f"admin:{m._meta.app_label}_{m._meta.model_name}_{page}"
+        for m in admin.site._registry
+        for page in ADMIN_MODEL_PAGES
+    }
+    unknown = admin_names() - model_pages - set(ADMIN_SITE_ROUTES) - ADMIN_NOT_WALKED
+    assert unknown <= {"admin:auth_user_password_change"}, unknown
+    assert len(routes) > 60
+    failures = []
+    for role_index, role in enumerate(ROLES):
+        client = Client()
+        if world["users"][role] is not None:
+            log_in(client, world["users"][role])
+        for name, (url, row) in routes.items():
+            expected = row[role_index]
+            response = client.get(url)
+            got = response.status_code
+            if expected == L:
+                ok = got == 302 and "/accounts/login/" in response["Location"]
+            else:
+                ok = got == expected
+            if ok and expected == 200 and name.endswith("_change"):
+                ok = b'name="_save"' not in response.content  # shown, not editable
+            if not ok:
+                failures.append(f"{role:12} {name:50} expected {expected} got {got}")
+    assert failures == [], "\n" + "\n".join(failures)

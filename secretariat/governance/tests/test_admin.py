@@ -4,7 +4,10 @@ the services."""
 from __future__ import annotations
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.urls import reverse
+
+from secretariat.core.testing import log_in
 
 MODELS = [
     "body",
@@ -26,7 +29,8 @@ MODELS = [
 def test_it_lists_but_does_not_add(client, django_user_model, session_world, model):
     # given: even a superuser
     root = django_user_model.objects.create_superuser(email="root@example.org", password="x")
-    client.force_login(root)
+    Authenticator.objects.create(user=root, type=Authenticator.Type.TOTP, data={"secret": "X"})
+    log_in(client, root)
     # when
     listing = client.get(reverse(f"admin:governance_{model}_changelist"))
     adding = client.get(reverse(f"admin:governance_{model}_add"))

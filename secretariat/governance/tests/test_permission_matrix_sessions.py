@@ -29,6 +29,7 @@ from secretariat.core.testing import (
     STAFF_WRITE,
     L,
     get_document,
+    log_in,
 )
 from secretariat.governance.models import (
     AgendaItem,
@@ -363,7 +364,7 @@ def test_it_gives_each_role_the_expected_status(world):
     for role_index, role in enumerate(ROLES):
         client = Client()
         if world["users"][role] is not None:
-            client.force_login(world["users"][role])
+            log_in(client, world["users"][role])
         for name, expected_row in MATRIX.items():
             expected = expected_row[role_index]
             response = get_document(client, _url(name, world))
@@ -386,7 +387,7 @@ def test_it_refuses_post_actions_to_the_wrong_roles(world):
     }
     for role in ("rep_b", "finance", "comptroller"):
         client = Client()
-        client.force_login(world["users"][role])
+        log_in(client, world["users"][role])
         for name, row in MATRIX.items():
             if row is not POST_ONLY:
                 continue

@@ -23,6 +23,7 @@ from secretariat.core.documents import document_response
 from secretariat.core.forms import add_service_error
 from secretariat.core.http import actor, posted
 from secretariat.core.languages import is_content_language, session_languages
+from secretariat.core.staff_sessions import recent_authentication_required
 from secretariat.governance.forms.records import (
     CommentRespondForm,
     DecisionForm,
@@ -316,6 +317,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(MANAGE)
+@recent_authentication_required
 def minutes_sign(request: HttpRequest, pk: int) -> HttpResponse:
     session, minutes = _managed(request, pk)
     form = MinutesSignForm(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from secretariat.core.forms import add_service_error
 from secretariat.core.http import actor, posted
+from secretariat.core.staff_sessions import recent_authentication_required
 from secretariat.governance.forms.console import AnswerForm, HandsForm, OverrideForm, VoteOpenForm
 from secretariat.governance.models import Vote
 from secretariat.governance.selectors.motions import motion_get_for_user, motion_view
@@ -163,6 +164,7 @@ def vote_roll_call(request: HttpRequest, vote_pk: int) -> HttpResponse:
 
 
 @require_POST
+@recent_authentication_required
 def vote_close(request: HttpRequest, vote_pk: int) -> HttpResponse:
     vote = vote_get_for_user(user=request.user, pk=vote_pk, action="manage")
     try:

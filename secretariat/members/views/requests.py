@@ -24,6 +24,7 @@ from secretariat.core.client import client_network
 from secretariat.core.forms import add_service_error
 from secretariat.core.http import actor
 from secretariat.core.limits import accepts_uploads, refused
+from secretariat.core.staff_sessions import recent_authentication_required
 from secretariat.core.tables import paginate, sort_from_request
 from secretariat.members.forms.requests import (
     MAX_FILES,
@@ -341,6 +342,7 @@ def request_forward(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(MANAGE)
+@recent_authentication_required
 def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
     req = _managed(request, pk)
 

@@ -12,7 +12,8 @@
  *  - no poll while the tab is hidden (one at once when it is shown again);
  *  - no poll while the user is typing in a field inside the panel (the swap would lose it);
  *  - [data-live-status] says whether updates flow ("connection lost" after failures);
- *  - [data-announce] in the panel: a short summary read out (role=status) when it changes.
+ *  - [data-announce] in the panel: a short summary read out (role=status) when it changes;
+ *  - each poll says so (X-Live-Poll): it does not keep a staff session alive.
  *
  * Without JavaScript the pages work by reloading. No inline scripts (strict CSP).
  */
@@ -56,6 +57,9 @@
     if (!panel) return;
     var etag = panel.getAttribute("data-live-etag");
     if (etag) event.detail.headers["If-None-Match"] = etag;
+    // An automatic poll is not the person at work: it does not keep a staff session from
+    // its idle timeout (core.middleware.StaffSessionMiddleware).
+    event.detail.headers["X-Live-Poll"] = "1";
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyotp
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from secretariat.conftest import client_for
 from secretariat.core.models import ActionLog
-from secretariat.core.testing import get_document
+from secretariat.core.testing import age_authentication, get_document
 from secretariat.governance.models import (
     Dispatch,
     Erratum,
@@ -21,6 +23,7 @@ from secretariat.governance.models import (
 )
 from secretariat.governance.services import minutes as services
 from secretariat.governance.tests.minutes_world import (
+    after_comments,
     circulated_fixture,  # noqa: F401  (the `circulated` fixture)
     minutes_of,
     page_url,
@@ -247,3 +250,46 @@ def test_the_spanish_text_stands_in_for_a_missing_translation(world, monkeypatch
     text = html.content.decode()
     assert "ACTA" in text and not minutes.text_fr
     assert 'lang="es"' in text
+
+
+def test_signing_asks_for_the_code_again_in_a_session_not_fresh(world, circulated, monkeypatch):
+    # given approved minutes, and an officer whose session proved itself 11 minutes ago
+    after_comments(monkeypatch)
+    services.minutes_approve(
+        actor=world.secretariat,
+        minutes=circulated,
+        approved_at_session=world.next,
+        approval_decision="Aprobada",
+    )
+    staff = client_for(world.secretariat)
+    age_authentication(staff, minutes=11)
+    signing = {"chair_signatory": "Zoé Robledo Aburto", "secretary_signatory": "Álvaro Velarca"}
+    # when the signatures are posted
+    response = staff.post(page_url("minutes-sign", pk=world.session.pk), signing)
+    # then the code is asked for, and nothing is signed yet
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert minutes_of(world.session).state == Minutes.State.APPROVED
+    # when the code is entered, the kept request goes through
+    code = pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").now()
+    response = staff.post(response["Location"], {"code": code})
+    assert response.status_code == 302
+    assert minutes_of(world.session).state == Minutes.State.SIGNED
+
+
+def test_signing_goes_through_in_a_fresh_session(world, circulated, monkeypatch):
+    after_comments(monkeypatch)
+    services.minutes_approve(
+        actor=world.secretariat,
+        minutes=circulated,
+        approved_at_session=world.next,
+        approval_decision="Aprobada",
+    )
+    staff = client_for(world.secretariat)
+    age_authentication(staff, minutes=9)
+    response = staff.post(
+        page_url("minutes-sign", pk=world.session.pk),
+        {"chair_signatory": "Zoé Robledo Aburto", "secretary_signatory": "Álvaro Velarca"},
+    )
+    assert response.status_code == 302
+    assert minutes_of(world.session).state == Minutes.State.SIGNED

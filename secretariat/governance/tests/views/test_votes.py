@@ -4,9 +4,11 @@ ruling."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from secretariat.conftest import client_for
 from secretariat.core.models import ActionLog
+from secretariat.core.testing import age_authentication
 from secretariat.governance.models import Motion, RollCallEntry, Vote
 from secretariat.governance.services import votes as vote_services
 from secretariat.governance.tests.live_world import (
@@ -120,3 +122,28 @@ def test_the_chairs_ruling_is_shown_with_its_reason(live, officer):
     assert "(by the count: not carried)" in html
     assert Motion.objects.get(pk=motion.pk).state == Motion.State.CARRIED
     assert ActionLog.objects.filter(event="vote.chair_ruling").exists()
+
+
+def test_closing_a_vote_asks_for_the_code_again_in_a_session_not_fresh(live, officer):
+    # given an open roll call, and an officer whose session proved itself 11 minutes ago
+    open_with_quorum(officer, live)
+    motion = table_motion(officer, live)
+    client = client_for(officer)
+    client.post(url("vote-open", motion_pk=motion.pk), {"method": "roll_call"})
+    vote = Vote.objects.get()
+    for inst in live.full[:4]:
+        client.post(
+            url("vote-roll-call", vote_pk=vote.pk), {"unit": f"i{inst.pk}", "choice": "yes"}
+        )
+    age_authentication(client, minutes=11)
+    # when the vote is closed
+    response = client.post(url("vote-close", vote_pk=vote.pk))
+    # then the code is asked for and the vote stays open
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert Vote.objects.get().state == Vote.State.OPEN
+    # when the session is fresh (the code was just entered), the vote closes
+    fresh = client_for(officer)
+    response = fresh.post(url("vote-close", vote_pk=vote.pk))
+    assert response.status_code == 302
+    assert Vote.objects.get().state != Vote.State.OPEN

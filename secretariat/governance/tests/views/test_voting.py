@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from secretariat.conftest import client_for, make_user
+from secretariat.core.testing import log_in
 from secretariat.governance.models import BallotReceipt, Proxy, SecretTally, Vote
 from secretariat.governance.services import console as console_services
 from secretariat.governance.services import motions as motion_services
@@ -181,7 +182,7 @@ def test_the_ballot_needs_the_csrf_token(live, ballot):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(live.users[live.full[0].pk])
+    log_in(client, live.users[live.full[0].pk])
     response = client.post(
         url("ballot", vote_pk=ballot.pk), {"unit": f"i{live.full[0].pk}", "choice": "yes"}
     )

@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 
 from secretariat.conftest import client_for
 from secretariat.core.models import ActionLog
+from secretariat.core.testing import age_authentication
 from secretariat.members.models import (
     Institution,
     Membership,
@@ -462,3 +463,27 @@ def test_it_keeps_the_internal_history_from_representatives(rep_a, member_a, off
     # and the officer sees the history
     staff_html = client_for(officer).get(f"/en/members/staff/requests/{req.pk}/").content.decode()
     assert "internal: check" in staff_html
+
+
+def test_approving_asks_for_the_code_again_in_a_session_not_fresh(officer, countries, categories):
+    # given a forwarded request, and an officer whose session proved itself 11 minutes ago
+    req = forwarded(officer, applicant(officer, countries, categories))
+    client = client_for(officer)
+    age_authentication(client, minutes=11)
+    approval = {
+        "decision_reference": DECISION,
+        "decided_on": "2025-09-20",
+        "effective_on": "2026-01-01",
+        "granted_category": categories["full"].pk,
+        "reason": "Unanimidad",
+    }
+    # when the approval is posted
+    response = client.post(url("request-approve", req), approval)
+    # then the code is asked for and nothing is approved
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert fresh(req).state == State.FORWARDED
+    # when a fresh session posts it, it is recorded
+    response = client_for(officer).post(url("request-approve", req), approval)
+    assert response.status_code == 302
+    assert fresh(req).state == State.APPROVED
