@@ -113,7 +113,7 @@ def test_it_answers_the_api_in_json():
     # then
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json"
-    assert "larger than this page accepts" in json.loads(response.content)["detail"]
+    assert "excede lo que esta página acepta" in json.loads(response.content)["detail"]  # es
 
 
 @pytest.mark.django_db

@@ -47,7 +47,7 @@ def test_it_answers_a_missing_object_in_json(client):
     response = client.get("/api/v1/resolutions/999")
     # then
     assert response.status_code == 404
-    assert json.loads(response.content) == {"detail": "Not found."}
+    assert json.loads(response.content) == {"detail": "No encontrado."}  # Spanish by default
 
 
 def test_it_answers_an_unknown_api_address_in_json(client):
@@ -55,7 +55,7 @@ def test_it_answers_an_unknown_api_address_in_json(client):
     response = client.get("/api/v1/no-such-thing")
     # then
     assert response.status_code == 404
-    assert json.loads(response.content) == {"detail": "Not found."}
+    assert json.loads(response.content) == {"detail": "No encontrado."}  # Spanish by default
 
 
 def test_it_answers_a_server_error_in_json_and_logs_it(client, monkeypatch, caplog):
@@ -71,7 +71,7 @@ def test_it_answers_a_server_error_in_json_and_logs_it(client, monkeypatch, capl
     # then
     assert response.status_code == 500
     assert json.loads(response.content) == {
-        "detail": "The server could not answer; the error was logged."
+        "detail": "El servidor no pudo responder; el error quedó registrado."
     }
     assert "boom" not in response.content.decode()
     assert any("RuntimeError: boom" in (r.exc_text or "") or r.exc_info for r in caplog.records)

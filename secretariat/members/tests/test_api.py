@@ -333,4 +333,4 @@ def test_it_refuses_bidi_controls_in_the_search_with_a_json_422(as_anonymous, me
     # then
     assert response.status_code == 422
     assert response["Content-Type"].startswith("application/json")
-    assert "change the direction of the text" in str(response.json())
+    assert "cambian la dirección del texto" in str(response.json())  # Spanish by default
