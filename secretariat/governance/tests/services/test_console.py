@@ -18,6 +18,7 @@ from secretariat.governance.tests.live_world import (
     fresh,
     live_fixture,  # noqa: F401  (the `live` fixture)
     make_session,
+    mark_present,
 )
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +58,9 @@ def test_it_refuses_a_representative_the_chairs_actions(live, rep_a):
 
 
 def test_it_refuses_to_close_while_a_vote_is_open_then_closes(live, officer):
-    # given: an open session with a motion put to a secret ballot
+    # given: an open session, with quorum, with a motion put to a secret ballot
     console_services.session_open(actor=officer, session=live.session)
+    mark_present(officer, live, live.full[:4])
     motion = motion_services.motion_add(
         actor=officer,
         session=fresh(live.session),
