@@ -427,6 +427,10 @@ def take_attendance(page: Page, lang: str, pk: int, day: dt.date, t: dict[str, s
     """Open the session, mark six voting seats and one voice seat present; quorum is met.
     Returns how many voting seats are present."""
     page.goto(f"/{lang}/sessions/{pk}/console/")
+    # convened for a later day: opening now needs a reason, recorded with the opening
+    _submit(page, page.locator("#action-open"))
+    expect(page.locator(".messages .callout--danger").first).to_be_visible()
+    page.fill("#open-reason", "Adelantada por acuerdo de la Presidencia (prueba).")
     _submit(page, page.locator("#action-open"))
     _expect_ok(page)
     expect(page.locator("#console-live .session-line")).to_contain_text(t["in_session"])
@@ -788,6 +792,7 @@ def test_standing_committee_session_from_convocation_to_signed_minutes(
     later = create_session(officer, lang, starts + dt.timedelta(days=21), t, check=False)
     convene(officer, lang, later, t, check=False)
     officer.goto(f"/{lang}/sessions/{later}/console/")
+    officer.fill("#open-reason", "Sesión adelantada para aprobar el acta (prueba).")
     _submit(officer, officer.locator("#action-open"))
     _expect_ok(officer)
     approve_and_sign_minutes(officer, lang, pk, later, public, t)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from secretariat.governance.arithmetic import QuorumResult, quorum
 from secretariat.governance.body_rules import body_rule
 from secretariat.governance.models import Body, Participant, Proxy, Seat, Session
+from secretariat.governance.selectors.sessions import sitting_day
 from secretariat.members.models import Institution, Membership, VotingSuspension
 
 VOTING_ROLES = (Participant.Role.HEAD, Participant.Role.DELEGATE, Participant.Role.SEAT_HOLDER)
@@ -188,10 +189,9 @@ class SessionRoll:
 
 
 def session_day(session: Session) -> dt.date:
-    """The date a session is judged on: today while it is held, else its opening date."""
-    if session.state == Session.State.OPEN:
-        return timezone.localdate()
-    return timezone.localdate(session.starts_at)
+    """The date a session is judged on: the day it sits (the date it opened, in its own time
+    zone), else its scheduled opening date (`selectors.sessions.sitting_day`)."""
+    return sitting_day(session)
 
 
 def session_roll(session: Session, day: dt.date | None = None) -> SessionRoll:
