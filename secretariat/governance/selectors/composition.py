@@ -453,3 +453,28 @@ def caster_for(session: Session, user: Any, key: str, day: dt.date | None = None
 
 def target_key_is(own: str, wanted: str) -> bool:
     return bool(own) and own == wanted
+
+
+# --- Who may ask for an extraordinary session -------------------------------------------------
+
+
+def requester_body(body: Body, convened_by: str) -> Body | None:
+    """The body whose members ask for an extraordinary session of `body` (shared/domain.md
+    [C]): the Standing Committee for the General Assembly ("at least five members of the
+    Standing Committee"); the commission itself for a CASS ("two of its members")."""
+    from secretariat.governance.models import RulesProfile
+
+    if convened_by == Session.ConvenedBy.COMMITTEE_MEMBERS:
+        return (
+            Body.objects.filter(rules_profile=RulesProfile.STANDING_COMMITTEE)
+            .order_by("order", "pk")
+            .first()
+        )
+    if convened_by == Session.ConvenedBy.BODY_MEMBERS:
+        return body
+    return None
+
+
+def voting_seats_on(body: Body, day: dt.date) -> list[Seat]:
+    """The body's seats that carry a vote on the date (by capacity, and not suspended)."""
+    return [r.seat for r in _seat_rows(body, day, suspended_on(day)) if r.has_vote and r.seat]

@@ -235,3 +235,21 @@ def calendar_sessions() -> QuerySet[Session]:
 def rules_stamp() -> int:
     """The latest change to the rule settings (one query): part of the public session page's key."""
     return RuleSetting.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def requester_seat_choices() -> QuerySet[Any]:
+    """The seats a request for an extraordinary session may come from: the voting seats of
+    the Standing Committee and of the CASS commissions, in force now or in the last two
+    years (the service checks each against the date of the request)."""
+    from secretariat.governance.models import RulesProfile, Seat
+
+    since = timezone.localdate() - dt.timedelta(days=730)
+    return (
+        Seat.objects.filter(
+            body__rules_profile__in=[RulesProfile.STANDING_COMMITTEE, RulesProfile.CASS],
+            capacity__in=[Seat.Capacity.MEMBER, Seat.Capacity.OFFICER],
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=since))
+        .select_related("body")
+        .order_by("body__order", "body__pk", "order", "title", "valid_from", "pk")
+    )
