@@ -476,6 +476,32 @@ def take_attendance(page: Page, lang: str, pk: int, day: dt.date, t: dict[str, s
     return voting_present
 
 
+def last_vote_fits(page: Page, lang: str, pk: int) -> None:
+    """At 1,280 × 800 the console's last-vote card holds its counts (issue #9: the table
+    overflowed it) and the staff menu is on one line."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"/{lang}/sessions/{pk}/console/")
+    table = page.locator("#console-live .current-vote table.vote-counts")
+    expect(table).to_be_visible()
+    sizes = page.evaluate(
+        """() => {
+          const card = document.querySelector('#console-live .current-vote');
+          const table = card.querySelector('table.vote-counts');
+          const tops = new Set([...document.querySelectorAll('.main-nav__list > li')]
+            .map((li) => Math.round(li.getBoundingClientRect().top)));
+          return {
+            card: card.scrollWidth - card.clientWidth,
+            table: table.getBoundingClientRect().right - card.getBoundingClientRect().right,
+            menuLines: tops.size,
+          };
+        }"""
+    )
+    page.screenshot(path=f"test-artifacts/console-last-vote-1280-{lang}.png", full_page=True)
+    assert sizes["card"] <= 0 and sizes["table"] <= 0, sizes
+    assert sizes["menuLines"] == 1, sizes
+    page.set_viewport_size({"width": 1280, "height": 1000})
+
+
 def table_motion(page: Page, lang: str, pk: int, item: AgendaItem, n: int) -> Motion:
     page.goto(f"/{lang}/sessions/{pk}/motions/new/?item={item.pk}")
     expect(page.locator("select[name=agenda_item]")).to_have_value(str(item.pk))
@@ -778,6 +804,7 @@ def test_standing_committee_session_from_convocation_to_signed_minutes(
     # 6. a motion to a roll-call vote
     first = table_motion(officer, lang, pk, budget, 1)
     roll_call(officer, lang, first, voting_present, t)
+    last_vote_fits(officer, lang, pk)
 
     # 7. a second motion to a secret ballot from the delegates' browsers
     second = table_motion(officer, lang, pk, budget, 2)
