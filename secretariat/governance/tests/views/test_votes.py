@@ -9,6 +9,7 @@ from secretariat.conftest import client_for
 from secretariat.core.models import ActionLog
 from secretariat.governance.models import Motion, Resolution, RollCallEntry, Vote
 from secretariat.governance.services import console as console_services
+from secretariat.governance.services import minutes as minutes_services
 from secretariat.governance.services import resolutions as resolution_services
 from secretariat.governance.services import votes as vote_services
 from secretariat.governance.tests.live_world import (
@@ -189,3 +190,9 @@ def test_acclamation_with_quorum_records_the_quorum_it_was_taken_with(live, offi
     )
     page = client.get(url("resolution-detail", number=resolution.number)).content.decode()
     assert shown in page
+    # and the minutes drafted from the record say it
+    console_services.session_close(actor=officer, session=live.session)
+    minutes = minutes_services.minutes_draft(actor=officer, session=live.session)
+    assert "voting members present or represented: 4 of 6; quorum: 4 required, met" in (
+        minutes.text_en
+    )
