@@ -427,6 +427,10 @@ def take_attendance(page: Page, lang: str, pk: int, day: dt.date, t: dict[str, s
     """Open the session, mark six voting seats and one voice seat present; quorum is met.
     Returns how many voting seats are present."""
     page.goto(f"/{lang}/sessions/{pk}/console/")
+    # convened for a later day: opening now needs a reason, recorded with the opening
+    _submit(page, page.locator("#action-open"))
+    expect(page.locator(".messages .callout--danger").first).to_be_visible()
+    page.fill("#open-reason", "Adelantada por acuerdo de la Presidencia (prueba).")
     _submit(page, page.locator("#action-open"))
     _expect_ok(page)
     expect(page.locator("#console-live .session-line")).to_contain_text(t["in_session"])
@@ -470,6 +474,32 @@ def take_attendance(page: Page, lang: str, pk: int, day: dt.date, t: dict[str, s
     expect(panel).to_contain_text(t["quorum_met"])
     axe_check(page)
     return voting_present
+
+
+def last_vote_fits(page: Page, lang: str, pk: int) -> None:
+    """At 1,280 × 800 the console's last-vote card holds its counts (issue #9: the table
+    overflowed it) and the staff menu is on one line."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"/{lang}/sessions/{pk}/console/")
+    table = page.locator("#console-live .current-vote table.vote-counts")
+    expect(table).to_be_visible()
+    sizes = page.evaluate(
+        """() => {
+          const card = document.querySelector('#console-live .current-vote');
+          const table = card.querySelector('table.vote-counts');
+          const tops = new Set([...document.querySelectorAll('.main-nav__list > li')]
+            .map((li) => Math.round(li.getBoundingClientRect().top)));
+          return {
+            card: card.scrollWidth - card.clientWidth,
+            table: table.getBoundingClientRect().right - card.getBoundingClientRect().right,
+            menuLines: tops.size,
+          };
+        }"""
+    )
+    page.screenshot(path=f"test-artifacts/console-last-vote-1280-{lang}.png", full_page=True)
+    assert sizes["card"] <= 0 and sizes["table"] <= 0, sizes
+    assert sizes["menuLines"] == 1, sizes
+    page.set_viewport_size({"width": 1280, "height": 1000})
 
 
 def table_motion(page: Page, lang: str, pk: int, item: AgendaItem, n: int) -> Motion:
@@ -774,6 +804,7 @@ def test_standing_committee_session_from_convocation_to_signed_minutes(
     # 6. a motion to a roll-call vote
     first = table_motion(officer, lang, pk, budget, 1)
     roll_call(officer, lang, first, voting_present, t)
+    last_vote_fits(officer, lang, pk)
 
     # 7. a second motion to a secret ballot from the delegates' browsers
     second = table_motion(officer, lang, pk, budget, 2)
@@ -788,6 +819,7 @@ def test_standing_committee_session_from_convocation_to_signed_minutes(
     later = create_session(officer, lang, starts + dt.timedelta(days=21), t, check=False)
     convene(officer, lang, later, t, check=False)
     officer.goto(f"/{lang}/sessions/{later}/console/")
+    officer.fill("#open-reason", "Sesión adelantada para aprobar el acta (prueba).")
     _submit(officer, officer.locator("#action-open"))
     _expect_ok(officer)
     approve_and_sign_minutes(officer, lang, pk, later, public, t)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -101,3 +103,37 @@ def test_it_shows_the_login_and_code_pages_accessibly(page: Page, staff_officer,
     expect(page.locator("input[name=code]")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", lang)
     axe_check(page)
+
+
+def _menu_on_one_line(page: Page) -> dict[str, Any]:
+    """The main menu's items share one line, within the menu's width (nothing overflows or
+    sits under something else)."""
+    return page.evaluate(
+        """() => {
+          const items = [...document.querySelectorAll('.main-nav__list > li')];
+          const tops = new Set(items.map((li) => Math.round(li.getBoundingClientRect().top)));
+          const list = document.querySelector('.main-nav__list');
+          const inner = document.querySelector('.main-nav__inner').getBoundingClientRect();
+          const last = items[items.length - 1].getBoundingClientRect();
+          return {
+            items: items.length,
+            lines: tops.size,
+            overflow: list.scrollWidth - list.clientWidth,
+            lastInside: last.right <= inner.right + 0.5,
+          };
+        }"""
+    )
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_staff_menu_stays_on_one_line_at_1280_px(page: Page, staff_officer, lang: str):
+    """Issue #9: the staff menu wrapped at 1,280 px wide."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    login(page, staff_officer.email, lang=lang)
+    page.goto(f"/{lang}/dashboard/")
+    menu = _menu_on_one_line(page)
+    page.screenshot(path=f"test-artifacts/staff-menu-1280-{lang}.png")
+    assert menu["items"] >= 10, menu  # the staff menu, not the public one
+    assert menu["lines"] == 1 and menu["overflow"] <= 0 and menu["lastInside"], menu
+    expect(page.locator(".site-header__tools form[action*='logout']")).to_be_visible()

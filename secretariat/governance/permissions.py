@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from django.utils import timezone
 
 from secretariat.core.models import User
 from secretariat.core.permissions import is_representative, manages_records, reads_everything
@@ -58,9 +57,10 @@ def sits_in_session(user, obj) -> bool:
     if session.pk in seat_holder_session_ids(user):
         return True
     from secretariat.governance.models import Seat
+    from secretariat.governance.selectors.sessions import sitting_day
     from secretariat.members.models import Membership
 
-    day = timezone.localdate(session.starts_at)
+    day = sitting_day(session)  # the day it sits (the date it opened), else its scheduled date
     seats = Seat.objects.active_on(day).filter(body_id=session.body_id)
     if seats.filter(user=user).exists():
         return True

@@ -19,8 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from secretariat.core.forms import add_service_error  # noqa: F401  (re-exported for the views)
 from secretariat.core.languages import AUTONYMS, CONTENT_LANGUAGE_CHOICES, CONTENT_LANGUAGES
 from secretariat.core.selectors.rule_settings import rule_value
-from secretariat.governance.models import Body, Session
-from secretariat.governance.selectors.sessions import local, session_bodies
+from secretariat.governance.models import Body, Seat, Session
+from secretariat.governance.selectors.sessions import (
+    local,
+    requester_seat_choices,
+    session_bodies,
+)
 from secretariat.members.selectors import country_list
 
 REASON_MAX = 2000
@@ -72,6 +76,15 @@ def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)
     return field
+
+
+class RequesterSeatsField(forms.ModelMultipleChoiceField):
+    """A seat named by its body, title, holder and dates."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        holder = f" — {obj.holder}" if obj.holder else ""
+        until = f" – {obj.valid_to:%Y-%m-%d}" if obj.valid_to else ""
+        return f"{obj.body.name}: {obj.title}{holder} ({obj.valid_from:%Y-%m-%d}{until})"
 
 
 def _model_choice(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
@@ -186,12 +199,21 @@ class SessionForm(forms.Form):
     convened_by = forms.ChoiceField(
         label=_("Convened by"), choices=Session.ConvenedBy.choices, initial="statute"
     )
-    requested_by = forms.CharField(
+    requesters = RequesterSeatsField(
         label=_("Requested by"),
         required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("For an extraordinary session requested by members: one name per line."),
+        queryset=Seat.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "For an extraordinary session requested by members: the holders of voting seats "
+            "who signed the request. A member holding several seats counts once."
+        ),
+    )
+    requested_on = forms.DateField(
+        label=_("Date of the request"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The requesters must hold their voting seats on this date."),
     )
     title_es = forms.CharField(
         label=_("Title (Spanish, authoritative)"),
@@ -213,6 +235,9 @@ class SessionForm(forms.Form):
         self.session = session
         super().__init__(*args, **kwargs)
         _model_choice(self, "body").queryset = session_bodies()
+        requesters = self.fields["requesters"]
+        assert isinstance(requesters, forms.ModelMultipleChoiceField)
+        requesters.queryset = requester_seat_choices()
         self.fields["convened_by"].help_text = mark_safe(convener_help())  # noqa: S308  (our own text, no user input)
         if session is None:
             self.fields["reason"] = _reason(False, _("Note for the history"))
@@ -222,7 +247,7 @@ class SessionForm(forms.Form):
         del self.fields["kind"]
         convened = session.state == Session.State.CONVENED
         if convened:
-            for name in ("number", "convened_by", "requested_by"):
+            for name in ("number", "convened_by", "requesters", "requested_on"):
                 del self.fields[name]
             self.fields["documents_deadline"] = LocalDateTimeField(
                 label=_("Deadline for documents"), required=False
@@ -256,7 +281,8 @@ class SessionForm(forms.Form):
             "online_url": session.online_url,
             "languages": session.languages,
             "convened_by": session.convened_by,
-            "requested_by": session.requested_by,
+            "requesters": list(session.requesters.values_list("pk", flat=True)),
+            "requested_on": session.requested_on,
             # modeltranslation's columns, which the type checker cannot see
             **{f"title_{lang}": getattr(session, f"title_{lang}") for lang in CONTENT_LANGUAGES},
             "chair": session.chair,
@@ -276,7 +302,7 @@ class SessionForm(forms.Form):
         return data
 
     SECTIONS = (
-        (_("Session"), ("body", "kind", "number", "convened_by", "requested_by")),
+        (_("Session"), ("body", "kind", "number", "convened_by", "requesters", "requested_on")),
         (
             _("Dates and place"),
             ("starts_at", "ends_at", "time_zone", "documents_deadline", "place", "country"),
@@ -298,7 +324,10 @@ class SessionForm(forms.Form):
 
     def data_for_service(self) -> dict[str, Any]:
         skip = {"reason", "short_notice_reason"}
-        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in skip}
+        if "requesters" in data:
+            data["requesters"] = list(data["requesters"])
+        return data
 
 
 class ConveneForm(forms.Form):

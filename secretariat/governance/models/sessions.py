@@ -97,11 +97,24 @@ class Session(models.Model):
     convened_by = models.CharField(
         _("convened by"), max_length=30, choices=ConvenedBy.choices, default=ConvenedBy.STATUTE
     )
+    # Before requesters were chosen from the seats, they were typed, one per line: kept as
+    # written, a historical note; it counts for nothing.
     requested_by = models.TextField(
-        _("requested by"),
+        _("requested by (historical note)"),
         blank=True,
-        help_text=_("Who asked for an extraordinary session, one per line."),
+        help_text=_("Names as they were typed before requesters were chosen from the seats."),
     )
+    requesters = models.ManyToManyField(
+        Seat,
+        verbose_name=_("requested by"),
+        blank=True,
+        related_name="requested_sessions",
+        help_text=_(
+            "The voting seat holders who asked for an extraordinary session, on the date of "
+            "the request."
+        ),
+    )
+    requested_on = models.DateField(_("date of the request"), null=True, blank=True)
     convocation = models.TextField(_("convocation"), blank=True)
     convened_at = models.DateTimeField(_("convened on"), null=True, blank=True)
     documents_deadline = models.DateTimeField(_("deadline for documents"), null=True, blank=True)

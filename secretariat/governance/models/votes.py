@@ -158,6 +158,11 @@ class Vote(models.Model):
     majority_rule = models.CharField(_("rule applied"), max_length=120, blank=True)
     entitled = models.PositiveIntegerField(_("members entitled to vote"))
     present = models.PositiveIntegerField(_("voting members present or represented"))
+    # The quorum the vote was taken with: `present` of `entitled`, `quorum_required` needed
+    # (unknown for votes recorded before it was kept).
+    quorum_required = models.PositiveIntegerField(
+        _("voting members required for quorum"), null=True, blank=True
+    )
     yes = models.PositiveIntegerField(_("yes"), null=True, blank=True)
     no = models.PositiveIntegerField(_("no"), null=True, blank=True)
     abstain = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)

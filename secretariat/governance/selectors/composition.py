@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from secretariat.governance.arithmetic import QuorumResult, quorum
 from secretariat.governance.body_rules import body_rule
 from secretariat.governance.models import Body, Participant, Proxy, Seat, Session
+from secretariat.governance.selectors.sessions import sitting_day
 from secretariat.members.models import Institution, Membership, VotingSuspension
 
 VOTING_ROLES = (Participant.Role.HEAD, Participant.Role.DELEGATE, Participant.Role.SEAT_HOLDER)
@@ -188,10 +189,9 @@ class SessionRoll:
 
 
 def session_day(session: Session) -> dt.date:
-    """The date a session is judged on: today while it is held, else its opening date."""
-    if session.state == Session.State.OPEN:
-        return timezone.localdate()
-    return timezone.localdate(session.starts_at)
+    """The date a session is judged on: the day it sits (the date it opened, in its own time
+    zone), else its scheduled opening date (`selectors.sessions.sitting_day`)."""
+    return sitting_day(session)
 
 
 def session_roll(session: Session, day: dt.date | None = None) -> SessionRoll:
@@ -453,3 +453,28 @@ def caster_for(session: Session, user: Any, key: str, day: dt.date | None = None
 
 def target_key_is(own: str, wanted: str) -> bool:
     return bool(own) and own == wanted
+
+
+# --- Who may ask for an extraordinary session -------------------------------------------------
+
+
+def requester_body(body: Body, convened_by: str) -> Body | None:
+    """The body whose members ask for an extraordinary session of `body` (shared/domain.md
+    [C]): the Standing Committee for the General Assembly ("at least five members of the
+    Standing Committee"); the commission itself for a CASS ("two of its members")."""
+    from secretariat.governance.models import RulesProfile
+
+    if convened_by == Session.ConvenedBy.COMMITTEE_MEMBERS:
+        return (
+            Body.objects.filter(rules_profile=RulesProfile.STANDING_COMMITTEE)
+            .order_by("order", "pk")
+            .first()
+        )
+    if convened_by == Session.ConvenedBy.BODY_MEMBERS:
+        return body
+    return None
+
+
+def voting_seats_on(body: Body, day: dt.date) -> list[Seat]:
+    """The body's seats that carry a vote on the date (by capacity, and not suspended)."""
+    return [r.seat for r in _seat_rows(body, day, suspended_on(day)) if r.has_vote and r.seat]

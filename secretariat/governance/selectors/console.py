@@ -11,6 +11,7 @@ session ("follow", 404 to others).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -22,6 +23,7 @@ from secretariat.governance.models import BallotReceipt, Motion, Participant, Se
 from secretariat.governance.selectors.attendance import AttendanceCounts, attendance_counts
 from secretariat.governance.selectors.motions import ItemRow, agenda_with_motions
 from secretariat.governance.selectors.quorum import LiveRoll, QuorumPanel, VoterUnit, live_roll
+from secretariat.governance.selectors.sessions import opening_day
 from secretariat.governance.selectors.votes import VoteView, current_vote, vote_view
 
 READ = "governance.view_sessions"
@@ -94,6 +96,7 @@ class ConsoleState:
     open_vote: bool
     current_item: ItemRow | None
     can_manage: bool
+    scheduled_day: dt.date  # the date it was convened for, in its own time zone
 
 
 def current_item(items: list[ItemRow], vote: Vote | None) -> ItemRow | None:
@@ -127,6 +130,7 @@ def console_state(session: Session, revision: int, *, user: Any) -> ConsoleState
         open_vote=vote is not None and vote.state == Vote.State.OPEN,
         current_item=current_item(items, vote),
         can_manage=can(user, MANAGE, session),
+        scheduled_day=opening_day(session),
     )
 
 

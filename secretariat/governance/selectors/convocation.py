@@ -39,6 +39,12 @@ from secretariat.members.models import Membership, Representative
 
 
 def convener_lines(session: Session) -> list[str]:
+    """Who asked for the session: the voting seat holders chosen (title and holder); for a
+    session recorded before they were chosen from the seats, the names as typed then."""
+    if session.pk is not None:
+        seats = list(session.requesters.order_by("order", "title", "pk"))
+        if seats:
+            return [f"{s.title} ({s.holder})" if s.holder else s.title for s in seats]
     return [line.strip() for line in session.requested_by.splitlines() if line.strip()]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from secretariat.core.access import can
 from secretariat.core.models import User
 from secretariat.governance.models import Minutes, Participant, Session
+from secretariat.governance.selectors.sessions import local, zone
 from secretariat.members.permissions import represented_institution_ids
 
 UPCOMING_STATES = (Session.State.DRAFT, Session.State.CONVENED, Session.State.OPEN)
@@ -21,7 +22,25 @@ UPCOMING_STATES = (Session.State.DRAFT, Session.State.CONVENED, Session.State.OP
 class SessionDue:
     session: Session
     credentials_pending: int
-    days_to_start: int
+    days_to_start: int  # calendar days from today to its scheduled start, in its time zone
+    in_progress: bool  # opened, or started and not yet ended
+
+    @property
+    def starts_local(self) -> dt.datetime:
+        return local(self.session.starts_at, self.session.time_zone)
+
+
+def in_progress(session: Session, now: dt.datetime) -> bool:
+    """Open, or its scheduled start passed and its end has not: it is being held now."""
+    if session.state == Session.State.OPEN:
+        return True
+    if session.state != Session.State.CONVENED or session.starts_at > now:
+        return False
+    return session.ends_at is None or session.ends_at > now
+
+
+def days_until(session: Session, today: dt.date) -> int:
+    return (local(session.starts_at, session.time_zone).date() - today).days
 
 
 def upcoming_public_sessions(*, limit: int = 5) -> list[Session]:
@@ -40,7 +59,7 @@ def upcoming_public_sessions(*, limit: int = 5) -> list[Session]:
 def dashboard_sessions(*, user: User) -> dict[str, Any]:
     """Staff: sessions coming or in progress with credentials still to check, and minutes
     waiting for a step. Representatives: the sessions their institutions take part in."""
-    today = timezone.localdate()
+    now = timezone.now()
     if can(user, "governance.view_sessions"):
         sessions = list(
             Session.objects.filter(state__in=UPCOMING_STATES)
@@ -66,7 +85,8 @@ def dashboard_sessions(*, user: User) -> dict[str, Any]:
                 SessionDue(
                     session=s,
                     credentials_pending=s.pending,
-                    days_to_start=(timezone.localdate(s.starts_at) - today).days,
+                    days_to_start=days_until(s, timezone.localdate(now, zone(s.time_zone))),
+                    in_progress=in_progress(s, now),
                 )
                 for s in sessions
             ],

@@ -35,6 +35,7 @@ from secretariat.governance.selectors.composition import (
     VOTING_ROLES,
     SeatRow,
     composition_on,
+    session_day,
     unit_key,
 )
 from secretariat.members.models import Institution
@@ -376,7 +377,7 @@ def session_record(session: Session) -> SessionRecord:
     """The session's record for its minutes (constant queries: session, participants,
     composition (3), proxies, the quorum rule, resolutions, motions, votes, agenda items)."""
     session = Session.objects.select_related("body", "country").get(pk=session.pk)
-    day = timezone.localdate(session.starts_at)
+    day = session_day(session)  # the day it sat: the date it opened
     rows = {r.key: r for r in composition_on(session.body, day)}
     seen = _gather(_attended(session), rows)
     represented = _proxies(session, rows, seen)

@@ -1,8 +1,9 @@
 """Reads of sessions: the one way to a session, the list and its filters, the calendar feed,
 and the time helpers every part of a session uses.
 
-A session is judged on its opening date in its own time zone (`opening_day`): the rules in
-force, the seats and the representatives of that day. The notice check lives in
+A session is convened for its scheduled opening date in its own time zone (`opening_day`);
+once open it is judged on the day it actually sits (`sitting_day`, the date it opened): the
+rules in force, the seats and the representatives of that day. The notice check lives in
 `selectors.notice`, the convocation in `selectors.convocation`, the session page in
 `selectors.session_page`.
 """
@@ -65,8 +66,23 @@ def aware(moment: dt.datetime | None, tz_name: str) -> dt.datetime | None:
 
 
 def opening_day(session: Session) -> dt.date:
-    """The session's opening date in its own time zone: the day its rules are read on."""
+    """The session's scheduled opening date in its own time zone: the day its convocation,
+    notice and documents are judged on."""
     return local(session.starts_at, session.time_zone).date()
+
+
+def local_today(tz_name: str) -> dt.date:
+    """Today in the named time zone (the day a session opened now sits)."""
+    return timezone.localdate(timezone.now(), zone(tz_name))
+
+
+def sitting_day(session: Session) -> dt.date:
+    """The day the session actually sits: the date it opened, in its own time zone, once it
+    has opened; until then its scheduled date. Quorum and who may vote are judged on it
+    (not on the scheduled date of a session opened earlier, nor on today)."""
+    if session.opened_at is not None:
+        return timezone.localdate(session.opened_at, zone(session.time_zone))
+    return opening_day(session)
 
 
 def tz_label(moment: dt.datetime, tz_name: str) -> str:
@@ -219,3 +235,21 @@ def calendar_sessions() -> QuerySet[Session]:
 def rules_stamp() -> int:
     """The latest change to the rule settings (one query): part of the public session page's key."""
     return RuleSetting.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def requester_seat_choices() -> QuerySet[Any]:
+    """The seats a request for an extraordinary session may come from: the voting seats of
+    the Standing Committee and of the CASS commissions, in force now or in the last two
+    years (the service checks each against the date of the request)."""
+    from secretariat.governance.models import RulesProfile, Seat
+
+    since = timezone.localdate() - dt.timedelta(days=730)
+    return (
+        Seat.objects.filter(
+            body__rules_profile__in=[RulesProfile.STANDING_COMMITTEE, RulesProfile.CASS],
+            capacity__in=[Seat.Capacity.MEMBER, Seat.Capacity.OFFICER],
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=since))
+        .select_related("body")
+        .order_by("body__order", "body__pk", "order", "title", "valid_from", "pk")
+    )

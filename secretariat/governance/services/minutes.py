@@ -121,6 +121,25 @@ def minutes_draft(*, actor: User, session: Session) -> Minutes:
     return minutes
 
 
+EDITABLE_STATES = (Minutes.State.DRAFT, Minutes.State.AMENDED)
+
+
+def why_not_editable(minutes: Minutes) -> str:
+    """Why the text of the minutes cannot be edited now ("" when it can): signed minutes are
+    locked (corrected by an erratum); otherwise only in draft or when marked for amendment."""
+    if minutes.locked:
+        return str(_("Signed minutes cannot change; propose an erratum."))
+    if minutes.state not in EDITABLE_STATES:
+        return str(
+            _(
+                "The minutes can be edited in draft, or after they are marked for amendment; "
+                "they are now “%(state)s”."
+            )
+            % {"state": minutes.get_state_display()}
+        )
+    return ""
+
+
 @transaction.atomic
 def minutes_update(
     *, actor: User, minutes: Minutes, reason: str | None = None, **texts: str
@@ -134,15 +153,9 @@ def minutes_update(
     if unknown:
         raise TypeError(f"unexpected fields {unknown}")
     minutes = locked(minutes)
-    _refuse_if_locked(minutes)
-    _refuse_unless(
-        minutes,
-        (Minutes.State.DRAFT, Minutes.State.AMENDED),
-        _(
-            "The minutes can be edited in draft, or after they are marked for amendment; "
-            "they are now “%(state)s”."
-        ),
-    )
+    refusal = why_not_editable(minutes)
+    if refusal:
+        raise ValidationError(refusal)
     if minutes.state == Minutes.State.AMENDED:
         reason = require_reason(reason)
     if "text_es" in texts and not (texts["text_es"] or "").strip():

@@ -8,7 +8,9 @@ Rules enforced here (shared/domain.md):
   members of the Standing Committee [C]; the Standing Committee when the President
   convenes it [C]; a CASS commission by its president or at least
   `governance.cass.extraordinary_requesters` (2) of its members [C]; the CIESS Board and
-  sub-regional meetings by their president [D: default, to be confirmed];
+  sub-regional meetings by their president [D: default, to be confirmed]; requesters are
+  chosen from the voting seat holders of the requesting body on the date of the request,
+  each member counted once (`services.requesters`);
 - a convened session whose opening moves is checked again against the notice period
   (`governance.<profile>.notice_days`, see `services.convocation.check_notice`).
 """
@@ -16,7 +18,7 @@ Rules enforced here (shared/domain.md):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,11 +32,14 @@ from secretariat.core.access import require, require_reason
 from secretariat.core.audit import diff, locked, save_audited, snapshot
 from secretariat.core.languages import AUTHORITATIVE, CONTENT_LANGUAGES
 from secretariat.core.models import User
-from secretariat.core.selectors.rule_settings import rule_value
-from secretariat.governance.models import Body, RulesProfile, Session, roman
-from secretariat.governance.selectors.sessions import aware, in_language, opening_day
+from secretariat.governance.models import Body, RulesProfile, Seat, Session, roman
+from secretariat.governance.selectors.sessions import aware, in_language
 from secretariat.governance.services.common import touch_session
 from secretariat.governance.services.convocation import check_notice
+from secretariat.governance.services.requesters import (
+    check_requesters,
+    requester_label,
+)
 from secretariat.members.models import Country, Source
 
 MANAGE = "governance.manage_sessions"
@@ -82,7 +87,7 @@ EDITABLE = [
     "notes",
     "source",
 ]
-DRAFT_ONLY = ["number", "convened_by", "requested_by"]
+DRAFT_ONLY = ["number", "convened_by", "requested_by", "requested_on"]
 CONVENED_ONLY = ["documents_deadline"]
 CHANGEABLE_STATES = (Session.State.DRAFT, Session.State.CONVENED)
 
@@ -209,21 +214,13 @@ def _check_time_zone(name: str) -> None:
         raise ValidationError({"time_zone": _("Unknown time zone.")}) from exc
 
 
-def _check_requesters(text: str) -> list[str]:
-    names = [line.strip() for line in text.splitlines() if line.strip()]
-    seen: set[str] = set()
-    for name in names:
-        key = " ".join(name.casefold().split())
-        if key in seen:
-            raise ValidationError(
-                {"requested_by": _("“%(name)s” is named twice.") % {"name": name}}
-            )
-        seen.add(key)
-    return names
-
-
 def _check_convener(
-    *, body: Body, kind: str, convened_by: str, requested_by: str, day: dt.date
+    *,
+    body: Body,
+    kind: str,
+    convened_by: str,
+    requesters: Sequence[Seat],
+    requested_on: dt.date | None,
 ) -> None:
     """Who may convene, per domain.md (see the module docstring)."""
     if kind == Session.Kind.ORDINARY:
@@ -248,30 +245,13 @@ def _check_convener(
                 % {"body": body.name, "who": "; ".join(labels)}
             }
         )
-    _check_enough_requesters(convened_by, _check_requesters(requested_by), day)
-
-
-def _check_enough_requesters(convened_by: str, names: list[str], day: dt.date) -> None:
-    """At least the number of requesters the rule setting in force asks for (if any)."""
-    rule = REQUESTERS_RULE.get(convened_by)
-    if rule is None:
-        return
-    needed = int(rule_value(rule, on=day))
-    if len(names) < needed:
-        group = (
-            _("members of the Standing Committee")
-            if convened_by == Session.ConvenedBy.COMMITTEE_MEMBERS
-            else _("members of the body")
-        )
-        raise ValidationError(
-            {
-                "requested_by": _(
-                    "At least %(needed)d %(group)s must request it; %(count)d named. "
-                    "Name each one on its own line."
-                )
-                % {"needed": needed, "group": group, "count": len(names)}
-            }
-        )
+    check_requesters(
+        body=body,
+        convened_by=convened_by,
+        requesters=requesters,
+        requested_on=requested_on,
+        rule=REQUESTERS_RULE.get(convened_by),
+    )
 
 
 def _check_dates(session: Session) -> None:
@@ -306,9 +286,11 @@ def _check_number_free(session: Session) -> None:
         )
 
 
-def _check_session(session: Session, errors: _Errors, *, in_preparation: bool) -> None:
+def _check_session(
+    session: Session, errors: _Errors, *, in_preparation: bool, requesters: Sequence[Seat] = ()
+) -> None:
     """Every check of a session's data at once: its dates and, while it is in preparation,
-    who convenes it and its number (fixed once convened)."""
+    who convenes it (and who asked for it) and its number (fixed once convened)."""
     errors.run(_check_dates, session)
     if in_preparation:
         errors.run(
@@ -316,8 +298,8 @@ def _check_session(session: Session, errors: _Errors, *, in_preparation: bool) -
             body=session.body,
             kind=session.kind,
             convened_by=session.convened_by,
-            requested_by=session.requested_by,
-            day=opening_day(session),
+            requesters=requesters,
+            requested_on=session.requested_on,
         )
         errors.run(_check_number_free, session)
     errors.raise_any()
@@ -341,6 +323,29 @@ def _opening(starts_at: dt.datetime | None, time_zone: str) -> dt.datetime:
 # --- Create, update, cancel --------------------------------------------------------------------
 
 
+def _requesters_kept(session: Session, requesters: Sequence[Seat]) -> list[Seat]:
+    """Requesters are kept only for a session convened at its members' request."""
+    if REQUESTERS_RULE.get(session.convened_by) is None:
+        session.requested_on = None
+        return []
+    return list(dict.fromkeys(requesters))  # a seat chosen twice is one seat
+
+
+def _set_requesters(session: Session, seats: list[Seat]) -> list[str]:
+    session.requesters.set(seats)
+    return [requester_label(s) for s in seats]
+
+
+def _audit_values(session: Session) -> dict[str, Any]:
+    return snapshot(session, [*SESSION_FIELDS, "requested_on"])
+
+
+def _current_requesters(session: Session) -> list[Seat]:
+    if session.pk is None:
+        return []
+    return list(session.requesters.order_by("order", "title", "pk"))
+
+
 @transaction.atomic
 def session_create(
     *,
@@ -357,6 +362,8 @@ def session_create(
     languages: list[str] | None = None,
     convened_by: str | None = None,
     requested_by: str = "",
+    requesters: Sequence[Seat] = (),
+    requested_on: dt.date | None = None,
     number: int | None = None,
     title_es: str = "",
     title_en: str = "",
@@ -393,20 +400,22 @@ def session_create(
         or ["es"],
         convened_by=convened_by or (Session.ConvenedBy.STATUTE if ordinary else ""),
         requested_by="\n".join(convener_lines_text(requested_by)),
+        requested_on=requested_on,
         chair=chair.strip(),
         secretary=secretary.strip(),
         notes=notes.strip(),
         origin=origin,
         source=source.strip(),
     )
-    _check_session(session, errors, in_preparation=True)
+    chosen = _requesters_kept(session, requesters)
+    _check_session(session, errors, in_preparation=True, requesters=chosen)
     _fill_titles(session, {"es": title_es, "en": title_en, "pt": title_pt, "fr": title_fr})
     save_audited(  # the state is a protected FSM field: set by transitions only
         session,
         actor=actor,
         event="session.created",
         reason=reason,
-        fields=SESSION_FIELDS,
+        new=lambda: {**_audit_values(session), "requesters": _set_requesters(session, chosen)},
         exclude=["state"],
     )
     return session
@@ -424,7 +433,8 @@ def _apply_changes(
     session: Session, data: Mapping[str, Any], allowed: list[str], errors: _Errors
 ) -> None:
     """Set the allowed fields given in `data`, dates made aware in the session's time zone."""
-    refused = [name for name in data if name not in allowed and name not in SESSION_FIELDS]
+    known = [*SESSION_FIELDS, "requested_on", "requesters"]
+    refused = [name for name in data if name not in allowed and name not in known]
     if refused:
         raise ValueError(f"unknown fields: {refused}")
     time_zone = str(data.get("time_zone", session.time_zone))
@@ -467,17 +477,24 @@ def session_update(
     convened = session.state == Session.State.CONVENED
     if convened:
         reason = require_reason(reason)
-    before = snapshot(session, SESSION_FIELDS)
+    had = _current_requesters(session)
+    before = {**_audit_values(session), "requesters": [requester_label(x) for x in had]}
     old_number, old_titles = session.number, _titles(session)
     errors = _Errors()
     allowed = EDITABLE + (CONVENED_ONLY if convened else DRAFT_ONLY)
     _apply_changes(session, data, allowed, errors)
     _refresh_titles(session, old_number, old_titles)
-    _check_session(session, errors, in_preparation=not convened)
+    chosen = had
+    if not convened:
+        chosen = _requesters_kept(session, data.get("requesters", had))
+    _check_session(session, errors, in_preparation=not convened, requesters=chosen)
     session.full_clean(exclude=["state"])  # protected FSM field: set by transitions only
-    old, new = diff(before, snapshot(session, SESSION_FIELDS))
+    after = {**_audit_values(session), "requesters": [requester_label(x) for x in chosen]}
+    old, new = diff(before, after)
     if not new:
         return session
+    if "requesters" in new:
+        session.requesters.set(chosen)
     if convened and ("starts_at" in new or "time_zone" in new):
         check_notice(session, session.convened_at, short_notice_reason, actor)
     save_audited(

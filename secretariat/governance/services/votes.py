@@ -2,6 +2,11 @@
 
 Rules (shared/domain.md "Majorities" and "Quorum" [D]; each value a dated setting read when
 the vote opens, through `body_rules.majority_rule`):
+- no vote is taken without quorum: by any method (a count, a roll-call, a secret ballot,
+  or the chair's declaration of consensus or acclamation), a vote opens only when more than
+  the body's share of its voting members (rule setting `<body>.quorum`, shared/domain.md
+  "Quorum" [D]) are present or represented at that moment; the quorum it was taken with is
+  recorded on the vote (present, required, of entitled);
 - only the voting members present or represented vote: one vote per full member in the
   General Assembly, one per voting seat elsewhere; a member whose right to vote is
   suspended, a member of a category without vote, a delegate without accepted credentials
@@ -36,7 +41,7 @@ from secretariat.governance.models import (
     Session,
     Vote,
 )
-from secretariat.governance.selectors.composition import caster_for, session_roll
+from secretariat.governance.selectors.composition import SessionRoll, caster_for, session_roll
 from secretariat.governance.selectors.votes import roll_call_units
 from secretariat.governance.services.common import touch_session
 
@@ -46,6 +51,7 @@ VOTE_FIELDS = [
     "majority",
     "entitled",
     "present",
+    "quorum_required",
     "yes",
     "no",
     "abstain",
@@ -87,6 +93,20 @@ def _check_can_open(motion: Motion, method: str) -> None:
         raise ValidationError(_("Another vote is open in this session; close it first."))
 
 
+def _check_quorum(roll: SessionRoll) -> None:
+    """No vote without quorum at this moment (shared/domain.md "Quorum" [D])."""
+    q = roll.quorum
+    if not q.met:
+        raise ValidationError(
+            _(
+                "There is no quorum: %(present)s of %(entitled)s voting members are present "
+                "or represented, and %(needed)s are needed. No vote can be taken, nor a "
+                "decision declared by consensus or acclamation, without quorum."
+            )
+            % {"present": q.present, "entitled": q.entitled, "needed": q.needed}
+        )
+
+
 def _save_motion(motion: Motion, reason: str | None) -> None:
     """The motion follows its vote; the vote's log row says so."""
     set_history_reason(motion, reason)
@@ -99,6 +119,8 @@ def vote_open(*, actor: User, motion: Motion, method: str, reason: str = "") -> 
     of decision, rule settings `<body>.majority`, `<body>.statute_majority`,
     `members.affiliation.majority`, `elections.majority`), fixed with the numbers entitled
     and present as the vote opens. Acclamation and consensus are recorded as adopted at once.
+    Refused without quorum at this moment, whatever the method (shared/domain.md "Quorum"
+    [D], rule setting `<body>.quorum`); the quorum is recorded on the vote.
     """
     session = motion.session
     require(actor, MANAGE, session)
@@ -106,6 +128,7 @@ def vote_open(*, actor: User, motion: Motion, method: str, reason: str = "") -> 
     motion = locked(motion)
     _check_can_open(motion, method)
     roll = session_roll(session)
+    _check_quorum(roll)
     rule = majority_rule(session.body, motion.decision_kind, roll.day)
     now = timezone.now()
     vote = Vote(
@@ -115,6 +138,7 @@ def vote_open(*, actor: User, motion: Motion, method: str, reason: str = "") -> 
         majority_rule=rule.key + ("" if rule.confirmed else " [D]"),
         entitled=roll.entitled,
         present=roll.voting_present,
+        quorum_required=roll.quorum.needed,
         opened_at=now,
         opened_by=actor,
     )

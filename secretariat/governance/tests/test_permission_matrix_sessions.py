@@ -262,6 +262,9 @@ def world(
     comment = MinutesComment.objects.create(
         minutes=circulated, author=rep_a, author_label="Ana", text="Corregir el punto 2."
     )
+    # minutes in draft: the only ones (with amended) whose edit form is shown
+    draft_minutes_session = _session(assembly, 27, Session.State.CLOSED, days=-30)
+    Minutes.objects.create(session=draft_minutes_session, text_es="Borrador del acta.")
     signed_session = _session(assembly, 29, Session.State.CLOSED, days=-400)
     signed = Minutes.objects.create(
         session=signed_session, text_es="Acta firmada.", locked_at=timezone.now()
@@ -328,7 +331,7 @@ def world(
         "governance:minutes-detail": {"pk": circulated_session.pk},
         "governance:minutes-pdf": {"pk": circulated_session.pk, "lang": "es"},
         "governance:minutes-draft": {"pk": circulated_session.pk},
-        "governance:minutes-edit": {"pk": circulated_session.pk},
+        "governance:minutes-edit": {"pk": draft_minutes_session.pk},
         "governance:minutes-circulate": {"pk": circulated_session.pk},
         "governance:minutes-comment": {"pk": circulated_session.pk},
         "governance:minutes-amend": {"pk": circulated_session.pk},

@@ -133,6 +133,10 @@ def minutes_draft(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(MANAGE)
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session, minutes = _managed(request, pk)
+    refusal = services.why_not_editable(minutes)
+    if refusal:  # no form at all: signed minutes are locked, the service refuses an edit too
+        messages.error(request, refusal)
+        return _to_page(session)
     languages = session_languages(session.languages)
     initial = {f"text_{lang}": getattr(minutes, f"text_{lang}", "") or "" for lang in languages}
     form = MinutesEditForm(

@@ -18,6 +18,7 @@ from secretariat.governance.services import votes as vote_services
 from secretariat.governance.tests.live_world import (
     live_fixture,  # noqa: F401  (the `live` fixture)
     make_session,
+    mark_present,
 )
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +109,7 @@ def test_a_motion_changes_only_while_proposed_and_says_why(live, officer):
     assert log.old_values == {"title_es": "Programa de actividades", "text_en": None}
     # when it is put to the vote it can no longer change
     console_services.session_open(actor=officer, session=live.session)
+    mark_present(officer, live, live.full[:4])
     vote_services.vote_open(actor=officer, motion=updated, method=Vote.Method.SECRET)
     with pytest.raises(ValidationError, match="not yet put to the vote"):
         motion_services.motion_update(

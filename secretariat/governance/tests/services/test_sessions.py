@@ -8,11 +8,16 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from secretariat.core.models import ActionLog, RuleSetting
-from secretariat.governance.models import Body, RulesProfile, Session
-from secretariat.governance.selectors.convocation import convocation_recipients
+from secretariat.governance.models import Body, RulesProfile, Seat, Session
+from secretariat.governance.selectors.convocation import (
+    convocation_default_text,
+    convocation_recipients,
+)
 from secretariat.governance.services.convocation import session_convene
+from secretariat.governance.services.requesters import requester_identity
 from secretariat.governance.services.sessions import (
     session_cancel,
     session_create,
@@ -102,45 +107,134 @@ def test_it_refuses_an_end_before_the_start(officer, session_world):
 # --- Who may convene an extraordinary session (domain.md) ----------------------------
 
 
-def _sc_members(n: int) -> str:
-    return "\n".join(f"Miembro del Comité {i}" for i in range(1, n + 1))
+def _requested(w, seats, **extra):
+    """An extraordinary General Assembly requested by the holders of `seats` today."""
+    extra.setdefault("requested_on", timezone.localdate())
+    return new_session(
+        w.officer,
+        w.assembly,
+        Session.Kind.EXTRAORDINARY,
+        convened_by=Session.ConvenedBy.COMMITTEE_MEMBERS,
+        requesters=seats,
+        **extra,
+    )
 
 
-def test_an_extraordinary_assembly_needs_five_standing_committee_members(officer, session_world):
-    # domain.md [C]: "at the request of the President or of at least five members of the
-    # Standing Committee".
-    w = session_world
-    kind = Session.Kind.EXTRAORDINARY
-    members = Session.ConvenedBy.COMMITTEE_MEMBERS
-    # when four request it
+@pytest.fixture
+def sc(session_world, officer):
+    """The Standing Committee of `session_world` (5 voting seats, 2 voice), with an officer."""
+    session_world.officer = officer
+    return session_world
+
+
+def test_an_extraordinary_assembly_needs_five_standing_committee_members(sc):
+    """shared/domain.md "General Assembly" [C]: extraordinary "at the request of the President
+    or of at least five members of the Standing Committee" (rule setting
+    `governance.general_assembly.extraordinary_requesters`, 5)."""
+    # when four voting seat holders request it
     with pytest.raises(ValidationError) as exc:
-        new_session(officer, w.assembly, kind, convened_by=members, requested_by=_sc_members(4))
+        _requested(sc, sc.seats[:4])
     # then
-    assert "At least 5 members of the Standing Committee must request it; 4 named" in str(
-        exc.value.message_dict["requested_by"]
+    assert "At least 5 members of the Standing Committee must request it; 4 chosen" in str(
+        exc.value.message_dict["requesters"]
     )
-    # and five may
-    session = new_session(
-        officer, w.assembly, kind, convened_by=members, requested_by=_sc_members(5)
-    )
-    assert len(session.requested_by.splitlines()) == 5
+    # and five may; the request, its date and who made it are recorded and named
+    session = _requested(sc, sc.seats[:5])
+    assert set(session.requesters.all()) == set(sc.seats[:5])
+    assert session.requested_on == timezone.localdate()
+    log = ActionLog.objects.get(event="session.created", target_id=str(session.pk))
+    assert "Coordinación de la Subregión 1 (Coordinador 1)" in log.new_values["requesters"]
+    text = convocation_default_text(session, "es", documents_deadline=None)
+    assert "Coordinación de la Subregión 4 (Coordinador 4)" in text
+    assert "Presidencia (Presidente de prueba)" in text
 
 
-def test_the_same_requester_counts_once(officer, session_world):
-    names = _sc_members(4) + "\nmiembro del comité 1"
+def test_free_text_names_count_for_nothing(sc):
+    """shared/domain.md "General Assembly" [C]. The review's case: "a b c d e" typed as five
+    names passed as five members of the Standing Committee."""
     with pytest.raises(ValidationError) as exc:
-        new_session(
-            officer,
-            session_world.assembly,
-            Session.Kind.EXTRAORDINARY,
-            convened_by=Session.ConvenedBy.COMMITTEE_MEMBERS,
-            requested_by=names,
-        )
-    assert "named twice" in str(exc.value)
+        _requested(sc, [], requested_by="a\nb\nc\nd\ne")
+    assert "must request it; 0 chosen" in str(exc.value.message_dict["requesters"])
+    assert not Session.objects.exists()
 
 
-def test_the_number_of_requesters_is_a_dated_rule(officer, session_world):
-    # given the Secretariat recorded that three suffice from a date before the session
+def test_a_member_holding_two_seats_counts_once(sc):
+    """shared/domain.md "General Assembly" [C]: five *members* of the Standing Committee; a
+    person (or institution) holding two of its seats is one member asking."""
+    # given: the coordinator of sub-region 1 is also a Vice-President
+    vice = Seat.objects.create(
+        body=sc.committee,
+        capacity=Seat.Capacity.OFFICER,
+        title="Vicepresidencia",
+        holder="Coordinador 1",
+        valid_from=dt.date(2020, 1, 1),
+        order=2,
+    )
+    same_institution = Seat.objects.create(
+        body=sc.committee,
+        capacity=Seat.Capacity.MEMBER,
+        title="Representación de los miembros asociados",
+        holder="Otra persona",
+        institution=sc.full[1],  # coordinator 2's institution
+        valid_from=dt.date(2020, 1, 1),
+        order=30,
+    )
+    # when: six seats chosen, four members behind them
+    chosen = [*sc.seats[:4], vice, same_institution]
+    with pytest.raises(ValidationError) as exc:
+        _requested(sc, chosen)
+    # then
+    message = str(exc.value.message_dict["requesters"])
+    assert "4 chosen (a member holding several seats counts once)" in message
+    assert sorted(len(g) for g in requester_identity(chosen)) == [1, 1, 2, 2]
+    # and the fifth member makes it
+    assert _requested(sc, [*chosen, sc.seats[4]]).pk
+
+
+def test_only_voting_seat_holders_on_the_date_of_the_request(sc):
+    """shared/domain.md "Standing Committee" [C]: the Secretary General, the Comptroller and
+    the CIESS Director attend with voice and no vote; requesters are the Committee's members
+    with vote, on the date of the request."""
+    # a voice seat
+    with pytest.raises(ValidationError) as exc:
+        _requested(sc, [*sc.seats[:4], sc.voice_seats[0]])
+    assert "Not a voting seat of Standing Committee" in str(exc.value.message_dict["requesters"])
+    assert "Secretaría General" in str(exc.value.message_dict["requesters"])
+    # a seat that ended the day before the request (valid_to is exclusive)
+    request_day = dt.date(2024, 3, 15)
+    former = Seat.objects.create(
+        body=sc.committee,
+        capacity=Seat.Capacity.MEMBER,
+        title="Coordinación saliente",
+        holder="Antiguo coordinador",
+        valid_from=dt.date(2020, 1, 1),
+        valid_to=request_day,
+    )
+    with pytest.raises(ValidationError, match="Coordinación saliente"):
+        _requested(sc, [*sc.seats[:4], former], requested_on=request_day)
+    # the day before, it held it
+    assert _requested(
+        sc, [*sc.seats[:4], former], requested_on=request_day - dt.timedelta(days=1)
+    ).pk
+    # a seat of another body
+    assembly_seat = Seat.objects.create(
+        body=sc.assembly,
+        capacity=Seat.Capacity.MEMBER,
+        title="Otro",
+        valid_from=dt.date(2020, 1, 1),
+    )
+    with pytest.raises(ValidationError, match="Not a voting seat"):
+        _requested(sc, [*sc.seats[:4], assembly_seat])
+    # no date, or a date to come
+    with pytest.raises(ValidationError) as exc:
+        _requested(sc, sc.seats[:5], requested_on=None)
+    assert "Give the date of the request." in str(exc.value.message_dict["requested_on"])
+    with pytest.raises(ValidationError, match="cannot be dated in the future"):
+        _requested(sc, sc.seats[:5], requested_on=timezone.localdate() + dt.timedelta(days=1))
+
+
+def test_the_number_of_requesters_is_a_dated_rule(sc):
+    # given the Secretariat recorded that three suffice from a date before the request
     RuleSetting.objects.create(
         key="governance.general_assembly.extraordinary_requesters",
         value=3,
@@ -149,16 +243,8 @@ def test_the_number_of_requesters_is_a_dated_rule(officer, session_world):
         legal_basis="Test regulation, art. 1",
         source="test",
     )
-    # when
-    session = new_session(
-        officer,
-        session_world.assembly,
-        Session.Kind.EXTRAORDINARY,
-        convened_by=Session.ConvenedBy.COMMITTEE_MEMBERS,
-        requested_by=_sc_members(3),
-    )
-    # then
-    assert session.pk
+    # when / then
+    assert _requested(sc, sc.seats[:3]).pk
 
 
 def test_the_president_convenes_an_extraordinary_assembly_or_committee(officer, session_world):
@@ -177,7 +263,8 @@ def test_committee_members_cannot_convene_the_standing_committee(officer, sessio
             session_world.committee,
             Session.Kind.EXTRAORDINARY,
             convened_by=Session.ConvenedBy.COMMITTEE_MEMBERS,
-            requested_by=_sc_members(6),
+            requesters=session_world.seats,
+            requested_on=timezone.localdate(),
         )
     assert "may be convened by: The President" in str(exc.value.message_dict["convened_by"])
 
@@ -203,9 +290,24 @@ def test_a_cass_commission_by_its_president_or_two_members(officer, cass):
     # domain.md [C]: "meets annually or when convened by its president or two of its members"
     kind = Session.Kind.EXTRAORDINARY
     members = Session.ConvenedBy.BODY_MEMBERS
+    experts = [
+        Seat.objects.create(
+            body=cass,
+            capacity=Seat.Capacity.MEMBER,
+            title=f"Experta {n}",
+            holder=f"Experta {n}",
+            valid_from=dt.date(2020, 1, 1),
+        )
+        for n in (1, 2)
+    ]
+    today = timezone.localdate()
     with pytest.raises(ValidationError):
-        new_session(officer, cass, kind, convened_by=members, requested_by="Experta 1")
-    assert new_session(officer, cass, kind, convened_by=members, requested_by="A\nB").pk
+        new_session(
+            officer, cass, kind, convened_by=members, requesters=experts[:1], requested_on=today
+        )
+    assert new_session(
+        officer, cass, kind, convened_by=members, requesters=experts, requested_on=today
+    ).pk
     assert new_session(officer, cass, kind, convened_by=Session.ConvenedBy.BODY_PRESIDENT).pk
     with pytest.raises(ValidationError):
         new_session(officer, cass, kind, convened_by=Session.ConvenedBy.PRESIDENT)

@@ -310,7 +310,12 @@ def test_in_the_standing_committee_seats_vote_and_voice_seats_do_not(
     # 5 voting seats (President + 4 coordinators): 2 present is no quorum, 3 would be.
     assert (roll.entitled, roll.voting_present, roll.quorum.needed) == (5, 2, 3)
     assert roll.quorum.met is False
-    vote = votes.vote_open(actor=secretary_general, motion=motion(session), method="secret")
+    with pytest.raises(ValidationError, match="There is no quorum: 2 of 5"):
+        votes.vote_open(actor=secretary_general, motion=motion(session), method="secret")
+    delegate(session, session_world.full[1], 2)  # a third coordinator: quorum
+    vote = votes.vote_open(
+        actor=secretary_general, motion=Motion.objects.get(session=session), method="secret"
+    )
     votes.ballot_cast(
         user=president, vote=vote, unit_key=f"s{session_world.seats[0].pk}", choice="yes"
     )

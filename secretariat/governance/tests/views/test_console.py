@@ -3,9 +3,13 @@ conditional polling (decision 0007) and its fixed cost whatever the size of the 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from secretariat.conftest import client_for
+from secretariat.core.models import ActionLog
 from secretariat.governance.models import Vote
 from secretariat.governance.services import console as console_services
 from secretariat.governance.services import motions as motion_services
@@ -21,6 +25,7 @@ from secretariat.governance.tests.live_world import (
 )
 
 pytestmark = pytest.mark.django_db
+REAL_LOCALDATE = timezone.localdate  # before the `today` fixture pins it
 
 
 def test_it_shows_the_console_with_the_live_quorum(live, officer):
@@ -220,3 +225,30 @@ def test_a_suspension_recorded_during_the_session_reaches_the_console(live, offi
     changed = client.get(state_url, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag
+
+
+def test_opening_before_the_scheduled_day_asks_for_a_reason_on_the_console(
+    live, officer, monkeypatch
+):
+    """shared/domain.md "General Assembly" [C]: the members were convened for the session's
+    date; opening it the day before is recorded with the reason."""
+    # given: 31 May 2024 in Mexico City; the session is convened for 1 June
+    moment = dt.datetime(2024, 5, 31, 17, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    monkeypatch.setattr("django.utils.timezone.localdate", REAL_LOCALDATE)
+    client = client_for(officer)
+    page = client.get(url("console", pk=live.session.pk)).content.decode()
+    assert 'name="reason"' in page and "Convened for June 1, 2024" in page
+    # when: without a reason
+    response = client.post(url("session-open", pk=live.session.pk), follow=True)
+    # then
+    assert "The session is convened for June 1, 2024. To open it earlier, say why" in (
+        response.content.decode()
+    )
+    assert fresh(live.session).state == "convened"
+    # when: with one
+    response = client.post(
+        url("session-open", pk=live.session.pk), {"reason": "Huracán: se adelanta"}, follow=True
+    )
+    assert "The session is open." in response.content.decode()
+    assert ActionLog.objects.get(event="session.opened").reason == "Huracán: se adelanta"

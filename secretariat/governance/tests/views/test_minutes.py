@@ -9,6 +9,7 @@ import datetime as dt
 import pyotp
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -156,12 +157,23 @@ def test_the_minutes_go_from_draft_to_signed_and_errata(
     assert "Hubo quórum desde las 10:05" in html and "Zoé Robledo Aburto" in html
     assert "Punto 1: falta" not in html  # comments are not public
 
-    # Locked: no edit
+    # Locked: no edit form (issue #9: it still showed one, with a Save button), no edit
+    response = staff.get(page_url("minutes-edit", pk=pk), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain == [(page, 302)]
+    assert "Signed minutes cannot change; propose an erratum." in html
+    assert 'name="text_es"' not in html and "Save the minutes" not in html
     response = staff.post(
-        page_url("minutes-edit", pk=pk), {"text_es": "Nuevo", "text_en": "x", "reason": "x"}
+        page_url("minutes-edit", pk=pk),
+        {"text_es": "Nuevo", "text_en": "x", "reason": "x"},
+        follow=True,
     )
     assert "Signed minutes cannot change; propose an erratum." in response.content.decode()
     assert "Nuevo" not in minutes_of(world.session).text_es
+    with pytest.raises(ValidationError, match="Signed minutes cannot change"):
+        services.minutes_update(
+            actor=world.secretariat, minutes=minutes_of(world.session), text_es="Nuevo"
+        )
 
     # An erratum, proposed then approved, shown with the minutes; the text does not change
     text_before = minutes_of(world.session).text_es

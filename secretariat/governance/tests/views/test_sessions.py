@@ -316,14 +316,50 @@ def test_the_create_form_shows_every_error(officer, session_world):
             "time_zone": "America/Mexico_City",
             "languages": ["en"],
             "convened_by": "committee_members",
-            "requested_by": "A\nB\nC\nD",
+            "requesters": [seat.pk for seat in session_world.seats[:4]],
+            "requested_on": "2024-05-20",
         },
     )
     # then
     html = response.content.decode()
     assert response.status_code == 200 and not Session.objects.exists()
     assert "Spanish must be one of the languages" in html
-    assert "At least 5 members of the Standing Committee must request it; 4 named" in html
+    assert "At least 5 members of the Standing Committee must request it; 4 chosen" in html
+
+
+def test_requesters_are_chosen_from_the_voting_seats_and_named(officer, session_world):
+    """shared/domain.md "General Assembly" [C]: an extraordinary session at the request of at
+    least five members of the Standing Committee. The review's case: "a b c d e" typed in the
+    form passed as five members."""
+    client = client_for(officer)
+    form = {
+        "body": session_world.assembly.pk,
+        "kind": "extraordinary",
+        "starts_at": "2030-09-28T09:00",
+        "time_zone": "America/Mexico_City",
+        "languages": ["es", "en"],
+        "convened_by": "committee_members",
+        "requested_on": "2024-05-20",
+    }
+    page = client.get(url("session-create")).content.decode()
+    assert 'type="checkbox" name="requesters"' in page
+    assert "Standing Committee: Coordinación de la Subregión 1 — Coordinador 1" in page
+    assert "Secretaría General" not in page  # a voice seat cannot request
+    # when: the old free text is posted
+    html = client.post(
+        url("session-create"), {**form, "requested_by": "a b c d e"}
+    ).content.decode()
+    assert "must request it; 0 chosen" in html and not Session.objects.exists()
+    # when: five voting seats are chosen
+    response = client.post(
+        url("session-create"), {**form, "requesters": [s.pk for s in session_world.seats]}
+    )
+    # then: the session page names them
+    session = Session.objects.get()
+    assert response.status_code == 302
+    page = client.get(url("session-detail", pk=session.pk)).content.decode()
+    assert "Coordinación de la Subregión 3 (Coordinador 3)" in page
+    assert "Presidencia (Presidente de prueba)" in page
 
 
 @pytest.mark.parametrize("persona", ["rep_a", "finance_officer", "comptroller"])

@@ -9,10 +9,14 @@ from django.urls import reverse
 from secretariat.conftest import client_for
 from secretariat.core.models import ActionLog
 from secretariat.core.testing import age_authentication
-from secretariat.governance.models import Motion, RollCallEntry, Vote
+from secretariat.governance.models import Motion, Resolution, RollCallEntry, Vote
+from secretariat.governance.services import console as console_services
+from secretariat.governance.services import minutes as minutes_services
+from secretariat.governance.services import resolutions as resolution_services
 from secretariat.governance.services import votes as vote_services
 from secretariat.governance.tests.live_world import (
     live_fixture,  # noqa: F401  (the `live` fixture)
+    mark_present,
     open_with_quorum,
     table_motion,
     url,
@@ -147,3 +151,75 @@ def test_closing_a_vote_asks_for_the_code_again_in_a_session_not_fresh(live, off
     response = fresh.post(url("vote-close", vote_pk=vote.pk))
     assert response.status_code == 302
     assert Vote.objects.get().state != Vote.State.OPEN
+
+
+@pytest.mark.parametrize("method", [m.value for m in Vote.Method])
+def test_no_vote_by_any_method_and_no_resolution_without_quorum(live, officer, method):
+    """shared/domain.md "Quorum" [D] (General Assembly: more than half of the full members
+    entitled to vote, present or represented; rule setting `general_assembly.quorum`). The
+    review's case: with nobody present, a motion was adopted by acclamation ("0 of 11 voting
+    members present … carried") and recorded as a resolution."""
+    # given: the session is open, nobody is present
+    console_services.session_open(actor=officer, session=live.session)
+    motion = table_motion(officer, live)
+    client = client_for(officer)
+    # when: the chair puts it to the vote (or declares it adopted) through the page
+    response = client.post(url("vote-open", motion_pk=motion.pk), {"method": method})
+    # then: refused, in words, and nothing changed
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        "There is no quorum: 0 of 6 voting members are present or represented, and 4 are "
+        "needed." in html
+    )
+    assert not Vote.objects.exists()
+    assert Motion.objects.get(pk=motion.pk).state == Motion.State.PROPOSED
+    assert not ActionLog.objects.filter(event__startswith="vote.").exists()
+    # and the motion cannot become a resolution
+    client.post(
+        url("resolution-series"), {"next_number": "59", "basis": "Serie", "reason": "Inicio"}
+    )
+    response = client.post(
+        url("resolution-adopt", motion_pk=motion.pk),
+        {"kind": "resolution", "title_es": "Programa", "text_es": "Texto", "source": ""},
+    )
+    assert response.status_code == 200
+    assert not Resolution.objects.exists()
+    # three of six present is still no quorum
+    mark_present(officer, live, live.full[:3])
+    html = client.post(url("vote-open", motion_pk=motion.pk), {"method": method}).content.decode()
+    assert "There is no quorum: 3 of 6 voting members" in html
+    assert not Vote.objects.exists()
+
+
+def test_acclamation_with_quorum_records_the_quorum_it_was_taken_with(live, officer):
+    """shared/domain.md "Quorum" [D]: a decision by acclamation or consensus is taken with
+    quorum, and the record says with which: present, required, of those entitled."""
+    # given: four of six present (more than half: quorum, 4 needed)
+    open_with_quorum(officer, live)
+    motion = table_motion(officer, live)
+    client = client_for(officer)
+    # when
+    response = client.post(
+        url("vote-open", motion_pk=motion.pk), {"method": "acclamation"}, follow=True
+    )
+    # then: the vote keeps the quorum; its page, the console and the resolution show it
+    vote = Vote.objects.get()
+    assert (vote.present, vote.quorum_required, vote.entitled) == (4, 4, 6)
+    shown = "Quorum met: 4 of 6 voting members present or represented, 4 required"
+    assert shown in response.content.decode()
+    assert shown in client.get(url("console", pk=live.session.pk)).content.decode()
+    resolution_services.resolution_series_set(
+        actor=officer, next_number=59, basis="Serie", reason="Inicio"
+    )
+    resolution = resolution_services.resolution_adopt(
+        actor=officer, motion=motion, title_es="Programa"
+    )
+    page = client.get(url("resolution-detail", number=resolution.number)).content.decode()
+    assert shown in page
+    # and the minutes drafted from the record say it
+    console_services.session_close(actor=officer, session=live.session)
+    minutes = minutes_services.minutes_draft(actor=officer, session=live.session)
+    assert "voting members present or represented: 4 of 6; quorum: 4 required, met" in (
+        minutes.text_en
+    )

@@ -142,7 +142,7 @@ def test_a_proxy_holder_casts_two_ballots(live, officer):
         session=live.session, grantor=live.full[5], holder=live.full[0], state="accepted"
     )
     console_services.session_open(actor=officer, session=live.session)
-    mark_present(officer, live, live.full[:1])
+    mark_present(officer, live, live.full[:3])  # with the proxy, 4 of 6: quorum
     motion = motion_services.motion_add(
         actor=officer,
         session=fresh(live.session),
