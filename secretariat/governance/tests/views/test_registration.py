@@ -64,7 +64,7 @@ def test_it_shows_a_representative_their_delegation_with_a_rejected_credential(
     # then
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Delegation of Instituto Alfa (IA)" in html
+    assert "Delegation of <bdi>Instituto Alfa (IA)</bdi>" in html
     assert "Ana Pérez" in html and "Luis Gómez" in html
     assert "badge--danger" in html and "Credentials rejected" in html
     assert "La carta no está firmada." in html
@@ -254,6 +254,24 @@ def test_it_lists_participants_with_counts_for_the_secretariat(
     assert "Ana Pérez" in html and "Teo Titular" in html
     assert 'name="participant"' in html  # the bulk accept box of the pending one
     assert "Register seat holders" in html
+
+
+def test_it_isolates_names_stored_with_bidi_controls_in_the_list_of_participants(
+    assembly, member_a, rep_a, as_sg
+):
+    """Issue #9: a name holding U+202E reversed the text around it. Names stored before the
+    validator refused them are shown in <bdi>, so they cannot reorder the page."""
+    # given: an institution and a participant whose names were written straight to the database
+    type(member_a).objects.filter(pk=member_a.pk).update(name="Instituto \u202eaflA")
+    participant = _delegate(rep_a, assembly, member_a, "Ana Pérez", "head")
+    Participant.objects.filter(pk=participant.pk).update(full_name="Ana \u202eZeréP")
+    # when
+    response = as_sg.get(_url("participant-list", pk=assembly.pk))
+    # then
+    html = response.content.decode()
+    assert "<bdi>Instituto \u202eaflA (IA)</bdi>" in html
+    assert "<bdi>Ana \u202eZeréP</bdi>" in html
+    assert "\u202e" not in html.split("<title>")[1].split("</title>")[0]
 
 
 def test_it_filters_the_list_of_participants(
