@@ -49,6 +49,8 @@ from urllib.parse import urlencode
 from run import LoadResult  # bench/run.py
 from sessions_common import (
     HOST,
+    MFA_IMPORTS,
+    MFA_SESSION_RECORDS,
     ROOT,
     VAR,
     cpu_calibration_ms,
@@ -104,7 +106,7 @@ CPU_SNIPPET = """
 import json, sys, time
 import django
 django.setup()
-from django.core.cache import cache
+MFA_IMPORTSfrom django.core.cache import cache
 from django.test import Client
 from secretariat.core.models import User
 
@@ -116,7 +118,7 @@ def client_for(email):
     user = User.objects.get(email=email)
     c.force_login(user)
     s = c.session
-    s["secretariat_mfa_ok"] = user.pk
+    s.update(MFA_RECORDS)
     s.save()
     return c
 
@@ -147,7 +149,7 @@ out["my-session-state, 304"] = cpu_ms(
 it = iter(delegates * 3)
 out["my-session-state, 200"] = cpu_ms(lambda: next(it).get(live), len(delegates) * 3)
 print(json.dumps(out))
-"""
+""".replace("MFA_IMPORTS", MFA_IMPORTS).replace("MFA_RECORDS", MFA_SESSION_RECORDS)
 
 
 def request(

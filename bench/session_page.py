@@ -34,6 +34,8 @@ import sys
 
 from sessions_common import (
     HOST,
+    MFA_IMPORTS,
+    MFA_SESSION_RECORDS,
     ROOT,
     VAR,
     LoadResult,
@@ -63,7 +65,7 @@ QUERIES_SNIPPET = """
 import json, statistics, sys, time
 import django
 django.setup()
-from django.db import connection
+MFA_IMPORTSfrom django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from secretariat.core.models import User
@@ -82,7 +84,7 @@ staff = Client()
 user = User.objects.get(email=sys.argv[1])
 staff.force_login(user)
 s = staff.session
-s["secretariat_mfa_ok"] = user.pk
+s.update(MFA_RECORDS)
 s.save()
 for name, client in (("anonymous", anonymous), ("staff", staff)):
     client.get(path)
@@ -97,7 +99,7 @@ for name, client in (("anonymous", anonymous), ("staff", staff)):
     out[name] = {"status": response.status_code, "queries": queries,
                  "bytes": len(response.content), "ms": statistics.median(times)}
 print(json.dumps(out))
-"""
+""".replace("MFA_IMPORTS", MFA_IMPORTS).replace("MFA_RECORDS", MFA_SESSION_RECORDS)
 
 
 def main() -> int:

@@ -37,6 +37,8 @@ from run import (  # bench/run.py: the same server, environment and commands
 )
 
 __all__ = [
+    "MFA_IMPORTS",
+    "MFA_SESSION_RECORDS",
     "HOST",
     "ROOT",
     "VAR",
@@ -60,17 +62,28 @@ __all__ = [
 ]
 
 LOAD_AT_START = os.getloadavg()  # before the benchmark adds its own load
-MFA_SESSION_FLAG = "secretariat_mfa_ok"  # secretariat.core.middleware._SESSION_FLAG
+# What a session that entered its second factor holds (allauth's record of the session's
+# authentication steps, which secretariat.core.staff_sessions reads; core/testing.py's log_in
+# writes the same): Python code for the snippets, with `user` and `time` in scope.
+MFA_SESSION_RECORDS = (
+    "{AM: [{'method': 'password', 'at': time.time()},"
+    " {'method': 'mfa', 'at': time.time(), 'type': 'totp'}], AU: str(user.pk)}"
+)
+MFA_IMPORTS = (
+    "from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY as AM\n"
+    "from allauth.account.internal.flows.login import "
+    "_AUTHENTICATION_METHODS_USER_SESSION_KEY as AU\n"
+)
 
 # Run inside Django: make a logged-in session for each e-mail, print {email: session key}.
 # The session holds what django.contrib.auth.login() would put there (user id, backend, the
-# password hash's HMAC) and, for staff, the flag the second-factor middleware sets once a
-# staff user with a TOTP authenticator has been seen: no login round-trip, no TOTP.
+# password hash's HMAC) and the record of a password and a second factor entered in this
+# session: no login round-trip, no TOTP.
 SESSIONS_SNIPPET = """
-import json, sys, datetime as dt
+import json, sys, time, datetime as dt
 import django
 django.setup()
-from django.conf import settings
+MFA_IMPORTSfrom django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
@@ -88,13 +101,13 @@ for user in User.objects.filter(email__in=emails):
         SESSION_KEY: str(user.pk),
         BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
         HASH_SESSION_KEY: user.get_session_auth_hash(),
-        "MFA_FLAG": user.pk,
+        **MFA_RECORDS,
     }
     rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
     keys[user.email] = key
 Session.objects.bulk_create(rows, batch_size=500)
 print(json.dumps(keys))
-""".replace("MFA_FLAG", MFA_SESSION_FLAG)
+""".replace("MFA_IMPORTS", MFA_IMPORTS).replace("MFA_RECORDS", MFA_SESSION_RECORDS)
 
 
 def environment(database_url: str) -> dict[str, str]:
