@@ -54,6 +54,15 @@ def session_languages(chosen: Iterable[str] | None) -> list[str]:
     return [AUTHORITATIVE] + [code for code in TRANSLATION_LANGUAGES if code in wanted]
 
 
+def recipient_language(
+    user: Any, among: Iterable[str] = CONTENT_LANGUAGES, default: str = AUTHORITATIVE
+) -> str:
+    """The language to write to `user` in: their preferred one if it is `among` the languages
+    at hand (a session's, or every language), else `default` (Spanish)."""
+    preferred = getattr(user, "preferred_language", "") if user is not None else ""
+    return preferred if preferred in among else default
+
+
 def language_name(code: str, *, in_language: str, in_sentence: bool = False) -> str:
     """The name of language `code` written in `in_language` ("inglés", "English", "anglais").
 

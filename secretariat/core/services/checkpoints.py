@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -38,6 +38,7 @@ from secretariat.core.anchoring import (
     signing_key,
 )
 from secretariat.core.audit import ChainWalk
+from secretariat.core.languages import recipient_language
 from secretariat.core.models import ActionLogHead, User
 from secretariat.core.selectors.checkpoints import (
     Finding,
@@ -158,71 +159,76 @@ def _comptrollers() -> list[User]:
     )
 
 
-def _language(user: User) -> str:
-    known = {code for code, _name in settings.LANGUAGES}
-    return user.preferred_language if user.preferred_language in known else settings.LANGUAGE_CODE
-
-
 def _when(at: dt.datetime) -> str:
     return formats.date_format(timezone.localtime(at), "DATETIME_FORMAT")
+
+
+def _to_comptrollers(
+    *,
+    purpose: str,
+    template: str,
+    subject: Callable[[dict[str, Any]], str],
+    at: dt.datetime,
+    context: dict[str, Any],
+    attachments: Sequence[Attachment] = (),
+) -> tuple[str, ...]:
+    """One e-mail to each active Comptroller, written in their language: `template` and
+    `subject` from `context` with the recipient and the time `at` as that language writes
+    it. Returns the addresses."""
+    sent = []
+    with transaction.atomic():
+        for user in _comptrollers():
+            language = recipient_language(user)
+            with translation.override(language):
+                full = {
+                    **context,
+                    "recipient": str(user),
+                    "at": _when(at),
+                    "tz": timezone.get_current_timezone_name(),
+                }
+                title = subject(full)
+                body = render_to_string(template, full)
+            email_queue(
+                purpose=purpose,
+                to=[user.email],
+                subject=title,
+                body=body,
+                language=language,
+                attachments=attachments,
+            )
+            sent.append(user.email)
+    return tuple(sent)
 
 
 def _email(checkpoint: Checkpoint) -> tuple[str, ...]:
     """The checkpoint to each Comptroller, in their language, the line attached."""
     stamp = timezone.localtime(checkpoint.at).strftime("%Y%m%d-%H%M%S")
     attachment = Attachment(f"checkpoint-{stamp}.jsonl", checkpoint.line() + "\n", "text/plain")
-    sent = []
-    with transaction.atomic():
-        for user in _comptrollers():
-            language = _language(user)
-            with translation.override(language):
-                context = {
-                    "recipient": str(user),
-                    "at": _when(checkpoint.at),
-                    "tz": timezone.get_current_timezone_name(),
-                    "rows": checkpoint.rows,
-                    "last_id": checkpoint.last_id,
-                    "last_hash": checkpoint.last_hash,
-                    "line": checkpoint.line(),
-                }
-                subject = _("Action log checkpoint of %(date)s") % {"date": context["at"]}
-                body = render_to_string("core/email/checkpoint_body.txt", context)
-            email_queue(
-                purpose="core.action_log_checkpoint",
-                to=[user.email],
-                subject=subject,
-                body=body,
-                language=language,
-                attachments=[attachment],
-            )
-            sent.append(user.email)
-    return tuple(sent)
+    return _to_comptrollers(
+        purpose="core.action_log_checkpoint",
+        template="core/email/checkpoint_body.txt",
+        subject=lambda c: _("Action log checkpoint of %(date)s") % {"date": c["at"]},
+        at=checkpoint.at,
+        context={
+            "rows": checkpoint.rows,
+            "last_id": checkpoint.last_id,
+            "last_hash": checkpoint.last_hash,
+            "line": checkpoint.line(),
+        },
+        attachments=[attachment],
+    )
 
 
 def _alert(findings: Sequence[Finding], parts_at: int | None) -> tuple[str, ...]:
     """Tell each Comptroller that the log does not verify and no checkpoint was written."""
-    now = timezone.now()
-    alerted = []
-    with transaction.atomic():
-        for user in _comptrollers():
-            language = _language(user)
-            with translation.override(language):
-                context = {
-                    "recipient": str(user),
-                    "at": _when(now),
-                    "tz": timezone.get_current_timezone_name(),
-                    "parts_at": parts_at,
-                    "findings": [str(f) for f in findings[:ALERT_FINDINGS]],
-                    "more": max(0, len(findings) - ALERT_FINDINGS),
-                }
-                subject = _("The action log does not verify: no checkpoint was written")
-                body = render_to_string("core/email/checkpoint_refused_body.txt", context)
-            email_queue(
-                purpose="core.action_log_alert",
-                to=[user.email],
-                subject=subject,
-                body=body,
-                language=language,
-            )
-            alerted.append(user.email)
-    return tuple(alerted)
+    return _to_comptrollers(
+        purpose="core.action_log_alert",
+        template="core/email/checkpoint_refused_body.txt",
+        subject=lambda c: _("The action log does not verify: no checkpoint was written"),
+        at=timezone.now(),
+        context={
+            "parts_at": parts_at,
+            "findings": [str(f) for f in findings[:ALERT_FINDINGS]],
+            "more": max(0, len(findings) - ALERT_FINDINGS),
+        },
+    )

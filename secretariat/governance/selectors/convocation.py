@@ -19,7 +19,12 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from secretariat.core.languages import AUTHORITATIVE, AUTONYMS, CONTENT_LANGUAGES, language_name
+from secretariat.core.languages import (
+    AUTONYMS,
+    CONTENT_LANGUAGES,
+    language_name,
+    recipient_language,
+)
 from secretariat.governance.models import Seat, Session
 from secretariat.governance.selectors.notice import (
     NoticeCheck,
@@ -138,12 +143,6 @@ class _Recipients:
             self.found.append(recipient)
 
 
-def _recipient_language(user: Any, session: Session) -> str:
-    """The recipient's preferred language if the session uses it, else Spanish."""
-    preferred = getattr(user, "preferred_language", "") if user is not None else ""
-    return preferred if preferred in session.languages else AUTHORITATIVE
-
-
 def _representatives(institution_ids: Iterable[int], day: dt.date) -> list[Representative]:
     ids = list(institution_ids)
     if not ids:
@@ -162,7 +161,7 @@ def _representative_recipient(
     return Recipient(
         name=rep.full_name,
         email=rep.email or (rep.user.email if rep.user_id and rep.user else ""),
-        language=_recipient_language(rep.user, session),
+        language=recipient_language(rep.user, session.languages),
         institution_id=rep.institution_id,
         seat_id=seat.pk if seat else None,
         via=seat.title if seat else rep.institution.name,
@@ -173,7 +172,7 @@ def _seat_recipient(seat: Seat, session: Session) -> Recipient:
     return Recipient(
         name=seat.holder or seat.title,
         email=seat.email or (seat.user.email if seat.user_id and seat.user else ""),
-        language=_recipient_language(seat.user, session),
+        language=recipient_language(seat.user, session.languages),
         institution_id=seat.institution_id,
         seat_id=seat.pk,
         via=seat.title,

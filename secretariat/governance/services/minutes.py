@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from secretariat.core.access import require, require_reason
 from secretariat.core.audit import diff, locked, save_audited, snapshot
-from secretariat.core.languages import session_languages, translated_fields
+from secretariat.core.languages import recipient_language, session_languages, translated_fields
 from secretariat.core.models import User
 from secretariat.core.services.outbox import email_queue
 from secretariat.governance.body_rules import body_rule
@@ -220,8 +220,7 @@ def _dispatch(
     dispatches: list[tuple[Dispatch, dict[str, Any]]] = []
     for recipient in minutes_recipients(session):
         p = recipient.participant
-        preferred = getattr(p.user, "preferred_language", "") if p.user else ""
-        lang = preferred if preferred in langs else langs[0]
+        lang = recipient_language(p.user, langs, langs[0])
         dispatch = Dispatch(
             session=session,
             kind=Dispatch.Kind.MINUTES,
