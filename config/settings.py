@@ -259,6 +259,15 @@ else:
     }
 CACHES["template_fragments"] = CACHES["local"]
 
+# Server push (decision 0011, secretariat/core/push.py): live pages hold an event stream
+# open; each process's hub reads the versions of the sessions they follow. With Redis, every
+# process publishes changes there and the hub wakes at once (the periodic read is only a
+# safety net); without it, the periodic read of the database is the broker.
+SECRETARIAT_LIVE_REDIS_URL = envstr("LIVE_REDIS_URL", _REDIS_URL)
+SECRETARIAT_LIVE_POLL_SECONDS = float(
+    envstr("LIVE_POLL_SECONDS", "5" if SECRETARIAT_LIVE_REDIS_URL else "0.25")
+)
+
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True

@@ -56,7 +56,9 @@ class StaffSessionMiddleware:
             idle = settings.SECRETARIAT_STAFF_IDLE_MINUTES * 60
             if isinstance(last_seen, int | float) and now - last_seen > idle:
                 return self._ended(request)
-            polled = request.headers.get("X-Live-Poll") == "1"
+            # A live panel's poll, or a page's event stream (server push, decision 0011),
+            # is not the person at work.
+            polled = request.headers.get("X-Live-Poll") == "1" or request.path.endswith("/events/")
             if not polled and (
                 not isinstance(last_seen, int | float) or now - last_seen > _LAST_SEEN_GRAIN
             ):

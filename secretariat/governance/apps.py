@@ -23,3 +23,8 @@ class GovernanceConfig(AppConfig):
         reference_data.register_loaders()
         demo.register_demo()
         documents.register_documents()
+
+        from secretariat.core import push
+        from secretariat.governance.selectors.console import live_versions
+
+        push.register_reader("session", live_versions)

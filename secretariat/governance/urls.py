@@ -7,6 +7,7 @@ from secretariat.governance.views import (
     attendance,
     bodies,
     console,
+    live,
     minutes,
     motions,
     registration,
@@ -81,6 +82,7 @@ urlpatterns = [
     path("proxies/<int:proxy_pk>/", registration.proxy_check, name="proxy-check"),
     path("proxies/<int:proxy_pk>/letter/", registration.proxy_letter, name="proxy-letter"),
     # console
+    path("sessions/<int:pk>/events/", live.session_events, name="session-events"),
     path("sessions/<int:pk>/console/", console.console, name="console"),
     path("sessions/<int:pk>/console/state/", console.console_state, name="console-state"),
     path("sessions/<int:pk>/open/", console.session_open, name="session-open"),

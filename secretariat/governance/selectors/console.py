@@ -204,3 +204,46 @@ def delegate_state(
         units=units,
         cannot_vote="" if units else live.why_not(session, user),
     )
+
+
+# --- Server push: the versions the open streams follow (decision 0011) -----------------------
+
+
+def live_versions(pks: list[int]) -> dict[int, tuple[int, ...]]:
+    """Each session's (revision, latest change of standing, receipts of its open secret
+    ballot), in one query whatever the number of sessions: the hub of each process reads
+    it for the sessions its open pages follow (`core.push`, registered in apps.py)."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from secretariat.members.models import VotingSuspension
+
+    receipts = (
+        BallotReceipt.objects.filter(
+            vote__motion__session=OuterRef("pk"), vote__state=Vote.State.OPEN
+        )
+        .order_by()
+        .values("vote__motion__session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    standing = VotingSuspension.history.model.objects.order_by("-history_id").values("history_id")[
+        :1
+    ]
+    rows = (
+        Session.objects.filter(pk__in=pks)
+        .annotate(
+            ballots=Coalesce(Subquery(receipts, output_field=IntegerField()), Value(0)),
+            standing=Coalesce(Subquery(standing, output_field=IntegerField()), Value(0)),
+        )
+        .values_list("pk", "revision", "standing", "ballots")
+    )
+    return {pk: (revision, standing, ballots) for pk, revision, standing, ballots in rows}
+
+
+def live_id(version: LiveVersion, panel: str) -> str:
+    """What an open page of `panel` shows of the session's version, as the push stream names
+    it (`views.live.PANEL_SHOWS`): the console follows the ballots too."""
+    if panel == "c":
+        return f"{version.revision}.{version.standing}.{version.ballots}"
+    return f"{version.revision}.{version.standing}"

@@ -27,6 +27,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from secretariat.core import push
 from secretariat.core.access import require, require_reason
 from secretariat.core.audit import locked, record_action, save_audited, set_history_reason, snapshot
 from secretariat.core.models import User
@@ -315,6 +316,8 @@ def ballot_cast(*, user: User, vote: Vote, unit_key: str, choice: str) -> Ballot
             record_action(
                 actor=user, event="vote.ballot_cast", target=vote, new={"member": caster.label}
             )
+            # The console follows the count of receipts: told after the commit (decision 0011).
+            push.publish(push.topic_name("session", session.pk))
     except IntegrityError as exc:
         raise ValidationError(
             _("%(member)s has already voted.") % {"member": caster.label}

@@ -2,8 +2,9 @@
 
 The console is the Secretariat's (`governance.view_sessions` reads it: also finance and
 the Comptroller; `governance.manage_sessions` acts, checked by the selectors and again by
-every service). Its live panel polls `console-state` every second with the ETag it last
-received; the answer is 304 Not Modified, after one query, until something changes
+every service). The page holds the session's event stream open (server push, decision 0011);
+on each change its live panel asks `console-state` again with the ETag it last received; the
+answer is 304 Not Modified, after one query, when nothing it shows changed
 (docs/decisions/0007-live-console-updates.md, views/live.py). Without JavaScript,
 reloading the page shows the same panel.
 """
@@ -21,6 +22,7 @@ from secretariat.core.http import HtmxHttpRequest, actor
 from secretariat.governance.forms.console import ReasonForm
 from secretariat.governance.models import Session, Vote
 from secretariat.governance.selectors.console import console_state as read_console_state
+from secretariat.governance.selectors.console import live_id
 from secretariat.governance.selectors.sessions import session_get_for_user
 from secretariat.governance.services import console as services
 from secretariat.governance.views.live import (
@@ -51,6 +53,7 @@ def console(request: HttpRequest, pk: int) -> HttpResponse:
         "session": session,
         "state": read_console_state(session, version.revision, user=request.user),
         "etag": etag,
+        "live_id": live_id(version, "c"),
         "methods": Vote.Method.choices,
     }
     return render(request, "governance/console.html", context)

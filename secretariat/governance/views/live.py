@@ -1,7 +1,8 @@
-"""Conditional polling of the live panels (the console, the delegate's view): no views here,
-the helpers both use (docs/decisions/0007-live-console-updates.md).
+"""The live panels (the console, the delegate's view, the public session page): the event
+stream that tells an open page when to ask for its panel again (server push, decision 0011),
+and the conditional requests the panel is asked for with (decision 0007).
 
-A panel polls every second with the ETag it last received; the answer is 304 Not Modified,
+On each event a panel asks again with the ETag it last received; the answer is 304 Not Modified,
 after one query (`selectors.console.live_version`), while nothing it shows has changed and
 the login session was already allowed the panel by a full answer (checked in full, through
 the panel's `_get_for_user` selector, on every 200).
@@ -9,12 +10,18 @@ the panel's `_get_for_user` selector, on every 200).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from secretariat.core.access import public
+from secretariat.core.push import event_stream, topic_name
 from secretariat.governance.selectors.console import LiveVersion
 from secretariat.governance.selectors.console import live_version as read_live_version
+from secretariat.governance.selectors.sessions import session_get_for_user
 
 # Bump when the live panels' markup changes, so an old ETag cannot keep an old panel.
 LIVE_MARKUP_VERSION = "1"
@@ -79,3 +86,32 @@ def live_response(response: HttpResponse, etag: str) -> HttpResponse:
 def revision_of(etag: str) -> int:
     """The session's revision an ETag was made from."""
     return int(etag.split(".r", 1)[1].split(".", 1)[0])
+
+
+# --- Server push (decision 0011) ------------------------------------------------------------
+
+# What each panel's stream follows of the session's version (revision, standing, ballots),
+# and who may open it: the console's stream follows the count of ballots; a delegate's or
+# the public's, only what changes their page (a ballot changes no one's page but the
+# caster's, decision 0008).
+PANEL_SHOWS: dict[str, tuple[str, Callable[[tuple[int, ...]], Hashable]]] = {
+    "c": ("console", lambda v: (v[0], v[1], v[2])),
+    "d": ("follow", lambda v: (v[0], v[1])),
+    "p": ("view", lambda v: (v[0], v[1])),
+}
+
+
+@public  # the public session page's stream; the panel's own check follows
+def session_events(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The event stream of an open page of the session (`?panel=c|d|p`): an event, with
+    nothing but the new version as its id and data, each time what the page shows changed;
+    the page then asks for its panel again with its ETag, through the same permission check
+    as every request. The permission for the panel is checked here, at each (re)connection
+    (the stream closes itself after a few minutes: the browser reconnects)."""
+    panel = request.GET.get("panel", "p")
+    if panel not in PANEL_SHOWS:
+        raise Http404
+    action, shows = PANEL_SHOWS[panel]
+    session_get_for_user(user=request.user, pk=pk, action=action)  # type: ignore[arg-type]
+    last = request.headers.get("Last-Event-ID") or request.GET.get("last", "")
+    return event_stream(topic=topic_name("session", pk), shown=shows, last_id=last)

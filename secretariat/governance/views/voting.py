@@ -1,8 +1,9 @@
 """The delegate's side of a session: the live view on a phone, and the secret ballot.
 
 `my-session` is for those who follow the session (`governance.follow_session`: staff, seat
-holders and registered delegates; 404 for anyone else). It polls `my-session-state` like the
-console (views/live.py: 304 until something changes). A secret ballot is cast with `ballot`
+holders and registered delegates; 404 for anyone else). Like the console, it holds the
+session's event stream open and asks `my-session-state` again on each change (views/live.py:
+304 when nothing it shows changed; decision 0011). A secret ballot is cast with `ballot`
 (POST, CSRF protected) through `services.votes.ballot_cast`, which says why when the
 delegate cannot vote; the page never shows, and nothing stores, what a delegate chose next
 to who they are.
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from secretariat.core.http import HtmxHttpRequest, actor
 from secretariat.governance.forms.console import AnswerForm
 from secretariat.governance.models import Choice, Vote
-from secretariat.governance.selectors.console import delegate_state
+from secretariat.governance.selectors.console import delegate_state, live_id
 from secretariat.governance.selectors.sessions import session_get_for_user
 from secretariat.governance.selectors.votes import vote_get_for_user
 from secretariat.governance.services import votes as services
@@ -45,6 +46,7 @@ def my_session(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "state": delegate_state(session, request.user, version.revision),
             "etag": live_etag(request, "d", pk, version),
+            "live_id": live_id(version, "d"),
             "choices": Choice.choices,
         },
     )

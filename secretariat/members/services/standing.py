@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from secretariat.core import push
 from secretariat.core.access import require
 from secretariat.core.audit import locked, save_audited, snapshot
 from secretariat.core.models import User
@@ -139,6 +140,8 @@ def voting_suspend(
         fields=SUSPENSION_FIELDS,
         reason=reason,
     )
+    # Every open session page may count this member: told after the commit (decision 0011).
+    push.publish(push.ALL)
     return suspension
 
 
@@ -179,4 +182,6 @@ def voting_suspension_lift(
         before=before,
         reason=reason,
     )
+    # Every open session page may count this member: told after the commit (decision 0011).
+    push.publish(push.ALL)
     return suspension

@@ -1,27 +1,46 @@
 /*
- * Live panels of a session (console, delegate's view): conditional polling with htmx.
+ * Live pages of a session (console, delegate's view, public session page, vote, attendance):
+ * server push (docs/decisions/0011-server-push.md), with the conditional requests of
+ * docs/decisions/0007-live-console-updates.md to fetch what changed.
  *
- * Markup: an element with hx-get="<state url>" hx-trigger="every 1s, live-refresh"
- * and data-live-etag="<ETag of what it shows>". Each poll sends If-None-Match with that ETag;
- * the server answers 304 Not Modified (one query, no body) until the session's revision
- * changes, then 200 with the new panel and its ETag. htmx 2 would swap a 304's empty body
- * (its responseHandling swaps every 2xx/3xx), so a 304 is told not to swap here.
- * See docs/decisions/0007-live-console-updates.md.
+ * Markup:
+ *  - [data-live-stream="<events url>"] with data-live-id="<version the page shows>": the
+ *    page opens one EventSource there. Each event says only that the session moved to a new
+ *    version; the page then asks for what it shows again:
+ *  - a panel: hx-get="<state url>" hx-trigger="live-refresh" data-live-etag="<ETag>":
+ *    fetched with If-None-Match (304 when nothing it shows changed: not swapped);
+ *  - a region: [data-live-region] with an id: the page's own URL is fetched and each region
+ *    replaced by the element with the same id in the answer.
+ *  Changes are merged: one request at a time; a change during a request asks again after.
  *
  * Also:
- *  - no poll while the tab is hidden (one at once when it is shown again);
- *  - no poll while the user is typing in a field inside the panel (the swap would lose it);
- *  - [data-live-status] says whether updates flow ("connection lost" after failures);
- *  - [data-announce] in the panel: a short summary read out (role=status) when it changes;
- *  - each poll says so (X-Live-Poll): it does not keep a staff session alive.
+ *  - no request while the user is typing in a field inside a panel or region (the swap
+ *    would lose it): it is made when the field loses focus;
+ *  - no request while the tab is hidden (one when it is shown again, if something changed);
+ *  - [data-live-status] says whether updates flow ("connection lost" when the stream fails;
+ *    the browser reconnects by itself and the server sends what was missed at once);
+ *  - [data-announce] in a panel or region: a short summary read out (role=status) when it
+ *    changes;
+ *  - a browser without EventSource asks every 2 seconds instead (the 304 path);
+ *  - each request says so (X-Live-Poll): it does not keep a staff session alive.
  *
  * Without JavaScript the pages work by reloading. No inline scripts (strict CSP).
  */
 (function () {
   "use strict";
 
-  var failures = 0;
   var lastAnnounce = null;
+  var busy = false;
+  var pending = false;
+  var failures = 0;
+
+  function panels() {
+    return document.querySelectorAll("[data-live-etag]");
+  }
+
+  function regions() {
+    return document.querySelectorAll("[data-live-region]");
+  }
 
   function livePanel(elt) {
     return elt && elt.hasAttribute && elt.hasAttribute("data-live-etag") ? elt : null;
@@ -36,15 +55,21 @@
     box.setAttribute("data-state", kind);
   }
 
-  function typingIn(panel) {
+  function typingIn(container) {
     var active = document.activeElement;
-    if (!active || !panel.contains(active)) return false;
+    if (!active || !container.contains(active)) return false;
     var tag = active.tagName;
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
   }
 
-  function announce(panel) {
-    var source = panel.querySelector("[data-announce]");
+  function typing() {
+    var all = Array.prototype.slice.call(panels()).concat(Array.prototype.slice.call(regions()));
+    for (var i = 0; i < all.length; i++) if (typingIn(all[i])) return true;
+    return false;
+  }
+
+  function announce(container) {
+    var source = container.querySelector("[data-announce]");
     var target = document.querySelector("[data-live-announcer]");
     if (!source || !target) return;
     var text = source.textContent.replace(/\s+/g, " ").trim();
@@ -52,25 +77,71 @@
     lastAnnounce = text;
   }
 
+  function done() {
+    busy = false;
+    if (pending) refresh();
+  }
+
+  function refreshRegions(list) {
+    return fetch(window.location.href, {
+      credentials: "same-origin",
+      headers: { "X-Live-Poll": "1" },
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        for (var i = 0; i < list.length; i++) {
+          var replacement = fresh.getElementById(list[i].id);
+          if (replacement && list[i].innerHTML !== replacement.innerHTML) {
+            list[i].innerHTML = replacement.innerHTML;
+            if (window.htmx) window.htmx.process(list[i]);
+            announce(list[i]);
+          }
+        }
+        setStatus("ok");
+      });
+  }
+
+  // Ask for what the page shows, once at a time; a change meanwhile asks again after.
+  function refresh() {
+    if (document.hidden || typing()) {
+      pending = true;
+      if (typing()) setStatus("paused");
+      return;
+    }
+    if (busy) {
+      pending = true;
+      return;
+    }
+    pending = false;
+    // A page has a panel (the console, the delegate's view) or regions (the other pages).
+    var list = panels();
+    if (list.length && window.htmx) {
+      busy = "panels";
+      for (var i = 0; i < list.length; i++) window.htmx.trigger(list[i], "live-refresh");
+      return;
+    }
+    var rs = regions();
+    if (!rs.length) return;
+    busy = true;
+    refreshRegions(rs)
+      .catch(function () {
+        setStatus("lost");
+      })
+      .then(done);
+  }
+
   document.addEventListener("htmx:configRequest", function (event) {
     var panel = livePanel(event.detail.elt);
     if (!panel) return;
     var etag = panel.getAttribute("data-live-etag");
     if (etag) event.detail.headers["If-None-Match"] = etag;
-    // An automatic poll is not the person at work: it does not keep a staff session from
-    // its idle timeout (core.middleware.StaffSessionMiddleware).
+    // An automatic request is not the person at work: it does not keep a staff session
+    // from its idle timeout (core.middleware.StaffSessionMiddleware).
     event.detail.headers["X-Live-Poll"] = "1";
-  });
-
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var panel = livePanel(event.detail.elt);
-    if (!panel) return;
-    if (document.hidden) {
-      event.preventDefault();
-    } else if (typingIn(panel)) {
-      setStatus("paused");
-      event.preventDefault();
-    }
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -86,20 +157,19 @@
     if (!panel) return;
     var xhr = event.detail.xhr;
     if (xhr && (xhr.status === 200 || xhr.status === 304)) {
-      failures = 0;
       var etag = xhr.getResponseHeader("ETag");
       if (etag) panel.setAttribute("data-live-etag", etag);
       setStatus("ok");
     } else {
-      failures += 1;
-      if (failures >= 3) setStatus("lost");
+      setStatus("lost");
     }
+    if (busy === "panels") done();
   });
 
   document.addEventListener("htmx:sendError", function (event) {
     if (!livePanel(event.detail.elt)) return;
-    failures += 1;
-    if (failures >= 3) setStatus("lost");
+    setStatus("lost");
+    if (busy === "panels") done();
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {
@@ -108,15 +178,56 @@
   });
 
   document.addEventListener("visibilitychange", function () {
-    if (document.hidden || !window.htmx) return;
-    var panels = document.querySelectorAll("[data-live-etag]");
-    for (var i = 0; i < panels.length; i++) window.htmx.trigger(panels[i], "live-refresh");
+    if (!document.hidden && pending) refresh();
   });
 
+  document.addEventListener("focusout", function () {
+    // The field is left: make the request that typing held back.
+    window.setTimeout(function () {
+      if (pending && !typing()) refresh();
+    }, 0);
+  });
+
+  function connect(source) {
+    var url = source.getAttribute("data-live-stream");
+    var shown = source.getAttribute("data-live-id") || "";
+    if (!window.EventSource) {
+      // No server push in this browser: ask every 2 seconds (304 while nothing changed).
+      window.setInterval(refresh, 2000);
+      return;
+    }
+    var sep = url.indexOf("?") === -1 ? "?" : "&";
+    var stream = new EventSource(url + sep + "last=" + encodeURIComponent(shown));
+    stream.addEventListener("open", function () {
+      failures = 0;
+      setStatus("ok");
+    });
+    stream.addEventListener("change", function () {
+      failures = 0;
+      setStatus("ok");
+      refresh();
+    });
+    stream.addEventListener("error", function () {
+      failures += 1;
+      // The browser reconnects by itself (with the last event id); closed for good means
+      // the server refused (the login session ended): say so, and keep asking slowly.
+      if (stream.readyState === EventSource.CLOSED || failures >= 3) setStatus("lost");
+      if (stream.readyState === EventSource.CLOSED) {
+        window.setTimeout(function () {
+          connect(source);
+        }, 5000);
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    var panels = document.querySelectorAll("[data-live-etag]");
-    if (!panels.length || !window.htmx) return;
+    var sources = document.querySelectorAll("[data-live-stream]");
+    if (!sources.length) return;
     setStatus("ok");
-    for (var i = 0; i < panels.length; i++) announce(panels[i]);
+    var list = panels();
+    for (var i = 0; i < list.length; i++) announce(list[i]);
+    var rs = regions();
+    for (var j = 0; j < rs.length; j++) announce(rs[j]);
+    for (var k = 0; k < sources.length; k++) connect(sources[k]);
   });
 })();
