@@ -23,7 +23,7 @@ static/vendor/.installed: package.json package-lock.json
 install: $(VENV)/.installed static/vendor/.installed
 
 ## demo: install, migrate a fresh SQLite database, load CISS data and demo accounts, serve :8000
-## with the background worker (documents, e-mails) running beside the server, and its heartbeat
+## with the ASGI server (uvicorn: live pages get server push, decision 0011) and the background worker (documents, e-mails) running beside the server, and its heartbeat
 ## queued every minute (/readyz checks it), as the systemd timer does in production
 ## (DEBUG=true: the development key signs sessions; production sets SECRET_KEY)
 demo: export DEBUG := true
@@ -34,7 +34,8 @@ demo: install
 	DEBUG=true $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
 	  while true; do $(PY) manage.py worker_heartbeat -v0; sleep 60; done & beat=$$!; \
 	  trap 'kill $$worker $$beat 2>/dev/null' EXIT INT TERM; \
-	  DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	  DEBUG=true $(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT) \
+	    --no-access-log --timeout-graceful-shutdown 2
 
 ## test: lint, migrations check, type check and the whole suite (browser tests included)
 test: install

@@ -47,8 +47,9 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.db import transaction
-from django.http import StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ MIN_GAP_SECONDS = 0.3
 KEEPALIVE_SECONDS = 15.0
 MAX_STREAM_SECONDS = 300.0
 RETRY_MS = 1000
+WSGI_RETRY_MS = 2000
 
 Version = tuple[int, ...]
 Reader = Callable[[list[int]], dict[int, Version]]
@@ -320,7 +322,23 @@ async def _events(
         the_hub.unwatch(topic)
 
 
+def _once(
+    topic: str, shown: Callable[[Version], Hashable], last_id: str, label: Callable[[Hashable], str]
+) -> list[bytes]:
+    """Under a WSGI server (a thread per request, no event loop to wait in): one read, the
+    event if the page is behind, and the stream ends; the browser reconnects after
+    ``WSGI_RETRY_MS``. Live pages then follow changes every few seconds instead of at once."""
+    kind, key = _split(topic)
+    reader = _readers.get(kind)
+    version = reader([key]).get(key) if reader is not None else None
+    frames = [f"retry: {WSGI_RETRY_MS}\n: no server push under WSGI\n\n".encode()]
+    if version is not None and (current := label(shown(version))) != last_id:
+        frames.append(_frame(current, {"version": current}))
+    return frames
+
+
 def event_stream(
+    request: HttpRequest,
     *,
     topic: str,
     shown: Callable[[Version], Hashable],
@@ -337,9 +355,12 @@ def event_stream(
     def label(part: Hashable) -> str:
         return ".".join(str(p) for p in part) if isinstance(part, tuple) else str(part)
 
-    response = StreamingHttpResponse(
-        _events(topic, shown, last_id[:100], label), content_type="text/event-stream"
-    )
+    last_id = last_id[:100]
+    if isinstance(request, ASGIRequest):
+        content: Any = _events(topic, shown, last_id, label)
+    else:
+        content = _once(topic, shown, last_id, label)
+    response = StreamingHttpResponse(content, content_type="text/event-stream")
     response["Cache-Control"] = "private, no-cache, no-transform"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return response

@@ -246,4 +246,6 @@ def live_id(version: LiveVersion, panel: str) -> str:
     it (`views.live.PANEL_SHOWS`): the console follows the ballots too."""
     if panel == "c":
         return f"{version.revision}.{version.standing}.{version.ballots}"
+    if panel == "p":  # the public session page shows no quorum
+        return str(version.revision)
     return f"{version.revision}.{version.standing}"

@@ -27,6 +27,7 @@ from secretariat.governance.selectors.attendance import (
 from secretariat.governance.selectors.sessions import session_get_for_user
 from secretariat.governance.services import attendance as services
 from secretariat.governance.views.console import error_message
+from secretariat.governance.views.live import live_page
 
 
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
@@ -44,6 +45,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         "not_accredited": view.not_accredited,
         "can_manage": view.can_manage,
         "can_mark": view.can_mark,
+        **live_page(request, session),
     }
     return render(request, "governance/attendance.html", context)
 

@@ -17,9 +17,10 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from secretariat.core.access import public
+from secretariat.core.access import can, public
 from secretariat.core.push import event_stream, topic_name
-from secretariat.governance.selectors.console import LiveVersion
+from secretariat.governance.models import Session
+from secretariat.governance.selectors.console import READ, LiveVersion, live_id
 from secretariat.governance.selectors.console import live_version as read_live_version
 from secretariat.governance.selectors.sessions import session_get_for_user
 
@@ -91,13 +92,13 @@ def revision_of(etag: str) -> int:
 # --- Server push (decision 0011) ------------------------------------------------------------
 
 # What each panel's stream follows of the session's version (revision, standing, ballots),
-# and who may open it: the console's stream follows the count of ballots; a delegate's or
-# the public's, only what changes their page (a ballot changes no one's page but the
-# caster's, decision 0008).
+# and who may open it: the console's stream follows the count of ballots; a delegate's only
+# what changes their page (a ballot changes no one's page but the caster's, decision 0008);
+# the public session page's, its revision (the page shows no quorum).
 PANEL_SHOWS: dict[str, tuple[str, Callable[[tuple[int, ...]], Hashable]]] = {
     "c": ("console", lambda v: (v[0], v[1], v[2])),
     "d": ("follow", lambda v: (v[0], v[1])),
-    "p": ("view", lambda v: (v[0], v[1])),
+    "p": ("view", lambda v: (v[0],)),
 }
 
 
@@ -114,4 +115,14 @@ def session_events(request: HttpRequest, pk: int) -> HttpResponseBase:
     action, shows = PANEL_SHOWS[panel]
     session_get_for_user(user=request.user, pk=pk, action=action)  # type: ignore[arg-type]
     last = request.headers.get("Last-Event-ID") or request.GET.get("last", "")
-    return event_stream(topic=topic_name("session", pk), shown=shows, last_id=last)
+    return event_stream(request, topic=topic_name("session", pk), shown=shows, last_id=last)
+
+
+def live_page(request: HttpRequest, session: Session) -> dict[str, str]:
+    """The context that makes a page of the session follow its event stream while the
+    session is convened or in progress: which stream (`live_panel`: the console's for the
+    Secretariat, a delegate's for others) and the version the page shows (`live_id`)."""
+    if session.state not in (Session.State.CONVENED, Session.State.OPEN):
+        return {}
+    panel = "c" if can(request.user, READ, session) else "d"
+    return {"live_id": live_id(live_version(request, session.pk), panel), "live_panel": panel}

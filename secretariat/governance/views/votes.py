@@ -32,6 +32,7 @@ from secretariat.governance.selectors.votes import (
 from secretariat.governance.selectors.votes import vote_detail as read_vote_detail
 from secretariat.governance.services import votes as services
 from secretariat.governance.views.console import error_message
+from secretariat.governance.views.live import live_page
 
 
 def _opened(vote: Vote) -> HttpResponse:
@@ -90,6 +91,7 @@ def vote_detail(request: HttpRequest, vote_pk: int) -> HttpResponse:
             "view": page.view,
             "can_manage": page.can_manage,
             "override_form": OverrideForm(),
+            **live_page(request, vote.motion.session),
         },
     )
 
