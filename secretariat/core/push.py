@@ -48,7 +48,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.http import HttpRequest, StreamingHttpResponse
 
 logger = logging.getLogger(__name__)
@@ -125,6 +125,16 @@ def publish(topic: str) -> None:
 # --- The hub of a process -------------------------------------------------------------------
 
 
+def _read_closing(reader: Reader, keys: list[int]) -> dict[int, Version]:
+    """A read outside any request: the connection is checked before (a database restarted
+    since) and given back after (closed, or to the pool), as a request's would be."""
+    close_old_connections()
+    try:
+        return reader(keys)
+    finally:
+        close_old_connections()
+
+
 @dataclass
 class _Topic:
     version: Version | None = None
@@ -198,7 +208,7 @@ class Hub:
             if reader is None:
                 continue
             self.reads += 1
-            versions = await sync_to_async(reader, thread_sensitive=True)(keys)
+            versions = await sync_to_async(_read_closing, thread_sensitive=True)(reader, keys)
             found.update({topic_name(kind, k): v for k, v in versions.items()})
         return found
 

@@ -138,9 +138,9 @@ def new_page(
     _CURRENT_TEST["id"] = request.node.nodeid
     opened: list[tuple[Any, Page]] = []
 
-    def open_page(locale: str = "es-MX") -> Page:
+    def open_page(locale: str = "es-MX", base_url: str | None = None) -> Page:
         context = browser.new_context(
-            base_url=live_server.url,
+            base_url=base_url or live_server.url,
             locale=locale,
             accept_downloads=True,
             viewport={"width": 1280, "height": 1000},

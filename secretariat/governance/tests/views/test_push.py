@@ -9,10 +9,12 @@ import contextlib
 import json
 import re
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
+from django.db import connections
 from django.test import AsyncClient, Client
 
 from secretariat.conftest import client_for
@@ -101,7 +103,17 @@ def current_id(session: Session, panel: str, user: Any = None) -> str:
 
 
 def run(scenario: Callable[[], Any]) -> Any:
-    return async_to_sync(scenario)()
+    """Run the scenario in a thread of its own: the browser tests leave an event loop in the
+    main thread of a test process (Playwright's), where async_to_sync refuses to run."""
+
+    def in_thread() -> Any:
+        try:
+            return async_to_sync(scenario)()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(in_thread).result()
 
 
 def test_a_change_reaches_a_connected_console_at_once(live, officer):
