@@ -71,11 +71,17 @@ def server_env(database: Path, tmp: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], ports: list[int], workers: int = 1) -> Iterator[None]:
+def gunicorn(
+    env: dict[str, str],
+    ports: list[int],
+    workers: int = 1,
+    app: str = "config.wsgi",
+    extra: tuple[str, ...] | list[str] = (),
+) -> Iterator[None]:
     """One gunicorn process (of `workers` workers) per port, stopped whatever happens."""
     procs = [
         subprocess.Popen(
-            [str(GUNICORN), "config.wsgi", "-w", str(workers), "-b", f"{HOST}:{port}"],
+            [str(GUNICORN), app, "-w", str(workers), "-b", f"{HOST}:{port}", *extra],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
