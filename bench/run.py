@@ -213,10 +213,45 @@ def member_slug(env: dict[str, str]) -> str:
 # --- The server ----------------------------------------------------------------------
 
 
+# BENCH_SERVER=asgi serves as production does since issue #10 (gunicorn with 4 uvicorn
+# workers, config.asgi, a connection pool on PostgreSQL: decision 0014); wsgi (the default)
+# with 4 sync workers, as the figures before it were taken.
+SERVER = os.environ.get("BENCH_SERVER", "wsgi")
+SERVER_LABEL = (
+    "gunicorn, 4 uvicorn workers (ASGI)" if SERVER == "asgi" else "gunicorn, 4 sync workers"
+)
+
+
+def server_command(port: int) -> list[str]:
+    if SERVER == "asgi":
+        return [
+            str(GUNICORN),
+            "config.asgi:application",
+            "-k",
+            "uvicorn_worker.UvicornWorker",
+            "-w",
+            "4",
+            "-b",
+            f"{HOST}:{port}",
+        ]
+    return [
+        str(GUNICORN),
+        "config.wsgi",
+        "-w",
+        "4",
+        "-b",
+        f"{HOST}:{port}",
+        "--access-logfile",
+        "-",
+    ]
+
+
 def start_gunicorn(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen[bytes]:
     log = log_path.open("wb")
+    if SERVER == "asgi" and env.get("DATABASE_URL", "").startswith("postg"):
+        env = env | {"DATABASE_POOL": "true"}
     proc = subprocess.Popen(
-        [str(GUNICORN), "config.wsgi", "-w", "4", "-b", f"{HOST}:{port}", "--access-logfile", "-"],
+        server_command(port),
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,  # the access log would cost time; errors go to the log file
@@ -386,8 +421,7 @@ def report(
         "",
         f"- When: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
         f"- Commit: {git_commit()}",
-        f"- Database: {engine}; server: gunicorn, 4 sync workers, DEBUG=false, "
-        f"127.0.0.1:{args.port}",
+        f"- Database: {engine}; server: {SERVER_LABEL}, DEBUG=false, 127.0.0.1:{args.port}",
         f"- Machine: {platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}"
         " (the load generator runs on the same CPUs as the server)",
