@@ -82,9 +82,7 @@ exec_start() { # unit → its ExecStart= command, continuation lines joined, pat
 }
 started=$(date +%s.%N)
 read -r -a web <<<"$(exec_start secretariat-web.service)"
-"${web[@]}" --access-logfile "$WORK/logs/access.log" \
-    --access-logformat '%({x-request-id}i)s %(m)s %(U)s %(s)s xff="%({x-forwarded-for}i)s" proto="%({x-forwarded-proto}i)s"' \
-    2>"$WORK/logs/web.log" &
+"${web[@]}" 2>"$WORK/logs/web.log" &
 PIDS+=($!)
 read -r -a worker <<<"$(exec_start secretariat-worker.service)"
 "${worker[@]}" >"$WORK/logs/worker.log" 2>&1 &
@@ -171,11 +169,10 @@ code=$("${CURL[@]}" -D "$WORK/headers" -o /dev/null -w '%{http_code}' \
     -H 'X-Forwarded-For: 203.0.113.7' "$BASE/es/")
 xff_id=$(grep -i '^x-request-id:' "$WORK/headers" | tr -d '\r' | awk '{print $2}')
 sleep 0.5
-seen=$(grep "^$xff_id " "$WORK/logs/access.log" | grep -o 'xff="[^"]*" proto="[^"]*"' || true)
-expect "forwarded headers reaching the application (a client's own X-Forwarded-For kept first)" \
-    'xff="203.0.113.7, 127.0.0.1" proto="https"' "$seen"
-client=$(sed -E 's/xff="([^"]*)".*/\1/' <<<"$seen" | awk -F', ' '{print $NF}')
-expect "the client address with SECRETARIAT_TRUSTED_PROXY_COUNT=1 (last entry)" 127.0.0.1 "$client"
+seen_line=$(grep "\"request_id\": \"$xff_id\"" "$WORK/logs/web.log" | head -1 || true)
+seen=$(python3 -c "import json,sys; e=json.loads(sys.argv[1]); print(e['client'], e['scheme'])" "$seen_line" 2>/dev/null || echo none)
+expect "the client address (SECRETARIAT_TRUSTED_PROXY_COUNT=1: nginx's entry, not the client's own X-Forwarded-For) and the scheme the application saw" \
+    "127.0.0.1 https" "$seen"
 
 json_line=$(grep "\"request_id\": \"$request_id\"" "$WORK/logs/web.log" | head -1 || true)
 fields=$(python3 -c "import json,sys; e=json.loads(sys.argv[1]); print(e['method'], e['path'], e['status'], 'duration_ms' in e)" "$json_line" 2>/dev/null || echo none)
@@ -185,13 +182,13 @@ head -c $((20 * 1024 * 1024)) /dev/zero >"$WORK/20mb.bin"
 big=$("${CURL[@]}" -o "$out" -w '%{http_code} %{time_total}' -X POST \
     -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/20mb.bin" "$BASE/es/members/")
 expect "a 20 MB body to a page without uploads refused by nginx" 413 "${big%% *}"
-grep -q ' POST /es/members/ ' "$WORK/logs/access.log" &&
+grep -q '"method": "POST", "path": "/es/members/"' "$WORK/logs/web.log" &&
     fail "the 20 MB body reached the application" || pass "the 20 MB body never reached the application"
 head -c $((120 * 1024 * 1024)) /dev/zero >"$WORK/120mb.bin"
 huge=$("${CURL[@]}" -o "$out" -w '%{http_code} %{time_total}' -X POST \
     -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/120mb.bin" "$BASE/es/members/apply/")
 expect "a 120 MB body to the affiliation form refused by nginx" 413 "${huge%% *}"
-grep -q ' POST /es/members/apply/ ' "$WORK/logs/access.log" &&
+grep -q '"method": "POST", "path": "/es/members/apply/"' "$WORK/logs/web.log" &&
     fail "the 120 MB body reached the application" || pass "the 120 MB body never reached the application"
 code=$("${CURL[@]}" -D "$WORK/headers" -o /dev/null -w '%{http_code}' -X POST \
     -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/20mb.bin" "$BASE/es/members/apply/")
@@ -207,6 +204,38 @@ location=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' \
     --resolve "$HOST:$HTTP_PORT:127.0.0.1" "http://$HOST:$HTTP_PORT/es/")
 expect "plain HTTP redirected to HTTPS" "301 $BASE/es/" "$location"
 
+# Server push through nginx (decision 0011): a page's event stream, held open, is told of a
+# change made by another process (a command), through Redis, within a second or two.
+session_pk=$("$PY" manage.py shell -v 0 -c "
+from secretariat.governance.models import Session
+print(Session.objects.exclude(state__in=['draft', 'cancelled']).values_list('pk', flat=True).first() or '')
+" 2>/dev/null | tail -1)
+if [[ -z $session_pk ]]; then
+    "$PY" manage.py seed_session_scale --voters 5 >/dev/null
+    session_pk=$("$PY" manage.py shell -v 0 -c "
+from secretariat.governance.models import Session
+print(Session.objects.exclude(state__in=['draft', 'cancelled']).values_list('pk', flat=True).first())
+" | tail -1)
+fi
+revision=$("$PY" manage.py shell -v 0 -c "
+from secretariat.governance.models import Session
+print(Session.objects.get(pk=$session_pk).revision)" | tail -1)
+"${CURL[@]}" -N --max-time 8 -o "$WORK/stream" \
+    "$BASE/es/sessions/$session_pk/events/?panel=p&last=$revision" 2>/dev/null &
+stream_pid=$!
+sleep 1.5
+touched=$(date +%s.%N)
+"$PY" manage.py shell -v 0 -c "
+from django.db import transaction
+from secretariat.governance.services.common import touch_session
+with transaction.atomic():
+    touch_session($session_pk)"
+for _ in $(seq 1 60); do grep -q '^event: change' "$WORK/stream" && break; sleep 0.1; done
+push_seconds=$(python3 -c "import time; print(f'{time.time() - $touched:.2f}')")
+wait "$stream_pid" 2>/dev/null || true
+expect "an event stream through nginx told of a change made by another process (Redis)" \
+    "id: $((revision + 1))" "$(grep -m1 '^id: ' "$WORK/stream" || echo none)"
+
 # A little load: 50 pages through nginx, 4 at a time.
 load_started=$(date +%s.%N)
 seq 1 50 | xargs -P 4 -I{} "${CURL[@]}" -o /dev/null -w '%{http_code}\n' "$BASE/es/members/" >"$WORK/load"
@@ -215,6 +244,7 @@ expect "50 directory pages through nginx (4 at a time): all 200" 50 "$(grep -c '
 
 say ""
 say "Figures: ready after ${ready_after} s; /es/ in ${page_time#* } s; 20 MB refused in ${big#* } s, 120 MB in ${huge#* } s;"
+say "         a change told to a stream through nginx within ${push_seconds} s (the command's own start included);"
 say "         50 × /es/members/ in ${load_seconds} s (4 concurrent, gunicorn $(grep -o -- '--workers [0-9]*' <<<"${web[*]}"), nginx + TLS)."
 if ((FAILURES)); then
     say "$FAILURES check(s) FAILED. Logs: KEEP=1 $0"

@@ -1,5 +1,6 @@
 """Log lines for machines: `LOG_FORMAT=json` writes one JSON object per line (time, level,
-logger, message, request_id; for the request log also method, path, status and duration),
+logger, message, request_id; for the request log also method, path, status, duration, and
+the client's address and the scheme as the application saw them through its proxy),
 so that a log collector can search by request id and match a line with its action-log row
 and the proxy's access log."""
 
@@ -13,7 +14,7 @@ from typing import Any
 from secretariat.core.request_id import current_request_id
 
 # What the request log line (`secretariat.request`) adds to its record, in this order.
-REQUEST_FIELDS = ("method", "path", "status", "duration_ms")
+REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "client", "scheme")
 
 
 class JsonFormatter(logging.Formatter):

@@ -15,6 +15,8 @@ from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
 
+from secretariat.core.client import client_address
+
 _REQUEST_ID: ContextVar[str] = ContextVar("secretariat_request_id", default="")
 _SANE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 HEADER = "X-Request-ID"
@@ -66,6 +68,8 @@ class RequestIdMiddleware:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": duration_ms,
+                    "client": client_address(request),
+                    "scheme": request.scheme,
                 },
             )
             return response

@@ -66,6 +66,7 @@ def test_each_request_is_logged_with_method_path_status_and_duration(client, cap
     assert entry["path"] == reverse("core:home")  # the query string is not logged
     assert entry["status"] == 200
     assert isinstance(entry["duration_ms"], float) and entry["duration_ms"] >= 0
+    assert (entry["client"], entry["scheme"]) == ("127.0.0.1", "http")
     assert "secret" not in entry["message"]
 
 
