@@ -213,6 +213,9 @@
       // the server refused (the login session ended): say so, and keep asking slowly.
       if (stream.readyState === EventSource.CLOSED || failures >= 3) setStatus("lost");
       if (stream.readyState === EventSource.CLOSED) {
+        // Ask for the panel once: if the login session ended, its answer says so (the
+        // server sends the page to the login page).
+        refresh();
         window.setTimeout(function () {
           connect(source);
         }, 5000);

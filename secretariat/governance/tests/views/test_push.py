@@ -311,3 +311,42 @@ def test_under_a_wsgi_server_the_stream_answers_once_and_the_browser_asks_again(
     assert behind.startswith(f"retry: {push.WSGI_RETRY_MS}\n")
     assert f"id: {now}\nevent: change\n" in behind
     assert "event:" not in body(now)
+
+
+def test_the_live_pages_name_their_stream_and_the_version_they_show(live, officer):
+    open_with_quorum(officer, live)
+    motion = table_motion(officer, live)
+    vote = vote_services.vote_open(actor=officer, motion=motion, method=Vote.Method.SECRET)
+    session = fresh(live.session)
+    delegate = client_for(live.users[live.full[0].pk])
+    staff = client_for(officer)
+    stream = url("session-events", pk=session.pk)
+
+    def live_attrs(client: Client, path: str) -> tuple[str, str] | None:
+        html = client.get(path).content.decode()
+        found = re.search(r'data-live-stream="([^"]+)"\s+data-live-id="([^"]+)"', html)
+        return (found[1].replace("&amp;", "&"), found[2]) if found else None
+
+    pages = {
+        "console": (staff, url("console", pk=session.pk), "c", None),
+        "delegate": (delegate, url("my-session", pk=session.pk), "d", live.users[live.full[0].pk]),
+        "vote, staff": (staff, url("vote-detail", vote_pk=vote.pk), "c", None),
+        "vote, delegate": (delegate, url("vote-detail", vote_pk=vote.pk), "d", None),
+        "attendance": (staff, url("attendance", pk=session.pk), "c", None),
+        "session page, public": (Client(), url("session-detail", pk=session.pk), "p", None),
+    }
+    for name, (client, path, panel, user) in pages.items():
+        assert live_attrs(client, path) == (
+            f"{stream}?panel={panel}",
+            current_id(session, panel, user),
+        ), name
+
+    # A closed session's pages hold no stream: nothing will change.
+    vote_services.vote_close(actor=officer, vote=vote)
+    Session.objects.filter(pk=session.pk).update(state=Session.State.CLOSED)
+    for client, path in [
+        (staff, url("vote-detail", vote_pk=vote.pk)),
+        (staff, url("attendance", pk=session.pk)),
+        (Client(), url("session-detail", pk=session.pk)),
+    ]:
+        assert live_attrs(client, path) is None, path
