@@ -99,6 +99,8 @@ MATRIX: dict[str, tuple] = {
     # holding the session
     "governance:console": STAFF_READ,
     "governance:console-state": STAFF_READ,
+    # the public session page's stream (panel p, the default); test_push.py checks the others
+    "governance:session-events": PUBLIC,
     "governance:attendance": STAFF_READ,
     "governance:attendance-mark": POST_ONLY,
     "governance:session-open": POST_ONLY,
@@ -310,6 +312,7 @@ def world(
         "governance:seat-holders-register": {"pk": c},
         "governance:console": {"pk": h},
         "governance:console-state": {"pk": h},
+        "governance:session-events": {"pk": h},
         "governance:attendance": {"pk": h},
         "governance:attendance-mark": {"pk": h},
         "governance:session-open": {"pk": c},

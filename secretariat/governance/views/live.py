@@ -22,7 +22,7 @@ from secretariat.core.push import event_stream, topic_name
 from secretariat.governance.models import Session
 from secretariat.governance.selectors.console import READ, LiveVersion, live_id
 from secretariat.governance.selectors.console import live_version as read_live_version
-from secretariat.governance.selectors.sessions import session_get_for_user
+from secretariat.governance.selectors.sessions import SessionAction, session_get_for_user
 
 # Bump when the live panels' markup changes, so an old ETag cannot keep an old panel.
 LIVE_MARKUP_VERSION = "1"
@@ -95,7 +95,7 @@ def revision_of(etag: str) -> int:
 # and who may open it: the console's stream follows the count of ballots; a delegate's only
 # what changes their page (a ballot changes no one's page but the caster's, decision 0008);
 # the public session page's, its revision (the page shows no quorum).
-PANEL_SHOWS: dict[str, tuple[str, Callable[[tuple[int, ...]], Hashable]]] = {
+PANEL_SHOWS: dict[str, tuple[SessionAction, Callable[[tuple[int, ...]], Hashable]]] = {
     "c": ("console", lambda v: (v[0], v[1], v[2])),
     "d": ("follow", lambda v: (v[0], v[1])),
     "p": ("view", lambda v: (v[0],)),
@@ -113,7 +113,7 @@ def session_events(request: HttpRequest, pk: int) -> HttpResponseBase:
     if panel not in PANEL_SHOWS:
         raise Http404
     action, shows = PANEL_SHOWS[panel]
-    session_get_for_user(user=request.user, pk=pk, action=action)  # type: ignore[arg-type]
+    session_get_for_user(user=request.user, pk=pk, action=action)
     last = request.headers.get("Last-Event-ID") or request.GET.get("last", "")
     return event_stream(request, topic=topic_name("session", pk), shown=shows, last_id=last)
 
