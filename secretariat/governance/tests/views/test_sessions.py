@@ -253,6 +253,41 @@ def test_a_seat_holder_sees_the_documents_and_the_delegations(rep_a, sessions, m
     assert "Messages sent" not in html
 
 
+def test_the_documents_are_listed_with_their_files_and_badges(officer, sessions):
+    # given an item with a document in two languages and a restricted one, withdrawn, whose
+    # files were removed, and a document under no item whose title holds markup
+    session = sessions["convened"]
+    add_agenda(session, 1)
+    Document.objects.filter(symbol="DOC/0/1").update(withdrawn_at=timezone.now())
+    DocumentFile.objects.filter(document__symbol="DOC/0/1").delete()
+    Document.objects.create(session=session, symbol="", title_en="Loose & <i>x</i>")
+    es, en = DocumentFile.objects.filter(document__symbol="DOC/0/0").order_by("-language")
+    # when
+    html = client_for(officer).get(url("session-detail", pk=session.pk)).content.decode()
+    # then (the HTML the page had when a template partial wrote it, character for character)
+    files = (
+        f'<a href="/en/documents/files/{es.pk}/" hreflang="es"><abbr title="Español">ES</abbr> '
+        '<span class="documents__version">v1</span></a> · '
+        f'<a href="/en/documents/files/{en.pk}/" hreflang="en"><abbr title="English">EN</abbr> '
+        '<span class="documents__version">v1</span></a>'
+    )
+    assert (
+        '<ul class="documents">\n  \n  <li class="documents__item">\n'
+        '    <span class="documents__symbol">DOC/0/0</span>\n    Document 0.0\n    \n'
+        f'    <span class="documents__files">{files}</span>\n  </li>\n  \n'
+        '  <li class="documents__item documents__item--withdrawn">\n'
+        '    <span class="documents__symbol">DOC/0/1</span>\n'
+        '    <del>Document 0.1</del> <span class="badge badge--unknown">Withdrawn</span>\n'
+        '    <span class="badge badge--warn">Restricted</span>\n'
+        '    <span class="muted">no file yet</span>\n  </li>\n  \n</ul>\n'
+    ) in html
+    assert (
+        '<ul class="documents">\n  \n  <li class="documents__item">\n    \n'
+        "    Loose &amp; &lt;i&gt;x&lt;/i&gt;\n    \n"
+        '    <span class="muted">no file yet</span>\n  </li>\n  \n</ul>\n'
+    ) in html
+
+
 def page_cache_skipped(client):
     """An anonymous visitor with a pending message: the view renders the public page instead
     of answering from the page cache (the agenda's fragment cache still applies)."""
