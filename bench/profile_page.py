@@ -9,8 +9,8 @@ var/bench-sessions.sqlite3 by default; bench/run.py's var/bench.sqlite3 for the 
     .venv/bin/python bench/profile_page.py --database var/bench.sqlite3 \\
         --path /es/members/ --audience anonymous
 
-Steps: Django's test client requests the page --warmup times (3), then the median of --timed
-unprofiled requests (20) and their queries, then --requests requests (20) under cProfile;
+Steps: Django's test client requests the page --warmup times (3), then the median wall and
+CPU time of --timed unprofiled requests (20) and their queries, then --requests requests (20) under cProfile;
 prints the time, the queries, and the functions with the largest cumulative and own time.
 The profiler roughly doubles the time of a request: read the shares, not the times.
 """
@@ -42,6 +42,11 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--timed", type=int, default=20)
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="empty the fragment cache before each request: the cost after every change",
+    )
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="cumulative", help="pstats key (cumulative, tottime)")
     args = parser.parse_args()
@@ -68,6 +73,7 @@ def main() -> int:
     from allauth.account.internal.flows.login import (
         _AUTHENTICATION_METHODS_USER_SESSION_KEY as AU,
     )
+    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -96,26 +102,36 @@ def main() -> int:
             }
         )
         s.save()
+
+    def before_request() -> None:
+        if args.cold:
+            caches["template_fragments"].clear()
+
     for _ in range(args.warmup):
         response = client.get(path)
         assert response.status_code == 200, response.status_code
+    before_request()
     with CaptureQueriesContext(connection) as ctx:
         client.get(path)
     queries = [q["sql"] for q in ctx.captured_queries]
-    times = []
+    times, cpu_times = [], []
     for _ in range(args.timed):
-        t0 = time.perf_counter()
+        before_request()
+        t0, c0 = time.perf_counter(), time.process_time()
         client.get(path)
         times.append((time.perf_counter() - t0) * 1000)
+        cpu_times.append((time.process_time() - c0) * 1000)
     cpu0 = time.process_time()
     profile = cProfile.Profile()
     profile.enable()
     for _ in range(args.requests):
+        before_request()
         client.get(path)
     profile.disable()
     cpu = (time.process_time() - cpu0) * 1000 / args.requests
     print(
-        f"{path} ({args.audience}): median {statistics.median(times):.1f} ms unprofiled, "
+        f"{path} ({args.audience}): median {statistics.median(times):.1f} ms unprofiled "
+        f"({statistics.median(cpu_times):.1f} ms CPU){' cold' if args.cold else ''}, "
         f"{len(queries)} queries, {len(response.content) / 1024:.0f} KB; "
         f"{cpu:.0f} ms CPU a request under the profiler"
     )

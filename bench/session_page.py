@@ -20,7 +20,10 @@ given, whose name must contain "bench": it is dropped and created again):
      officer, which adds the delegations, dispatches and history) and each concurrency
      (4, 8): a warm-up, then --duration seconds (20) of GET /es/sessions/<pk>/ in a loop:
      requests/s, p50, p95;
-  5. a Markdown table on stdout and in bench/results/session-page-<engine>.md.
+  5. a Markdown table on stdout and in bench/results/session-page-<engine>.md, with the
+     in-process wall and CPU time of the page (median of 10) and the server's CPU time per
+     request under load (gunicorn's processes, from /proc: other work on the machine
+     slows it far less than it slows the latencies).
 
 The bar (issue #4): many times the Indico 3.3 event page of the same size, about 3-5
 requests/s on this machine.
@@ -99,13 +102,15 @@ for name, client in (("anonymous", anonymous), ("anonymous-uncached", uncached),
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
     queries = len(ctx.captured_queries)  # now: the next request resets the query log
-    times = []
+    times, cpu = [], []
     for _ in range(10):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         client.get(path)
         times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
     out[name] = {"status": response.status_code, "queries": queries,
-                 "bytes": len(response.content), "ms": statistics.median(times)}
+                 "bytes": len(response.content), "ms": statistics.median(times),
+                 "cpu_ms": statistics.median(cpu)}
 print(json.dumps(out))
 """.replace("MFA_IMPORTS", MFA_IMPORTS).replace("MFA_RECORDS", MFA_SESSION_RECORDS)
 
@@ -179,6 +184,7 @@ def main() -> int:
                     warmup=args.warmup,
                     duration=args.duration,
                     headers=headers,
+                    server_pid=proc.pid,
                 )
                 loads.append((audience, concurrency, result))
     finally:
@@ -216,15 +222,16 @@ def report(
         "each client thread sends its next request when the previous one is answered",
         "",
         "| Audience | Clients | Requests/s | p50 ms | p95 ms | Errors | Queries | KB | "
-        "In-process ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "In-process ms | In-process CPU ms | Server CPU ms/request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for audience, concurrency, result in loads:
         q = info[audience]
+        server_cpu = result.server_cpu_ms / result.answered if result.answered else float("nan")
         lines.append(
             f"| {audience} | {concurrency} | {result.rps:.0f} | {result.percentile(50):.0f} | "
             f"{result.percentile(95):.0f} | {result.errors} | {q['queries']} | "
-            f"{q['bytes'] / 1024:.0f} | {q['ms']:.0f} |"
+            f"{q['bytes'] / 1024:.0f} | {q['ms']:.0f} | {q['cpu_ms']:.0f} | {server_cpu:.1f} |"
         )
     best = max((r.rps for _a, _c, r in loads), default=0.0)
     worst = min((r.rps for _a, _c, r in loads), default=0.0)
