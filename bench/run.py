@@ -63,6 +63,8 @@ class LoadResult:
     seconds: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
+    answered: int = 0  # every request answered, warm-up included (for the server's CPU share)
+    server_cpu_ms: float = 0.0  # CPU time of the server's processes during the whole loop
 
     @property
     def rps(self) -> float:

@@ -15,10 +15,15 @@ given, whose name must contain "bench": it is dropped and created again):
      es and en; 300 accredited delegates of 100 synthetic full members), collectstatic;
   2. queries per request, in-process (Django's test client), anonymous and as staff;
   3. gunicorn, 4 sync workers, DEBUG=false, on 127.0.0.1:8199 (bench/run.py's start code);
-  4. for each audience (anonymous; logged in as a Secretariat officer, which adds the
-     delegations, dispatches and history) and each concurrency (4, 8): a warm-up, then
-     --duration seconds (20) of GET /es/sessions/<pk>/ in a loop: requests/s, p50, p95;
-  5. a Markdown table on stdout and in bench/results/session-page-<engine>.md.
+  4. for each audience (anonymous; anonymous with the public page cache bypassed, by sending a
+     `messages` cookie as a visitor with a pending message would; logged in as a Secretariat
+     officer, which adds the delegations, dispatches and history) and each concurrency
+     (4, 8): a warm-up, then --duration seconds (20) of GET /es/sessions/<pk>/ in a loop:
+     requests/s, p50, p95;
+  5. a Markdown table on stdout and in bench/results/session-page-<engine>.md, with the
+     in-process wall and CPU time of the page (median of 10) and the server's CPU time per
+     request under load (gunicorn's processes, from /proc: other work on the machine
+     slows it far less than it slows the latencies).
 
 The bar (issue #4): many times the Indico 3.3 event page of the same size, about 3-5
 requests/s on this machine.
@@ -59,6 +64,10 @@ from sessions_common import (
 RESULTS = ROOT / "bench" / "results"
 STAFF_EMAIL = "bench.staff@bench.invalid"  # made by seed_session_scale
 INDICO_RPS = (3, 5)
+# Who asks: an anonymous visitor (the public page cache answers), an anonymous visitor whose
+# request carries a `messages` cookie (the view then renders the page: the cost of a cache
+# miss), a Secretariat officer (never cached).
+AUDIENCES = ("anonymous", "anonymous-uncached", "staff")
 
 # In-process: queries and median time of the page, anonymous and as staff.
 QUERIES_SNIPPET = """
@@ -80,24 +89,28 @@ out = {"pk": session.pk, "path": path,
        "files": DocumentFile.objects.filter(document__session=session).count(),
        "participants": Participant.objects.filter(session=session).count()}
 anonymous = Client()
+uncached = Client()
+uncached.cookies["messages"] = "bench"  # a pending message: the public page cache is skipped
 staff = Client()
 user = User.objects.get(email=sys.argv[1])
 staff.force_login(user)
 s = staff.session
 s.update(MFA_RECORDS)
 s.save()
-for name, client in (("anonymous", anonymous), ("staff", staff)):
+for name, client in (("anonymous", anonymous), ("anonymous-uncached", uncached), ("staff", staff)):
     client.get(path)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
     queries = len(ctx.captured_queries)  # now: the next request resets the query log
-    times = []
+    times, cpu = [], []
     for _ in range(10):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         client.get(path)
         times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
     out[name] = {"status": response.status_code, "queries": queries,
-                 "bytes": len(response.content), "ms": statistics.median(times)}
+                 "bytes": len(response.content), "ms": statistics.median(times),
+                 "cpu_ms": statistics.median(cpu)}
 print(json.dumps(out))
 """.replace("MFA_IMPORTS", MFA_IMPORTS).replace("MFA_RECORDS", MFA_SESSION_RECORDS)
 
@@ -116,26 +129,47 @@ def main() -> int:
     parser.add_argument(
         "--concurrency", type=int, nargs="+", default=[4, 8], help="client threads (4 8)"
     )
+    parser.add_argument(
+        "--audiences",
+        nargs="+",
+        choices=AUDIENCES,
+        default=list(AUDIENCES),
+        help="whose page to load (all three)",
+    )
+    parser.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="reuse the database of the previous run (no migrate and seeding)",
+    )
     parser.add_argument("--port", type=int, default=8199)
     args = parser.parse_args()
     if not port_is_free(args.port):
         sys.exit(f"{HOST}:{args.port} is already in use; stop what listens there or pass --port")
 
-    database_url = fresh_database(args.database_url, "bench-sessions.sqlite3")
+    if args.keep_database:
+        database_url = args.database_url or f"sqlite:///{VAR / 'bench-sessions.sqlite3'}"
+    else:
+        database_url = fresh_database(args.database_url, "bench-sessions.sqlite3")
     env = environment(database_url)
     proc: subprocess.Popen[bytes] | None = None
     loads: list[tuple[str, int, LoadResult]] = []
     try:
-        manage(env, "migrate", "--no-input", "-v0")
-        manage(env, "seed_ciss")
-        manage(env, "seed_session_scale", "--items", "60", "--participants", "300")
+        if not args.keep_database:
+            manage(env, "migrate", "--no-input", "-v0")
+            manage(env, "seed_ciss")
+            manage(env, "seed_session_scale", "--items", "60", "--participants", "300")
         manage(env, "collectstatic", "--no-input", "-v0")
         info = django_json(env, QUERIES_SNIPPET, STAFF_EMAIL)
-        for audience in ("anonymous", "staff"):
+        for audience in AUDIENCES:
             if info[audience]["status"] != 200:
                 sys.exit(f"the session page answered {info[audience]['status']} to {audience}")
         cookie = {"Cookie": f"sessionid={login_sessions(env, [STAFF_EMAIL])[STAFF_EMAIL]}"}
-        audiences = {"anonymous": {}, "staff": cookie}
+        headers_of = {
+            "anonymous": {},
+            "anonymous-uncached": {"Cookie": "messages=bench"},
+            "staff": cookie,
+        }
+        audiences = {a: headers_of[a] for a in args.audiences}
         proc = start_gunicorn(env, args.port, VAR / "bench-gunicorn.log")
         wait_until_up(args.port, proc)
         for headers in audiences.values():
@@ -150,6 +184,7 @@ def main() -> int:
                     warmup=args.warmup,
                     duration=args.duration,
                     headers=headers,
+                    server_pid=proc.pid,
                 )
                 loads.append((audience, concurrency, result))
     finally:
@@ -187,15 +222,16 @@ def report(
         "each client thread sends its next request when the previous one is answered",
         "",
         "| Audience | Clients | Requests/s | p50 ms | p95 ms | Errors | Queries | KB | "
-        "In-process ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "In-process ms | In-process CPU ms | Server CPU ms/request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for audience, concurrency, result in loads:
         q = info[audience]
+        server_cpu = result.server_cpu_ms / result.answered if result.answered else float("nan")
         lines.append(
             f"| {audience} | {concurrency} | {result.rps:.0f} | {result.percentile(50):.0f} | "
             f"{result.percentile(95):.0f} | {result.errors} | {q['queries']} | "
-            f"{q['bytes'] / 1024:.0f} | {q['ms']:.0f} |"
+            f"{q['bytes'] / 1024:.0f} | {q['ms']:.0f} | {q['cpu_ms']:.0f} | {server_cpu:.1f} |"
         )
     best = max((r.rps for _a, _c, r in loads), default=0.0)
     worst = min((r.rps for _a, _c, r in loads), default=0.0)

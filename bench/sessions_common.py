@@ -56,6 +56,7 @@ __all__ = [
     "port_is_free",
     "prime",
     "run_load",
+    "server_cpu_seconds",
     "start_gunicorn",
     "stop_gunicorn",
     "wait_until_up",
@@ -177,8 +178,10 @@ def run_load(
     warmup: float,
     duration: float,
     headers: dict[str, str] | None = None,
+    server_pid: int | None = None,
 ) -> LoadResult:
-    """bench/run.py's load loop, with request headers (a session cookie for a logged-in user).
+    """bench/run.py's load loop, with request headers (a session cookie for a logged-in user)
+    and, given the server's process group, the server's CPU time during the loop.
 
     `concurrency` threads, each with its own connection, GET `path` in a loop; requests
     started during the warm-up are not counted; none starts after the measured period.
@@ -209,6 +212,9 @@ def run_load(
                 conn = http.client.HTTPConnection(HOST, port, timeout=30)
                 status = 0
             t1 = time.perf_counter()
+            if status:
+                with lock:
+                    result.answered += 1
             if t0 >= measure_from:
                 statuses[status] = statuses.get(status, 0) + 1
                 if status == 200:
@@ -226,13 +232,34 @@ def run_load(
             for status, n in statuses.items():
                 result.statuses[status] = result.statuses.get(status, 0) + n
 
+    cpu_before = server_cpu_seconds(server_pid) if server_pid else 0.0
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=warmup + duration + 60)
     result.seconds = duration
+    if server_pid:
+        result.server_cpu_ms = (server_cpu_seconds(server_pid) - cpu_before) * 1000
     return result
+
+
+def server_cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system) used so far by the processes of a process group (gunicorn's
+    master and workers: start_gunicorn makes it a session of its own), from /proc. Divided by
+    the requests answered, it is the server's CPU per request, which other work on the
+    machine slows far less than it slows the latencies."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[2]) == pgid:  # pgrp; then utime, stime are fields[11], fields[12]
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def prime(port: int, paths: list[str], headers: dict[str, str] | None = None, n: int = 16) -> None:

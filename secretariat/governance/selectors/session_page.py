@@ -1,12 +1,21 @@
 """The session page: everything it shows, in a constant number of queries, and what the user
-may do there (decided here, with `core.access.can`)."""
+may do there (decided here, with `core.access.can`).
+
+The agenda with its documents is most of the page's cost (issue #10: 60 items and 120
+documents are half its queries' time and four fifths of its rendering). Its HTML depends on
+the session's revision (bumped by every change of an item, a document or a file), the page's
+language and which documents the reader may see (`DocumentsAudience`), nothing else: the
+template keeps it as a fragment under `SessionPage.agenda_cache_key`, and the agenda is read
+only when that fragment is not cached (`SessionPage.agenda` is computed on first use).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, Literal
 
 from django.db.models import Count, Q
 from django.utils import translation
@@ -18,11 +27,17 @@ from secretariat.core.selectors.action_log import action_log_list
 from secretariat.core.selectors.rule_settings import RuleInForce
 from secretariat.governance.body_rules import SessionRules, session_rules
 from secretariat.governance.models import Dispatch, Participant, Resolution, Session
-from secretariat.governance.selectors.agenda import AgendaEntry, agenda_tree
+from secretariat.governance.selectors.agenda import Agenda, AgendaEntry, agenda_tree
 from secretariat.governance.selectors.convocation import convocation_in
 from secretariat.governance.selectors.documents import DocumentRow
 from secretariat.governance.selectors.notice import NoticeCheck, notice_check
 from secretariat.governance.selectors.sessions import opening_day, tz_label
+
+# Which documents a reader of the page sees, hence which agenda fragment: "all" (the
+# Secretariat and those who sit in the session: restricted and withdrawn ones included),
+# "published" (anyone else once the session published them: neither restricted nor
+# withdrawn), "none" (anyone else before that: not even listed).
+DocumentsAudience = Literal["all", "published", "none"]
 
 
 @dataclass(frozen=True)
@@ -68,8 +83,8 @@ class SessionPage:
     notice: NoticeCheck
     convocation: str
     convocation_lang: str
-    agenda: list[AgendaEntry]
-    other_documents: list[DocumentRow]
+    documents_audience: DocumentsAudience
+    language: str
     credentials: dict[str, int]
     participants_total: int
     delegations: list[Delegation] | None
@@ -85,6 +100,35 @@ class SessionPage:
     is_representative: bool
     show_minutes: bool
     rules_list: list[RuleInForce] = field(default_factory=list)
+
+    @property
+    def agenda_cache_key(self) -> str:
+        """What the agenda's HTML depends on: the session and its revision, the documents
+        the reader may see and the language (the template's {% cache %} key). A reader who
+        may not see restricted documents never shares a fragment with one who may."""
+        s = self.session
+        return f"{s.pk}.r{s.revision}.{self.documents_audience}.{self.language}"
+
+    @cached_property
+    def _agenda(self) -> Agenda:
+        """Read on first use only (3-4 queries): not at all when the fragment is cached."""
+        audience = self.documents_audience
+        return agenda_tree(
+            self.session,
+            include_documents=audience != "none",
+            include_restricted=audience == "all",
+            include_withdrawn_documents=audience == "all",
+        )
+
+    @property
+    def agenda(self) -> list[AgendaEntry]:
+        """Items and sub-items in reading order, numbered, with their documents."""
+        return self._agenda.flat()
+
+    @property
+    def other_documents(self) -> list[DocumentRow]:
+        """The documents under no item."""
+        return self._agenda.loose_documents
 
 
 def _abilities(user: Any, session: Session) -> SessionAbilities:
@@ -154,23 +198,23 @@ def _staff_records(session: Session) -> StaffRecords:
     )
 
 
+def documents_audience(may: SessionAbilities, session: Session) -> DocumentsAudience:
+    """Which documents the reader sees: all for those who may read them; for the others only
+    once published, and never restricted or withdrawn ones (their existence is not shown)."""
+    if may.can_view_documents:
+        return "all"
+    return "published" if session.documents_published_at is not None else "none"
+
+
 def session_page(*, user: Any, session: Session) -> SessionPage:
     """The session page's data. Queries do not grow with agenda items, documents,
-    participants or resolutions: rules (one per rule), agenda items (1), documents and their
-    files (2, for those who may read them or once published; and the items added after
-    adoption, 1), participants by state (1), delegations (1), resolutions (1), dispatches
-    and history for the Secretariat (2), plus the user's permissions."""
+    participants or resolutions: rules (one per rule), participants by state (1),
+    delegations (1), resolutions (1), dispatches and history for the Secretariat (2), plus
+    the user's permissions; and when the agenda's fragment is not cached, agenda items (1),
+    documents and their files (2, for those who may read them or once published) and the
+    items added after adoption (1)."""
     day = opening_day(session)
     may = _abilities(user, session)
-    # The agenda as its owner numbers it (governance.selectors.agenda): a withdrawn item keeps
-    # its place without a number. Documents: all for those who may read them; for the others
-    # only once published, and never restricted or withdrawn ones (their existence is not shown).
-    agenda = agenda_tree(
-        session,
-        include_documents=may.can_view_documents or session.documents_published_at is not None,
-        include_restricted=may.can_view_documents,
-        include_withdrawn_documents=may.can_view_documents,
-    )
     credentials = _credentials(session)
     staff = _staff_records(session) if may.can_view_staff else StaffRecords()
     rules = session_rules(session.body, day)
@@ -185,8 +229,10 @@ def session_page(*, user: Any, session: Session) -> SessionPage:
         notice=notice_check(session, rules=rules),
         convocation=convocation_in(session, convocation_lang),
         convocation_lang=convocation_lang,
-        agenda=agenda.flat(),
-        other_documents=agenda.loose_documents,
+        # The agenda as its owner numbers it (governance.selectors.agenda): a withdrawn item
+        # keeps its place without a number; read when the template first asks for it.
+        documents_audience=documents_audience(may, session),
+        language=translation.get_language() or lang,
         credentials=credentials,
         participants_total=sum(credentials.values()),
         delegations=_delegations(session) if may.can_follow else None,

@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal, NamedTuple
 
+from django.db import connection
 from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone, translation
+from simple_history.utils import get_history_model_for_model
 
 from secretariat.core.access import (
     can,
@@ -35,6 +38,7 @@ from secretariat.members.models import (
     Membership,
     MembershipRequest,
     Representative,
+    SubRegion,
     VotingSuspension,
     run_start,
 )
@@ -168,6 +172,36 @@ def directory_counts(
     if rows.get(None):
         by_category.append(CategoryCount(None, UNKNOWN, None, rows[None]))
     return DirectoryCounts(total=sum(rows.values()), by_category=by_category)
+
+
+# What the directory shows comes from these records; each change to one of them (services
+# save through core.audit, the seed commands create with history) adds a history row.
+DIRECTORY_SOURCES = (Institution, Membership, Country, Category, SubRegion)
+
+
+@cache
+def _directory_stamp_sql() -> str:
+    qn = connection.ops.quote_name
+    tables = [get_history_model_for_model(model)._meta.db_table for model in DIRECTORY_SOURCES]
+    # Table names from the models, quoted: nothing from a request reaches this text.
+    maxima = [f"(SELECT MAX({qn('history_id')}) FROM {qn(t)})" for t in tables]  # noqa: S608
+    return "SELECT " + ", ".join(maxima)
+
+
+def directory_stamp() -> str:
+    """The latest change to anything the directory shows: the newest history row of each of
+    its records (one query, each an index lookup)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_directory_stamp_sql())
+        row = cursor.fetchone()
+    return ".".join(str(value or 0) for value in row)
+
+
+def directory_cache_key(*, query: str, day: dt.date) -> str:
+    """What the directory's results and filters depend on: the data (`directory_stamp`), the
+    day (memberships in force), the page's language and the request's query string (filters,
+    sort, page; problems with them). The template keeps them under this key."""
+    return f"{directory_stamp()}:{day.isoformat()}:{translation.get_language()}:{query}"
 
 
 def member_in_force(*, slug: str, as_of: dt.date | None = None) -> Membership:

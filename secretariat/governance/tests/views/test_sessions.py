@@ -6,6 +6,7 @@ import datetime as dt
 
 import icalendar
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -23,6 +24,7 @@ from secretariat.governance.models import (
     Session,
 )
 from secretariat.governance.services.convocation import session_convene
+from secretariat.governance.services.documents import document_withdraw
 from secretariat.governance.tests.helpers import new_session
 from secretariat.members.models import Institution
 
@@ -251,32 +253,141 @@ def test_a_seat_holder_sees_the_documents_and_the_delegations(rep_a, sessions, m
     assert "Messages sent" not in html
 
 
+def test_the_documents_are_listed_with_their_files_and_badges(officer, sessions):
+    # given an item with a document in two languages and a restricted one, withdrawn, whose
+    # files were removed, and a document under no item whose title holds markup
+    session = sessions["convened"]
+    add_agenda(session, 1)
+    Document.objects.filter(symbol="DOC/0/1").update(withdrawn_at=timezone.now())
+    DocumentFile.objects.filter(document__symbol="DOC/0/1").delete()
+    Document.objects.create(session=session, symbol="", title_en="Loose & <i>x</i>")
+    es, en = DocumentFile.objects.filter(document__symbol="DOC/0/0").order_by("-language")
+    # when
+    html = client_for(officer).get(url("session-detail", pk=session.pk)).content.decode()
+    # then (the HTML the page had when a template partial wrote it, character for character)
+    files = (
+        f'<a href="/en/documents/files/{es.pk}/" hreflang="es"><abbr title="Español">ES</abbr> '
+        '<span class="documents__version">v1</span></a> · '
+        f'<a href="/en/documents/files/{en.pk}/" hreflang="en"><abbr title="English">EN</abbr> '
+        '<span class="documents__version">v1</span></a>'
+    )
+    assert (
+        '<ul class="documents">\n  \n  <li class="documents__item">\n'
+        '    <span class="documents__symbol">DOC/0/0</span>\n    Document 0.0\n    \n'
+        f'    <span class="documents__files">{files}</span>\n  </li>\n  \n'
+        '  <li class="documents__item documents__item--withdrawn">\n'
+        '    <span class="documents__symbol">DOC/0/1</span>\n'
+        '    <del>Document 0.1</del> <span class="badge badge--unknown">Withdrawn</span>\n'
+        '    <span class="badge badge--warn">Restricted</span>\n'
+        '    <span class="muted">no file yet</span>\n  </li>\n  \n</ul>\n'
+    ) in html
+    assert (
+        '<ul class="documents">\n  \n  <li class="documents__item">\n    \n'
+        "    Loose &amp; &lt;i&gt;x&lt;/i&gt;\n    \n"
+        '    <span class="muted">no file yet</span>\n  </li>\n  \n</ul>\n'
+    ) in html
+
+
+def page_cache_skipped(client):
+    """An anonymous visitor with a pending message: the view renders the public page instead
+    of answering from the page cache (the agenda's fragment cache still applies)."""
+    client.cookies["messages"] = "pending"
+    return client
+
+
+def count_queries(client, session: Session) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url("session-detail", pk=session.pk)).status_code == 200
+    return len(ctx)
+
+
 def test_the_session_page_query_count_does_not_grow(officer, sessions):
-    # given
+    # given a session at 1x and one at 10x (agenda, documents, participants)
     small, large = sessions["convened"], sessions["past"]
-    add_agenda(small, 5, participants=5)
+    add_agenda(small, 6, participants=30)
     add_agenda(large, 60, participants=300)
     client = client_for(officer)
     client.get(url("session-detail", pk=small.pk))  # MFA check, cached in the session
+    caches["local"].clear()
+    # when the agenda's fragment is not cached yet, then: Django session and user (2),
+    # roles (1), session (1), rules in force (10), agenda (1), documents and files (2),
+    # participants by credentials and delegations (2), resolutions (1), dispatches (1),
+    # history (1), the seat-holder predicate (2)
+    first = count_queries(client, small)
+    assert first == count_queries(client, large) <= 24
+    # when it is cached: the same without the agenda, its documents and files (3)
+    assert count_queries(client, small) == count_queries(client, large) == first - 3
 
-    def count(session: Session) -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url("session-detail", pk=session.pk)).status_code == 200
-        return len(ctx)
 
-    # then: Django session and user (2), roles (1), session (1), rules in force (10),
-    # agenda (1), documents and files (2), participants by credentials and delegations (2),
-    # resolutions (1), dispatches (1), history (1), the seat-holder predicate (2)
-    assert count(small) == count(large) <= 24
+def test_the_public_session_page_query_count_does_not_grow(client, sessions):
+    # given a session at 1x and one at 10x, their documents published
+    small, large = sessions["convened"], sessions["past"]
+    add_agenda(small, 6, participants=30)
+    add_agenda(large, 60, participants=300)
+    Session.objects.filter(pk__in=[small.pk, large.pk]).update(
+        documents_published_at=timezone.now()
+    )
+    # when the page is rendered (its page cache skipped) without the agenda's fragment: the
+    # session (1), rules in force (10), agenda, documents, files (3), participants (1),
+    # resolutions (1)
+    page_cache_skipped(client)
+    first = count_queries(client, small)
+    assert first == count_queries(client, large) <= 16
+    # then with the agenda's fragment cached: the same without the agenda (3)
+    assert count_queries(client, small) == count_queries(client, large) == first - 3
+    # and from the page cache: the session and the rules' latest change (2)
+    del client.cookies["messages"]
+    count_queries(client, small), count_queries(client, large)  # now in the page cache
+    assert count_queries(client, small) == count_queries(client, large) == 2
 
 
-def test_the_public_session_page_query_count_is_small(client, sessions):
+def test_the_public_never_gets_the_agenda_of_those_who_read_every_document(
+    client, officer, rep_a, sessions
+):
+    # given published documents, one restricted (0.1) and one withdrawn (1.0), and the
+    # page rendered for the Secretariat first (its agenda fragment cached, every document)
     session = sessions["convened"]
-    add_agenda(session, 60, participants=300)
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url("session-detail", pk=session.pk)).status_code == 200
-    # session, rules in force (10), agenda, documents, files, participants, resolutions
-    assert len(ctx) <= 16
+    add_agenda(session, 2)
+    Session.objects.filter(pk=session.pk).update(documents_published_at=timezone.now())
+    Document.objects.filter(symbol="DOC/1/0").update(withdrawn_at=timezone.now())
+    page = url("session-detail", pk=session.pk)
+    staff_html = client_for(officer).get(page).content.decode()
+    assert "Document 0.1" in staff_html and "<del>Document 1.0</del>" in staff_html
+    # when the public reads the page, rendered for it (page cache skipped) and from its cache
+    rendered = page_cache_skipped(client).get(page).content.decode()
+    del client.cookies["messages"]
+    cached = client.get(page).content.decode()
+    # then neither has the restricted or the withdrawn document
+    for html in (rendered, cached):
+        assert "Document 0.0" in html
+        assert "Document 0.1" not in html and "Document 1.0" not in html
+        assert "Restricted" not in html
+    # and a seat holder, after the public, still gets every document
+    rep_html = client_for(rep_a).get(page).content.decode()
+    assert "Document 0.1" in rep_html and "<del>Document 1.0</del>" in rep_html
+
+
+def test_the_agenda_fragment_changes_with_the_session_revision_and_language(officer, sessions):
+    # given the page rendered once (the agenda's fragment cached)
+    session = sessions["convened"]
+    add_agenda(session, 1)
+    client = client_for(officer)
+    page = url("session-detail", pk=session.pk)
+    assert "Document 0.0" in client.get(page).content.decode()
+    # when a document changes without the services (the revision is not bumped)
+    Document.objects.filter(symbol="DOC/0/0").update(title_en="Document renamed")
+    # then the cached fragment is still served: it is what the revision says
+    assert "Document renamed" not in client.get(page).content.decode()
+    # when a service changes the agenda (it bumps the revision)
+    document_withdraw(
+        actor=officer, document=Document.objects.get(symbol="DOC/0/1"), reason="Superseded."
+    )
+    # then the page shows the agenda as it is now
+    html = client.get(page).content.decode()
+    assert "Document renamed" in html and "<del>Document 0.1</del>" in html
+    # and each language has its own fragment
+    es_html = client.get(url("session-detail", "es", pk=session.pk)).content.decode()
+    assert "Punto 0" in es_html and "Item 0" not in es_html
 
 
 # --- Create, edit, convene, cancel ------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from secretariat.conftest import make_member
 from secretariat.members.selectors import registry as selectors
@@ -93,3 +94,21 @@ def test_member_since_is_unknown_when_the_runs_first_start_is(officer, categorie
     assert selectors.directory_list().get(institution=inst).member_since is None
     page = selectors.member_page(selectors.member_get_for_user(user=None, slug=inst.slug))
     assert page.admitted is not None and page.admitted.valid_from is None
+
+
+def test_the_cache_key_names_the_data_the_day_the_language_and_the_query(member_a, officer):
+    # given
+    day = dt.date(2026, 1, 1)
+    translation.activate("es")
+    key = selectors.directory_cache_key(query="sort=name", day=day)
+    # then it changes with each
+    assert selectors.directory_cache_key(query="sort=name", day=day) == key
+    assert selectors.directory_cache_key(query="sort=name", day=day + dt.timedelta(days=1)) != key
+    assert selectors.directory_cache_key(query="sort=-name", day=day) != key
+    with translation.override("fr"):
+        assert selectors.directory_cache_key(query="sort=name", day=day) != key
+    services.institution_update(
+        actor=officer, institution=member_a, data={"acronym": "NEW"}, reason="Renamed."
+    )
+    assert selectors.directory_cache_key(query="sort=name", day=day) != key
+    translation.deactivate()

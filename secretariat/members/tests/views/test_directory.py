@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from secretariat.conftest import client_for, make_member
 from secretariat.members.models import DatePrecision, Institution, Membership, Source
+from secretariat.members.services import registry as services
 
 DIRECTORY = "/es/members/"
 
@@ -319,14 +320,19 @@ def test_it_refuses_to_write_to_the_directory(as_anonymous, member_a):
 
 
 def _directory_queries(client, django_assert_num_queries) -> None:
-    # 1 categories (filter choices), 2 countries with members (filter choices),
-    # 3 counts per category, 4 categories (counts), 5 count (paginator), 6 the page's rows
-    with django_assert_num_queries(6):
+    # Not cached yet: 1 categories (filter choices), 2 countries with members (filter
+    # choices), 3 the data's latest change (the cache key), 4 counts per category,
+    # 5 categories (counts), 6 count (paginator), 7 the page's rows
+    with django_assert_num_queries(7):
         response = client.get(DIRECTORY, {"sort": "country"})
     assert response.status_code == 200
+    # Cached: the filters' choices (2) and the data's latest change (1), no results query
+    with django_assert_num_queries(3):
+        cached = client.get(DIRECTORY, {"sort": "country"})
+    assert cached.content == response.content
 
 
-def test_it_runs_six_queries_with_3_members(
+def test_it_runs_seven_queries_then_three_with_3_members(
     as_anonymous, categories, countries, django_assert_num_queries
 ):
     # given
@@ -335,13 +341,57 @@ def test_it_runs_six_queries_with_3_members(
     _directory_queries(as_anonymous, django_assert_num_queries)
 
 
-def test_it_runs_six_queries_with_30_members(
+def test_it_runs_seven_queries_then_three_with_30_members(
     as_anonymous, categories, countries, django_assert_num_queries
 ):
     # given
     many_members(30, categories, countries)
     # then
     _directory_queries(as_anonymous, django_assert_num_queries)
+
+
+# --- Kept results ---------------------------------------------------------------------
+
+
+def test_it_shows_a_change_made_through_the_registry_at_once(
+    as_anonymous, officer, member_a, member_b
+):
+    # given the directory shown once (its results and filters kept)
+    assert "Caja Alfa Renombrada" not in as_anonymous.get(DIRECTORY).content.decode()
+    # when an officer renames a member and ends another's membership
+    services.institution_update(
+        actor=officer,
+        institution=member_a,
+        data={"name": "Caja Alfa Renombrada"},
+        reason="Its new legal name.",
+    )
+    services.membership_end(
+        actor=officer,
+        membership=Membership.objects.get(institution=member_b, valid_to=None),
+        on=dt.date.today() - dt.timedelta(days=1),
+        decision="Resolución GA 2026/1",
+    )
+    # then the next visitor sees both
+    html = as_anonymous.get(DIRECTORY).content.decode()
+    assert "Caja Alfa Renombrada" in html
+    assert member_b.name not in html
+
+
+def test_it_keeps_results_apart_by_filters_sort_page_and_language(
+    as_anonymous, categories, countries
+):
+    # given 30 members, the first page shown
+    many_members(30, categories, countries)
+    first = as_anonymous.get(DIRECTORY).content.decode()
+    # then each other query string and language has its own results
+    second = as_anonymous.get(DIRECTORY, {"page": "2"}).content.decode()
+    reversed_ = as_anonymous.get(DIRECTORY, {"sort": "-name"}).content.decode()
+    mexico = as_anonymous.get(DIRECTORY, {"country": "MX"}).content.decode()
+    assert "Institution 000" in first and "Institution 000" not in second
+    assert "Institution 029" in reversed_ and "Institution 029" not in first
+    assert "Institution 001" not in mexico and "Institution 003" in mexico
+    english = as_anonymous.get("/en/members/").content.decode()
+    assert 'lang="en"' in english and "Members in force on" in english
 
 
 # --- A member's page ------------------------------------------------------------------
