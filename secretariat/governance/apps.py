@@ -23,3 +23,8 @@ class GovernanceConfig(AppConfig):
         reference_data.register_loaders()
         demo.register_demo()
         documents.register_documents()
+        # The secret ballots' chains of receipts, checked with the action log (decision 0012).
+        from secretariat.core import subchains
+        from secretariat.governance.selectors.ballot_chains import ballot_chains_verify
+
+        subchains.register("ballots", ballot_chains_verify)
