@@ -57,6 +57,7 @@ def main() -> int:
     Vote.objects.filter(motion__session=session, state=Vote.State.OPEN).update(
         state=Vote.State.CLOSED
     )  # a vote a previous profile left open: this one needs the session to itself
+    call_command("migrate", "--no-input", "-v0")  # the database may be older than the code
     # The load test's seeding again: it adds a proposed motion when the last one was voted.
     call_command(
         "seed_session_scale", "--items", "5", "--participants", "30", "--voters", "1000"

@@ -21,6 +21,8 @@ the vote opens, through `body_rules.majority_rule`):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
@@ -37,6 +39,7 @@ from secretariat.governance.models import (
     BallotReceipt,
     Choice,
     Motion,
+    Participant,
     RollCallEntry,
     SecretTally,
     Session,
@@ -288,7 +291,14 @@ def vote_record_roll_call(*, actor: User, vote: Vote, unit_key: str, choice: str
     return entry
 
 
-def ballot_cast(*, user: User, vote: Vote, unit_key: str, choice: str) -> BallotReceipt:
+def ballot_cast(
+    *,
+    user: User,
+    vote: Vote,
+    unit_key: str,
+    choice: str,
+    registrations: Sequence[Participant] | None = None,
+) -> BallotReceipt:
     """A delegate casts their member's secret ballot: one per voting member (shared/domain.md
     "One vote per full member" [D]), its choice kept apart from who cast it (decision 0008).
 
@@ -299,7 +309,9 @@ def ballot_cast(*, user: User, vote: Vote, unit_key: str, choice: str) -> Ballot
     the vote's head. The receipt has no choice; the tally has no voter and no time. The
     receipts are the ballots' audit trail: chained per vote instead of one action-log entry
     each, so that ballots do not queue on the action log's head with every other write;
-    the vote's closing entry anchors the chain in the log (decision 0012). The session's
+    the vote's closing entry anchors the chain in the log (decision 0012). `registrations`
+    are the user's in the session when the caller read them with the vote
+    (`selectors.votes.ballot_get_for_user`): one query fewer. The session's
     revision is not bumped: a ballot changes no one's page but the caster's; the console
     follows the count of receipts (decision 0008).
     """
@@ -307,7 +319,7 @@ def ballot_cast(*, user: User, vote: Vote, unit_key: str, choice: str) -> Ballot
     _check_choice(choice)
     if session.state != Session.State.OPEN:
         raise ValidationError(_("The session is not in progress."))
-    caster = caster_for(session, user, unit_key)
+    caster = caster_for(session, user, unit_key, registrations=registrations)
     try:
         with transaction.atomic():
             receipt = _append_receipt(vote, caster)
