@@ -303,10 +303,10 @@ def ballot_cast(
     "One vote per full member" [D]), its choice kept apart from who cast it (decision 0008).
 
     Who may cast it is checked first, by reads (`caster_for`); then one short transaction
-    locks the vote (a ballot and the closing of the vote never interleave), appends the
-    receipt to the vote's chain of receipts (this member voted, by whom, when: the hash of
-    that and of the previous receipt, sealed), adds one to the tally of the choice and moves
-    the vote's head. The receipt has no choice; the tally has no voter and no time. The
+    adds one to the tally of the choice, locks the vote (a ballot and the closing of the vote
+    never interleave), appends the receipt to the vote's chain of receipts (this member
+    voted, by whom, when: the hash of that and of the previous receipt, sealed) and moves the
+    vote's head. The receipt has no choice; the tally has no voter and no time. The
     receipts are the ballots' audit trail: chained per vote instead of one action-log entry
     each, so that ballots do not queue on the action log's head with every other write;
     the vote's closing entry anchors the chain in the log (decision 0012). `registrations`
@@ -322,9 +322,13 @@ def ballot_cast(
     caster = caster_for(session, user, unit_key, registrations=registrations)
     try:
         with transaction.atomic():
-            receipt = _append_receipt(vote, caster)
-            # The three tallies exist from the opening: no insert race between ballots.
+            # The tally first, the vote's lock last: every ballot of the vote queues on that
+            # lock until it commits, so the less done after taking it, the shorter the queue.
+            # The three tallies exist from the opening: no insert race between ballots. A
+            # ballot refused below (closed, already voted) rolls its increment back; the
+            # closing, which locks the vote, sees only committed tallies.
             SecretTally.objects.filter(vote=vote, choice=choice).update(count=F("count") + 1)
+            receipt = _append_receipt(vote, caster)
     except IntegrityError as exc:
         raise ValidationError(
             _("%(member)s has already voted.") % {"member": caster.label}

@@ -260,8 +260,8 @@ def test_a_ballot_is_cast_in_twelve_queries(live, ballot, django_assert_num_quer
         # 4 the vote with its state, method, session and body (only those fields)
         # 5 the delegate's registrations in the session (they follow it; the voter)
         # 6 the member's membership, category and whether its vote is suspended
-        # 7-12 BEGIN; the vote row locked with its chain's head; the receipt; the head
-        #      moved; the tally; COMMIT
+        # 7-12 BEGIN; the tally; the vote row locked with its chain's head; the receipt;
+        #      the head moved; COMMIT
         response = client.post(
             url("ballot", vote_pk=ballot.pk), {"unit": f"i{live.full[2].pk}", "choice": "no"}
         )
