@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from secretariat.core.languages import translated_fields
 from secretariat.governance.arithmetic import QuorumResult, quorum
 from secretariat.governance.body_rules import body_rule
 from secretariat.governance.models import Body, Participant, Proxy, Seat, Session
@@ -360,6 +361,7 @@ def _unit_has_vote(
         Membership.objects.active_on(day)
         .filter(institution_id=institution_id)
         .select_related("institution", "category")
+        .only(*MEMBERSHIP_FIELDS)
         .annotate(suspended=_suspended_on(day))
         .first()
     )
@@ -374,6 +376,20 @@ def _unit_has_vote(
     if _is_suspended(membership):
         return UnitVote(False, label, _("Right to vote suspended"))
     return UnitVote(True, label, institution=membership.institution)
+
+
+# What a ballot reads of a membership: the institution's name (the receipt's label) and whether
+# its category votes (its name, in every language, for the refusal).
+MEMBERSHIP_FIELDS = (
+    "institution_id",
+    "category_id",
+    "valid_from",
+    "valid_to",
+    "institution__name",
+    "institution__acronym",
+    "category__has_vote",
+    *(f"category__{name}" for name in translated_fields("name")),
+)
 
 
 def _suspended_on(day: dt.date) -> Exists:
