@@ -263,6 +263,12 @@ def test_no_row_links_a_delegate_to_their_choice(assembly, secretary_general, se
     assert {f.name for f in SecretTally._meta.concrete_fields} == {"id", "vote", "choice", "count"}
     assert not hasattr(BallotReceipt, "history")
     assert "choice" not in {f.name for f in BallotReceipt._meta.concrete_fields}
+    # The receipts' chain (decision 0012) hashes who and when, never what: recomputing each
+    # receipt's hash from its own columns gives its stored hash, so nothing else went in.
+    for receipt in BallotReceipt.objects.filter(vote=vote):
+        assert receipt.compute_hash() == receipt.hash
+    closed = ActionLog.objects.get(event="vote.closed", target_id=str(vote.pk))
+    assert closed.new_values["ballots"] == 5
 
 
 def model_has_rows(name: str) -> bool:
