@@ -24,7 +24,8 @@ whose name must contain "bench": it is dropped and created again):
      redirects (302) to the delegate's live page;
   5. the vote closed with the service (`votes.vote_close`), then the checks: every request
      answered 302, receipts = N, the tallies add up to N, yes/no/abstain = what was sent,
-     the outcome computed; and a second ballot by the same delegate is refused;
+     the outcome computed; a second ballot by the same delegate is refused; the vote's
+     chain of receipts holds N and verifies, and its closing entry anchors N (decision 0012);
   6. a Markdown report on stdout and in bench/results/secret-vote-<engine>.md; exit 1 when
      a check fails.
 """
@@ -93,8 +94,10 @@ CLOSE_SNIPPET = """
 import json, sys
 import django
 django.setup()
+from secretariat.core.anchoring import keyring
 from secretariat.core.models import ActionLog, User
 from secretariat.governance.models import BallotReceipt, SecretTally, Vote
+from secretariat.governance.selectors.ballot_chains import ballot_chains_verify
 from secretariat.governance.services.votes import vote_close
 
 staff = User.objects.get(email=sys.argv[1])
@@ -107,7 +110,9 @@ print(json.dumps({
     "receipts": receipts.count(), "distinct_members": distinct, "tallies": tallies,
     "yes": vote.yes, "no": vote.no, "abstain": vote.abstain, "carried": vote.carried,
     "majority": vote.majority, "state": vote.state,
-    "logged": ActionLog.objects.filter(event="vote.ballot_cast", target_id=str(vote.pk)).count(),
+    "chained": vote.ballots_cast,
+    "anchored": ActionLog.objects.get(event="vote.closed", target_id=str(vote.pk)).new_values.get("ballots"),
+    "chain_problems": [f"{p.where}: {p.problem}: {p.detail}" for p in ballot_chains_verify(keyring() if keyring().by_id else None)],
 }))
 """
 
@@ -211,6 +216,11 @@ def main() -> int:
             == (sent["yes"], sent["no"], sent["abstain"]),
         ),
         ("a second ballot by the same delegate is refused", again[0] == 400),
+        (
+            "every ballot in the vote's chain of receipts, anchored by its closing entry",
+            closed["chained"] == closed["anchored"] == n,
+        ),
+        ("the chain of receipts verifies", not closed["chain_problems"]),
         ("vote closed", closed["state"] == "closed"),
     ]
     text = report(args, database_url, opened, closed, sent, statuses, wall, latencies, checks)
@@ -260,7 +270,8 @@ def report(
         f"- Sent: yes {sent['yes']}, no {sent['no']}, abstain {sent['abstain']}",
         f"- Counted: yes {closed['yes']}, no {closed['no']}, abstain {closed['abstain']}; "
         f"receipts {closed['receipts']} ({closed['distinct_members']} members); "
-        f"ballots in the action log {closed['logged']}; majority {closed['majority']}: "
+        f"in the vote's chain {closed['chained']}, anchored by its closing entry "
+        f"{closed['anchored']}; majority {closed['majority']}: "
         f"{'carried' if closed['carried'] else 'not carried'}",
         "",
         "## Checks",

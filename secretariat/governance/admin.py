@@ -8,6 +8,7 @@ from django.contrib import admin
 from secretariat.core.admin import ReadOnlyAdmin
 from secretariat.governance.models import (
     AgendaItem,
+    BallotReceipt,
     Body,
     Dispatch,
     Document,
@@ -94,3 +95,16 @@ class DispatchAdmin(ReadOnlyAdmin):
     list_display = ("session", "kind", "recipient", "email", "language", "sent_at")
     list_filter = ("kind", "language")
     search_fields = ("recipient", "email")
+
+
+@admin.register(BallotReceipt)
+class BallotReceiptAdmin(ReadOnlyAdmin):
+    """The secret ballots' audit trail (decision 0012): who cast the ballot of which member,
+    when, in the order of each vote's chain; never a choice (the receipts have none)."""
+
+    list_display = ("vote", "position", "institution", "seat", "cast_by", "by_proxy", "cast_at")
+    list_filter = ("by_proxy",)
+    list_select_related = ("vote__motion", "institution", "seat", "cast_by")
+    ordering = ("-vote", "position")
+    search_fields = ("institution__name", "seat__title", "cast_by__full_name")
+    readonly_fields = ("prev_hash", "hash", "seal")

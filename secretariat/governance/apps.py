@@ -24,7 +24,14 @@ class GovernanceConfig(AppConfig):
         demo.register_demo()
         documents.register_documents()
 
+        # The live pages' versions, read by each process's push hub (decision 0011).
         from secretariat.core import push
         from secretariat.governance.selectors.console import live_versions
 
         push.register_reader("session", live_versions)
+
+        # The secret ballots' chains of receipts, checked with the action log (decision 0012).
+        from secretariat.core import subchains
+        from secretariat.governance.selectors.ballot_chains import ballot_chains_verify
+
+        subchains.register("ballots", ballot_chains_verify)

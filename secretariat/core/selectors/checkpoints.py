@@ -5,7 +5,8 @@ The checkpoints are read from every `*.jsonl` file of `settings.SECRETARIAT_CHEC
 (the server's copy) and from any copy given (the Comptroller's, assembled from the e-mails).
 A line counts only if a configured key signed exactly it. A copy's checkpoint missing from
 the folder means the folder's file lost lines. Then one walk of the chain checks every row
-and every checkpoint (`core.audit.ChainWalk`) and names the first row where they part.
+and every checkpoint (`core.audit.ChainWalk`) and names the first row where they part; the
+chains kept beside the log (`core.subchains`: a secret ballot's receipts) are checked too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils import timezone
 from secretariat.core.anchoring import Checkpoint, CheckpointLineError, Keyring, checkpoint_parse
 from secretariat.core.anchoring import keyring as configured_keyring
 from secretariat.core.audit import ChainPosition, ChainWalk, CheckpointCheck
+from secretariat.core.subchains import subchains_verify
 
 CHECKPOINT_FILE_NAME = "action-log-checkpoints.jsonl"
 # Findings about the checkpoint files' lines, not about the log: a damaged, edited or forged
@@ -195,7 +197,8 @@ def action_log_verify(
     *, copies: Sequence[Path] = (), require_checkpoints: bool = True
 ) -> Verification:
     """Verify the action log: every row's link, hash and seal, the head, every checkpoint of
-    the folder and of the `copies`, and the copies against the folder. Without a key, only
+    the folder and of the `copies`, the copies against the folder, and the sub-chains its
+    entries anchor (`core.subchains`). Without a key, only
     the chain itself (and a finding if there are checkpoints it cannot check). With a key,
     a log with rows and no checkpoint at all is a finding unless `require_checkpoints` is
     False (the checkpoint service, about to write the first one)."""
@@ -218,6 +221,10 @@ def action_log_verify(
             )
         )
     findings += _walk_findings(walk)
+    # The chains kept beside the log (a secret ballot's receipts), anchored by its entries.
+    findings += [
+        Finding(p.where, p.problem, p.detail) for p in subchains_verify(ring if keyed else None)
+    ]
     return Verification(
         checked_at=timezone.now(),
         rows=walk.rows,

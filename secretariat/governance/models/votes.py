@@ -2,7 +2,9 @@
 
 A secret ballot keeps two things apart: `BallotReceipt` records that a voting member cast
 its ballot (who, when), `SecretTally` holds only the number of ballots per choice. No row
-anywhere holds a voter together with a choice, and neither table has history.
+anywhere holds a voter together with a choice, and neither table has history. The receipts
+of a vote form a hash chain of their own, whose head the vote keeps and whose count and head
+the vote's closing entry in the action log anchors (decision 0012).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from secretariat.core.subchains import link_hash
 from secretariat.governance.models.bodies import Seat
 from secretariat.governance.models.sessions import AgendaItem, Participant, Session
 from secretariat.members.models import Institution
@@ -180,6 +183,13 @@ class Vote(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The head of the secret ballot's chain of receipts (decision 0012): how many, and the last
+    # one's hash. Bookkeeping moved by each ballot with `update`, like a session's revision;
+    # the closing entry of the action log records both.
+    ballots_cast = models.PositiveIntegerField(_("ballots cast"), default=0)
+    ballots_hash = models.CharField(
+        _("hash of the last ballot receipt"), max_length=64, default="0" * 64
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -244,7 +254,12 @@ class RollCallEntry(models.Model):
 
 
 class BallotReceipt(models.Model):
-    """That a voting member cast its secret ballot: who and when, never what."""
+    """That a voting member cast its secret ballot: who and when, never what.
+
+    The receipts of a vote are chained (decision 0012): each one's hash covers its content and
+    the previous receipt's hash, never a choice; `seal` is the action log's seal of that hash
+    (decision 0010), made with a key the database does not hold.
+    """
 
     vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="receipts")
     institution = models.ForeignKey(
@@ -258,6 +273,10 @@ class BallotReceipt(models.Model):
     )
     by_proxy = models.BooleanField(_("by proxy"), default=False)
     cast_at = models.DateTimeField(_("cast at"))
+    position = models.PositiveIntegerField(_("number in the vote's chain"), default=0)
+    prev_hash = models.CharField(max_length=64, default="0" * 64)
+    hash = models.CharField(max_length=64, default="")
+    seal = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = _("ballot receipt")
@@ -273,10 +292,28 @@ class BallotReceipt(models.Model):
                 condition=Q(seat__isnull=False),
                 name="receipt_once_per_seat",
             ),
+            # One receipt per place in the vote's chain: the chain cannot fork.
+            models.UniqueConstraint(fields=["vote", "position"], name="receipt_one_per_position"),
         ]
 
     def __str__(self) -> str:
         return f"{self.vote_id}: {self.institution_id or self.seat_id}"
+
+    def compute_hash(self) -> str:
+        """SHA-256 of the receipt's content and the previous receipt's hash: the vote, its
+        number in the chain, the member or seat, the participant who cast it, whether by proxy,
+        when. Never a choice: the receipt has none."""
+        payload = {
+            "prev": self.prev_hash,
+            "vote": self.vote_id,
+            "n": self.position,
+            "institution": self.institution_id,
+            "seat": self.seat_id,
+            "cast_by": self.cast_by_id,
+            "by_proxy": self.by_proxy,
+            "at": self.cast_at.isoformat(),
+        }
+        return link_hash(payload)
 
 
 class SecretTally(models.Model):

@@ -9,14 +9,16 @@ standing (members.VotingSuspension) and, for seats, the seat's capacity.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from secretariat.core.languages import translated_fields
 from secretariat.governance.arithmetic import QuorumResult, quorum
 from secretariat.governance.body_rules import body_rule
 from secretariat.governance.models import Body, Participant, Proxy, Seat, Session
@@ -322,40 +324,104 @@ class Caster:
     by_proxy: bool
 
 
+@dataclass(frozen=True)
+class UnitVote:
+    """Whether one voting unit has a vote on a date: its label, the reason when it has none,
+    and the institution or seat it is (what a ballot's receipt names)."""
+
+    ok: bool
+    label: str
+    reason: str = ""
+    institution: Institution | None = None
+    seat: Seat | None = None
+
+
 def _unit_has_vote(
     session: Session, day: dt.date, institution_id: int | None, seat_id: int | None
-) -> tuple[bool, str, str]:
-    """(has vote, label, reason if not) for one voting unit on a date, in a few queries."""
+) -> UnitVote:
+    """Whether one voting unit has a vote on a date, in one query (the seat, or the
+    membership, each with whether its institution's right to vote is suspended)."""
     if seat_id is not None:
-        seat = Seat.objects.active_on(day).filter(pk=seat_id, body=session.body).first()
+        seat = (
+            Seat.objects.active_on(day)
+            .filter(pk=seat_id, body=session.body_id)
+            .annotate(suspended=_suspended_on(day))
+            .first()
+        )
         if seat is None:
-            return False, "", _("This seat is not on the body on the session's date.")
+            return UnitVote(False, "", _("This seat is not on the body on the session's date."))
         if not seat.has_vote:
-            return False, seat.title, _("Voice only, no vote")
-        if seat.institution_id and seat.institution_id in suspended_on(day, [seat.institution_id]):
-            return False, seat.title, _("Right to vote suspended")
-        return True, seat.title, ""
+            return UnitVote(False, seat.title, _("Voice only, no vote"))
+        if seat.institution_id and _is_suspended(seat):
+            return UnitVote(False, seat.title, _("Right to vote suspended"))
+        return UnitVote(True, seat.title, seat=seat)
     if institution_id is None:
-        return False, "", _("You have no vote to cast.")
+        return UnitVote(False, "", _("You have no vote to cast."))
     membership = (
         Membership.objects.active_on(day)
         .filter(institution_id=institution_id)
         .select_related("institution", "category")
+        .only(*MEMBERSHIP_FIELDS)
+        .annotate(suspended=_suspended_on(day))
         .first()
     )
     if membership is None or not session.body.all_members_sit:
-        return False, "", _("Your institution does not sit on this body on the session's date.")
+        return UnitVote(
+            False, "", _("Your institution does not sit on this body on the session's date.")
+        )
     label = str(membership.institution)
     if membership.category is None or not membership.category.has_vote:
         name = membership.category.name if membership.category else _("Not recorded")
-        return False, label, _("%(category)s: voice, no vote") % {"category": name}
-    if institution_id in suspended_on(day, [institution_id]):
-        return False, label, _("Right to vote suspended")
-    return True, label, ""
+        return UnitVote(False, label, _("%(category)s: voice, no vote") % {"category": name})
+    if _is_suspended(membership):
+        return UnitVote(False, label, _("Right to vote suspended"))
+    return UnitVote(True, label, institution=membership.institution)
 
 
-def _present_voter(session: Session, user: Any) -> Participant | None:
-    """The user's registration as a present, accredited head, delegate or seat holder."""
+# What a ballot reads of a membership: the institution's name (the receipt's label) and whether
+# its category votes (its name, in every language, for the refusal).
+MEMBERSHIP_FIELDS = (
+    "institution_id",
+    "category_id",
+    "valid_from",
+    "valid_to",
+    "institution__name",
+    "institution__acronym",
+    "category__has_vote",
+    *(f"category__{name}" for name in translated_fields("name")),
+)
+
+
+def _suspended_on(day: dt.date) -> Exists:
+    """Whether the row's institution's right to vote is suspended on the date (a subquery)."""
+    return Exists(
+        VotingSuspension.objects.active_on(day).filter(institution_id=OuterRef("institution_id"))
+    )
+
+
+def _is_suspended(row: Seat | Membership) -> bool:
+    """The `suspended` annotation of `_suspended_on` (mypy does not see annotations)."""
+    return bool(row.__dict__["suspended"])
+
+
+def is_present_voter(participant: Participant) -> bool:
+    """A present, accredited head, delegate or seat holder (not withdrawn)."""
+    return (
+        participant.withdrawn_at is None
+        and participant.credentials == Participant.Credentials.ACCEPTED
+        and participant.present
+        and participant.role in VOTING_ROLES
+    )
+
+
+def _present_voter(
+    session: Session, user: Any, registrations: Sequence[Participant] | None
+) -> Participant | None:
+    """The user's registration as a present, accredited head, delegate or seat holder: among
+    `registrations` (the user's in this session, already read), else read."""
+    if registrations is not None:
+        voters = [p for p in registrations if p.session_id == session.pk and is_present_voter(p)]
+        return min(voters, key=lambda p: p.pk, default=None)
     return (
         Participant.objects.filter(
             session=session,
@@ -365,7 +431,6 @@ def _present_voter(session: Session, user: Any) -> Participant | None:
             present=True,
             role__in=VOTING_ROLES,
         )
-        .select_related("institution", "seat")
         .order_by("pk")
         .first()
     )
@@ -401,10 +466,12 @@ def _proxy_caster(session: Session, participant: Participant, key: str, day: dt.
     ).first()
     if proxy is None:
         raise ValidationError(_("You cannot cast this member's vote."))
+    grantor: Institution | None = None
     for inst_id in (participant.institution_id, grantor_id):
-        ok, _label, reason = _unit_has_vote(session, day, inst_id, None)
-        if not ok:
-            raise ValidationError(reason)
+        unit = _unit_has_vote(session, day, inst_id, None)
+        if not unit.ok:
+            raise ValidationError(unit.reason)
+        grantor = unit.institution
     grantor_present = Participant.objects.filter(
         session=session,
         institution_id=grantor_id,
@@ -415,20 +482,26 @@ def _proxy_caster(session: Session, participant: Participant, key: str, day: dt.
     ).exists()
     if grantor_present:
         raise ValidationError(_("That member is present and casts its own vote."))
-    grantor = Institution.objects.get(pk=grantor_id)
     return Caster(participant, grantor, None, str(grantor), True)
 
 
-def caster_for(session: Session, user: Any, key: str, day: dt.date | None = None) -> Caster:
+def caster_for(
+    session: Session,
+    user: Any,
+    key: str,
+    day: dt.date | None = None,
+    registrations: Sequence[Participant] | None = None,
+) -> Caster:
     """Check that the user may cast the vote of `key` now; raise ValidationError why not.
 
     The same rules as `session_roll` + `units_for_user`, for one unit (a handful of queries,
-    whatever the size of the body): a present, accredited head or delegate of a unit with
-    the right to vote casts its vote, and the vote of an absent full member whose accepted
-    proxy its institution holds.
+    whatever the size of the body; one for a member's own vote in the General Assembly when
+    the user's `registrations` in the session were read with the vote): a present,
+    accredited head or delegate of a unit with the right to vote casts its vote, and the vote
+    of an absent full member whose accepted proxy its institution holds.
     """
     day = day or session_day(session)
-    participant = _present_voter(session, user)
+    participant = _present_voter(session, user, registrations)
     if participant is None:
         raise ValidationError(why_user_cannot_vote(session, user) or _("You have no vote to cast."))
     seat_id = _own_seat_id(session, participant, day)
@@ -441,14 +514,10 @@ def caster_for(session: Session, user: Any, key: str, day: dt.date | None = None
     )
     if not target_key_is(own, key):
         return _proxy_caster(session, participant, key, day)
-    ok, label, reason = _unit_has_vote(
-        session, day, None if seat_id else participant.institution_id, seat_id
-    )
-    if not ok:
-        raise ValidationError(reason)
-    seat = Seat.objects.get(pk=seat_id) if seat_id else None
-    institution = None if seat else participant.institution
-    return Caster(participant, institution, seat, label, False)
+    unit = _unit_has_vote(session, day, None if seat_id else participant.institution_id, seat_id)
+    if not unit.ok:
+        raise ValidationError(unit.reason)
+    return Caster(participant, unit.institution, unit.seat, unit.label, False)
 
 
 def target_key_is(own: str, wanted: str) -> bool:

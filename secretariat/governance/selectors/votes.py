@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from secretariat.core.access import can, get_for_user_or_404, permission_for
 from secretariat.governance.arithmetic import yes_needed
 from secretariat.governance.body_rules import majority_label
-from secretariat.governance.models import BallotReceipt, RollCallEntry, Session, Vote
+from secretariat.governance.models import BallotReceipt, Participant, RollCallEntry, Session, Vote
 from secretariat.governance.selectors.composition import UnitStatus, session_roll
 
 FOLLOW = "governance.follow_session"
@@ -44,6 +44,63 @@ def vote_get_for_user(*, user: Any, pk: int, action: VoteAction = "view") -> Vot
     if perm is not None and not can(user, perm, vote.motion.session):
         raise PermissionDenied(_("You do not have permission to do this."))
     return vote
+
+
+@dataclass(frozen=True)
+class BallotTarget:
+    """The vote a ballot is posted to, with only what casting reads (its state and method,
+    its session's state, day and body), and the user's registrations in its session."""
+
+    vote: Vote
+    registrations: list[Participant]
+
+
+# What casting a ballot reads of the vote, its motion, session and body (`ballot_get_for_user`).
+BALLOT_FIELDS = (
+    "state",
+    "method",
+    "motion__session__state",
+    "motion__session__starts_at",
+    "motion__session__opened_at",
+    "motion__session__time_zone",
+    "motion__session__body__all_members_sit",
+)
+
+
+def ballot_get_for_user(*, user: Any, pk: int) -> BallotTarget:
+    """The vote a ballot is cast in, as `vote_get_for_user` (Http404 when it is missing or the
+    user does not follow its session), in two queries for a delegate: the vote with the few
+    fields casting reads, and the user's registrations in its session. A registration not
+    withdrawn is what makes a delegate follow the session (`sits_in_session`); anyone else
+    goes through the permission as usual."""
+    vote = (
+        Vote.objects.select_related("motion__session__body")
+        .only(*BALLOT_FIELDS)
+        .filter(pk=pk)
+        .order_by()
+        .first()
+    )
+    if vote is None:
+        raise Http404
+    session = vote.motion.session
+    registrations = list(
+        Participant.objects.filter(session=session.pk, user=user.pk, withdrawn_at__isnull=True)
+        .order_by("pk")
+        .only(
+            "session_id",
+            "institution_id",
+            "seat_id",
+            "role",
+            "credentials",
+            "present",
+            "withdrawn_at",
+        )
+        if user.is_authenticated
+        else []
+    )
+    if not registrations and not can(user, FOLLOW, session):
+        raise Http404
+    return BallotTarget(vote, registrations)
 
 
 @dataclass(frozen=True)

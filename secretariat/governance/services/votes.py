@@ -21,6 +21,8 @@ the vote opens, through `body_rules.majority_rule`):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
@@ -29,7 +31,8 @@ from django.utils.translation import gettext as _
 
 from secretariat.core import push
 from secretariat.core.access import require, require_reason
-from secretariat.core.audit import locked, record_action, save_audited, set_history_reason, snapshot
+from secretariat.core.anchoring import keyring
+from secretariat.core.audit import locked, save_audited, set_history_reason, snapshot
 from secretariat.core.models import User
 from secretariat.governance.arithmetic import carried
 from secretariat.governance.body_rules import majority_rule
@@ -37,12 +40,18 @@ from secretariat.governance.models import (
     BallotReceipt,
     Choice,
     Motion,
+    Participant,
     RollCallEntry,
     SecretTally,
     Session,
     Vote,
 )
-from secretariat.governance.selectors.composition import SessionRoll, caster_for, session_roll
+from secretariat.governance.selectors.composition import (
+    Caster,
+    SessionRoll,
+    caster_for,
+    session_roll,
+)
 from secretariat.governance.selectors.votes import roll_call_units
 from secretariat.governance.services.common import touch_session
 
@@ -152,11 +161,15 @@ def vote_open(*, actor: User, motion: Motion, method: str, reason: str = "") -> 
         motion.mark_carried()
     else:
         motion.mark_voting()
+    new = snapshot(vote, VOTE_FIELDS)
+    if method == Vote.Method.SECRET:
+        # Whether its receipts are sealed: from then on, an unsealed one is a forgery.
+        new["ballots"] = "sealed" if keyring().current is not None else "unsealed"
     save_audited(
         vote,
         actor=actor,
         event="vote.opened" if vote.state == Vote.State.OPEN else "vote.recorded",
-        fields=VOTE_FIELDS,
+        new=new,
         reason=reason,
         clean=False,  # built from the motion and the rules just checked; no re-read of each FK
     )
@@ -193,11 +206,15 @@ def _finish(actor: User, vote: Vote, yes: int, no: int, abstain: int) -> Vote:
     vote.state = Vote.State.CLOSED
     vote.closed_at = timezone.now()
     vote.closed_by = actor
+    new = snapshot(vote, VOTE_FIELDS)
+    if vote.method == Vote.Method.SECRET:
+        # The anchor of the vote's chain of receipts in the action log (decision 0012).
+        new |= {"ballots": vote.ballots_cast, "ballots_hash": vote.ballots_hash}
     save_audited(
         vote,
         actor=actor,
         event="vote.closed",
-        new=snapshot(vote, VOTE_FIELDS),
+        new=new,
         clean=False,  # counts computed above on a valid row; no re-read of each FK
     )
     motion = locked(vote.motion)
@@ -275,47 +292,44 @@ def vote_record_roll_call(*, actor: User, vote: Vote, unit_key: str, choice: str
     return entry
 
 
-def ballot_cast(*, user: User, vote: Vote, unit_key: str, choice: str) -> BallotReceipt:
+def ballot_cast(
+    *,
+    user: User,
+    vote: Vote,
+    unit_key: str,
+    choice: str,
+    registrations: Sequence[Participant] | None = None,
+) -> BallotReceipt:
     """A delegate casts their member's secret ballot: one per voting member (shared/domain.md
     "One vote per full member" [D]), its choice kept apart from who cast it (decision 0008).
 
     Who may cast it is checked first, by reads (`caster_for`); then one short transaction
-    locks the vote (a ballot and the closing of the vote never interleave), writes the
-    receipt (this member voted, by whom, when), adds one to the tally of the choice and
-    logs that the member voted. The receipt has no choice; the tally has no voter and no
-    time; the log never says how. The session's revision is not bumped: a ballot changes
-    no one's page but the caster's; the console follows the count of receipts (decision 0008).
+    adds one to the tally of the choice, locks the vote (a ballot and the closing of the vote
+    never interleave), appends the receipt to the vote's chain of receipts (this member
+    voted, by whom, when: the hash of that and of the previous receipt, sealed) and moves the
+    vote's head. The receipt has no choice; the tally has no voter and no time. The
+    receipts are the ballots' audit trail: chained per vote instead of one action-log entry
+    each, so that ballots do not queue on the action log's head with every other write;
+    the vote's closing entry anchors the chain in the log (decision 0012). `registrations`
+    are the user's in the session when the caller read them with the vote
+    (`selectors.votes.ballot_get_for_user`): one query fewer. The session's
+    revision is not bumped: a ballot changes no one's page but the caster's; the console
+    follows the count of receipts (decision 0008).
     """
     session = vote.motion.session
     _check_choice(choice)
     if session.state != Session.State.OPEN:
         raise ValidationError(_("The session is not in progress."))
-    caster = caster_for(session, user, unit_key)
+    caster = caster_for(session, user, unit_key, registrations=registrations)
     try:
         with transaction.atomic():
-            current = (
-                Vote.objects.select_for_update()
-                .filter(pk=vote.pk)
-                .values_list("state", "method")
-                .first()
-            )
-            if current is None or current[0] != Vote.State.OPEN:
-                raise ValidationError(_("This vote is closed."))
-            if current[1] != Vote.Method.SECRET:
-                raise ValidationError(_("This vote is not a secret ballot."))
-            receipt = BallotReceipt.objects.create(
-                vote=vote,
-                institution=caster.institution if caster.seat is None else None,
-                seat=caster.seat,
-                cast_by=caster.participant,
-                by_proxy=caster.by_proxy,
-                cast_at=timezone.now(),
-            )
-            # The three tallies exist from the opening: no insert race between ballots.
+            # The tally first, the vote's lock last: every ballot of the vote queues on that
+            # lock until it commits, so the less done after taking it, the shorter the queue.
+            # The three tallies exist from the opening: no insert race between ballots. A
+            # ballot refused below (closed, already voted) rolls its increment back; the
+            # closing, which locks the vote, sees only committed tallies.
             SecretTally.objects.filter(vote=vote, choice=choice).update(count=F("count") + 1)
-            record_action(
-                actor=user, event="vote.ballot_cast", target=vote, new={"member": caster.label}
-            )
+            receipt = _append_receipt(vote, caster)
             # The console follows the count of receipts: told after the commit (decision 0011).
             push.publish(push.topic_name("session", session.pk))
     except IntegrityError as exc:
@@ -325,12 +339,50 @@ def ballot_cast(*, user: User, vote: Vote, unit_key: str, choice: str) -> Ballot
     return receipt
 
 
+def _append_receipt(vote: Vote, caster: Caster) -> BallotReceipt:
+    """Under the vote's lock (the vote row alone: no join, so nothing else is locked): check
+    it is an open secret ballot, write the next receipt of its chain and move its head."""
+    current = (
+        Vote.objects.select_for_update()
+        .filter(pk=vote.pk)
+        .order_by()
+        .values_list("state", "method", "ballots_cast", "ballots_hash")
+        .first()
+    )
+    if current is None or current[0] != Vote.State.OPEN:
+        raise ValidationError(_("This vote is closed."))
+    state, method, cast, head = current
+    if method != Vote.Method.SECRET:
+        raise ValidationError(_("This vote is not a secret ballot."))
+    receipt = BallotReceipt(
+        vote_id=vote.pk,
+        institution=caster.institution if caster.seat is None else None,
+        seat=caster.seat,
+        cast_by=caster.participant,
+        by_proxy=caster.by_proxy,
+        cast_at=timezone.now(),
+        position=cast + 1,
+        prev_hash=head,
+    )
+    receipt.hash = receipt.compute_hash()
+    receipt.seal = keyring().seal(receipt.hash)
+    receipt.save(force_insert=True)
+    # The chain's head: bookkeeping, not a change of the vote (its history would otherwise
+    # hold a row per ballot, timed); the closing entry records it.
+    Vote.objects.filter(pk=vote.pk).update(ballots_cast=cast + 1, ballots_hash=receipt.hash)
+    return receipt
+
+
 def _secret_counts(vote: Vote) -> tuple[int, int, int]:
     counts = dict(SecretTally.objects.filter(vote=vote).values_list("choice", "count"))
     total = sum(counts.values())
     receipts = BallotReceipt.objects.filter(vote=vote).count()
-    if total != receipts:  # every ballot counted exactly once, none lost
-        raise RuntimeError(f"vote {vote.pk}: {total} ballots counted for {receipts} receipts")
+    # every ballot counted exactly once, none lost, and the chain's head names them all
+    if not total == receipts == vote.ballots_cast:
+        raise RuntimeError(
+            f"vote {vote.pk}: {total} ballots counted for {receipts} receipts "
+            f"({vote.ballots_cast} in the chain's head)"
+        )
     return counts.get(Choice.YES, 0), counts.get(Choice.NO, 0), counts.get(Choice.ABSTAIN, 0)
 
 

@@ -22,7 +22,7 @@ from secretariat.governance.forms.console import AnswerForm
 from secretariat.governance.models import Choice, Vote
 from secretariat.governance.selectors.console import delegate_state, live_id
 from secretariat.governance.selectors.sessions import session_get_for_user
-from secretariat.governance.selectors.votes import vote_get_for_user
+from secretariat.governance.selectors.votes import ballot_get_for_user, vote_get_for_user
 from secretariat.governance.services import votes as services
 from secretariat.governance.views.console import error_message
 from secretariat.governance.views.live import (
@@ -71,32 +71,38 @@ def my_session_state(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return live_response(response, etag)
 
 
-def _cast(request: HttpRequest, vote: Vote) -> str:
-    """Cast the ballot posted; the refusal's words, or "" when it was recorded."""
+def _cast(request: HttpRequest, vote_pk: int) -> tuple[str, int]:
+    """Cast the ballot posted: (the refusal's words, or "" when it was recorded; the
+    session's id)."""
+    target = ballot_get_for_user(user=request.user, pk=vote_pk)
+    session_pk = target.vote.motion.session.pk
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        return _("Choose yes, no or abstain.")
+        return _("Choose yes, no or abstain."), session_pk
     try:
         services.ballot_cast(
             user=actor(request),
-            vote=vote,
+            vote=target.vote,
             unit_key=form.cleaned_data["unit"],
             choice=form.cleaned_data["choice"],
+            registrations=target.registrations,
         )
     except ValidationError as exc:
-        return error_message(exc)
-    return ""
+        return error_message(exc), session_pk
+    return "", session_pk
 
 
 def ballot(request: HttpRequest, vote_pk: int) -> HttpResponse:
-    vote = vote_get_for_user(user=request.user, pk=vote_pk)
-    session = vote.motion.session
     error = ""
     if request.method == "POST":
-        error = _cast(request, vote)
+        # A ballot recorded reads only what casting needs; the page is read in full only
+        # to show it (a GET, or a refusal).
+        error, session_pk = _cast(request, vote_pk)
         if not error:
             messages.success(request, _("Your ballot was recorded. Nobody can see how you voted."))
-            return redirect("governance:my-session", pk=session.pk)
+            return redirect("governance:my-session", pk=session_pk)
+    vote = vote_get_for_user(user=request.user, pk=vote_pk)
+    session = vote.motion.session
     state = delegate_state(session, request.user, session.revision, vote=vote)
     return render(
         request,

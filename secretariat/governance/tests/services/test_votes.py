@@ -263,6 +263,12 @@ def test_no_row_links_a_delegate_to_their_choice(assembly, secretary_general, se
     assert {f.name for f in SecretTally._meta.concrete_fields} == {"id", "vote", "choice", "count"}
     assert not hasattr(BallotReceipt, "history")
     assert "choice" not in {f.name for f in BallotReceipt._meta.concrete_fields}
+    # The receipts' chain (decision 0012) hashes who and when, never what: recomputing each
+    # receipt's hash from its own columns gives its stored hash, so nothing else went in.
+    for receipt in BallotReceipt.objects.filter(vote=vote):
+        assert receipt.compute_hash() == receipt.hash
+    closed = ActionLog.objects.get(event="vote.closed", target_id=str(vote.pk))
+    assert closed.new_values["ballots"] == 5
 
 
 def model_has_rows(name: str) -> bool:
@@ -328,3 +334,39 @@ def test_in_the_standing_committee_seats_vote_and_voice_seats_do_not(
         )
     vote = votes.vote_close(actor=secretary_general, vote=vote)
     assert (vote.yes, vote.no, vote.carried) == (2, 0, True)
+
+
+def test_a_refused_ballot_leaves_the_tallies_and_the_chain_as_they_were(
+    assembly, secretary_general, session_world
+):
+    """The tally is incremented before the vote is locked (decision 0012): a ballot refused
+    under the lock (already voted, vote closed) must roll its increment back."""
+    session, users, _assoc = assembly
+    vote = votes.vote_open(actor=secretary_general, motion=motion(session), method="secret")
+    votes.ballot_cast(
+        user=users[0], vote=vote, unit_key=f"i{session_world.full[0].pk}", choice="yes"
+    )
+
+    def state() -> tuple[dict[str, int], tuple[int, str]]:
+        tallies = dict(SecretTally.objects.filter(vote=vote).values_list("choice", "count"))
+        head = Vote.objects.values_list("ballots_cast", "ballots_hash").get(pk=vote.pk)
+        return tallies, head
+
+    before = state()
+    # when: the same member again
+    with pytest.raises(ValidationError, match="already voted"):
+        votes.ballot_cast(
+            user=users[0], vote=vote, unit_key=f"i{session_world.full[0].pk}", choice="no"
+        )
+    # then
+    assert state() == before
+    # when: the vote is closed, then a member who has not voted tries
+    votes.vote_close(actor=secretary_general, vote=vote)
+    before = state()
+    with pytest.raises(ValidationError, match="closed"):
+        votes.ballot_cast(
+            user=users[1], vote=vote, unit_key=f"i{session_world.full[1].pk}", choice="no"
+        )
+    # then
+    assert state() == before
+    assert BallotReceipt.objects.filter(vote=vote).count() == 1

@@ -247,3 +247,36 @@ def test_the_delegates_panel_queries_do_not_grow(live, ballot, django_assert_max
         p.present = True
         p.save(update_fields=["present"])
     assert counts() == small
+
+
+def test_a_ballot_is_cast_in_twelve_queries(live, ballot, django_assert_num_queries):
+    """Issue #10: 16 queries before the receipts were chained per vote (decision 0012)."""
+    # given: a delegate whose login session is saved (a first request saves it)
+    client = client_for(live.users[live.full[2].pk])
+    client.get(url("ballot", vote_pk=ballot.pk))
+    # when / then
+    with django_assert_num_queries(12):
+        # 1-3 the login session, the user, the user's roles (the staff-session check)
+        # 4 the vote with its state, method, session and body (only those fields)
+        # 5 the delegate's registrations in the session (they follow it; the voter)
+        # 6 the member's membership, category and whether its vote is suspended
+        # 7-12 BEGIN; the tally; the vote row locked with its chain's head; the receipt;
+        #      the head moved; COMMIT
+        response = client.post(
+            url("ballot", vote_pk=ballot.pk), {"unit": f"i{live.full[2].pk}", "choice": "no"}
+        )
+    assert response.status_code == 302
+    assert BallotReceipt.objects.get(vote=ballot).institution == live.full[2]
+
+
+def test_a_ballot_posted_by_someone_outside_the_session_is_a_404(live, ballot, officer):
+    # given: someone registered for nothing, and the Secretariat (follows, has no vote)
+    outsider = client_for(make_user("outsider@example.org"))
+    staff = client_for(officer)
+    data = {"unit": f"i{live.full[0].pk}", "choice": "yes"}
+    # when / then
+    assert outsider.post(url("ballot", vote_pk=ballot.pk), data).status_code == 404
+    response = staff.post(url("ballot", vote_pk=ballot.pk), data)
+    assert response.status_code == 400
+    assert "not registered as a delegate" in response.content.decode()
+    assert not BallotReceipt.objects.exists()
