@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import random
@@ -49,7 +50,6 @@ from pathlib import Path
 from console_poll import (  # bench/console_poll.py: the same session, staff and change
     SETUP_SNIPPET,
     STAFF_EMAIL,
-    etag_of,
     flip,
     revision_of,
     toggle,
@@ -140,6 +140,23 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
     return total / CLK_TCK
+
+
+def session_revision(database_url: str, pk: int) -> int:
+    """The session's revision, read from the database itself: asking the server (a console
+    GET after each change, as console_poll.py does) would queue behind the panels' burst and
+    space the changes out by as much as the server is late."""
+    if database_url.startswith("sqlite:///"):
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as db:
+            row = db.execute("SELECT revision FROM governance_session WHERE id = ?", [pk])
+            return int(row.fetchone()[0])
+    import psycopg
+
+    with psycopg.connect(database_url) as db:
+        found = db.execute("SELECT revision FROM governance_session WHERE id = %s", [pk])
+        return int(found.fetchone()[0])  # type: ignore[index]
 
 
 def redis_flush(url: str) -> None:
@@ -326,6 +343,7 @@ class Run:
     missed_event: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     fetch_ms: list[float] = field(default_factory=list)
+    post_ms: list[float] = field(default_factory=list)
     connects: int = 0
     clients: int = 0
     stream_errors: int = 0
@@ -348,6 +366,7 @@ async def run_one(
     info: dict,
     cookies: list[str],
     staff_cookie: str,
+    database_url: str,
     *,
     mode: str,
     delegates: int,
@@ -378,12 +397,13 @@ async def run_one(
     for n in range(changes):
         participant = info["toggle"][n % len(info["toggle"])]
         present = flip(info, participant)
+        posted = time.perf_counter()
         status = await asyncio.to_thread(toggle, port, session, participant, present, staff_cookie)
         done = time.perf_counter()
+        result.post_ms.append((done - posted) * 1000)
         if status != 302:
             raise RuntimeError(f"attendance-mark answered HTTP {status}")
-        console_path = f"/es/sessions/{session}/console/state/"
-        revision = revision_of(await asyncio.to_thread(etag_of, port, console_path, staff_cookie))
+        revision = await asyncio.to_thread(session_revision, database_url, session)
         marks.append((revision, done))
         await asyncio.sleep(random.uniform(2.0, 3.0))
     # The last change: every page has it, or 15 s have passed.
@@ -606,7 +626,8 @@ def report(args, database_url, info, runs: list[Run]) -> str:  # type: ignore[no
         lines.append(
             f"- {run.mode}, {run.delegates} d + {run.consoles} c: {run.changes} changes in "
             f"{run.seconds:.0f} s; first panels of all {run.clients} clients in "
-            f"{run.first_panels_s:.1f} s; panel requests: statuses "
+            f"{run.first_panels_s:.1f} s; POST p50 {percentile(run.post_ms, 50):.0f} ms, "
+            f"max {max(run.post_ms or [float('nan')]):.0f} ms; panel requests: statuses "
             + ", ".join(f"{k}: {v}" for k, v in sorted(run.statuses.items()))
             + f", p50 {percentile(run.fetch_ms, 50):.0f} ms, p95 "
             f"{percentile(run.fetch_ms, 95):.0f} ms; stream connections {run.connects} "
