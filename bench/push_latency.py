@@ -536,6 +536,7 @@ def main() -> int:
                         info,
                         cookies,
                         staff_cookie,
+                        database_url,
                         mode=mode,
                         delegates=n,
                         consoles=args.consoles,
