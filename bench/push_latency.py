@@ -212,6 +212,7 @@ class Page:
     fetch_ms: list[float] = field(default_factory=list)
     connects: int = 0
     stream_errors: int = 0
+    load_errors: int = 0
     first_shown: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -219,8 +220,17 @@ class Page:
         state = "console/state" if self.kind == "c" else "live/state"
         return f"/es/sessions/{self.session}/{state}/"
 
+    async def open(self) -> None:
+        """The page's load (its panel and ETag), tried again each second until it comes, then
+        its EventSource: connect, read events, reconnect (with Last-Event-ID) when closed."""
+        while not self.first_shown.is_set():
+            await self._fetch()
+            if not self.first_shown.is_set():
+                self.load_errors += 1
+                await asyncio.sleep(1.0)
+        await self.follow()
+
     async def follow(self) -> None:
-        """The EventSource: connect, read events, reconnect (with Last-Event-ID) when closed."""
         retry = 1.0
         while True:
             try:
@@ -308,8 +318,6 @@ class Page:
             self.etag = answer["etag"]
             self.shown.append((t1, revision_of(self.etag)))
             self.first_shown.set()
-        elif status == 304:
-            self.first_shown.set()
 
 
 async def body(reader: asyncio.StreamReader, chunked: bool):  # type: ignore[no-untyped-def]
@@ -347,6 +355,8 @@ class Run:
     connects: int = 0
     clients: int = 0
     stream_errors: int = 0
+    load_errors: int = 0
+    not_open: int = 0
     server_cpu: float = 0.0  # CPU-seconds per wall second during the changes
     client_cpu: float = 0.0
     seconds: float = 0.0
@@ -381,13 +391,16 @@ async def run_one(
     result.clients = len(pages)
     started = time.perf_counter()
     tasks = []
-    for n, page in enumerate(pages):  # pages opened over about a second, not all at once
-        tasks.append(asyncio.create_task(page.follow()))
+    for n, page in enumerate(pages):  # pages opened 200 a second, not all at once
+        tasks.append(asyncio.create_task(page.open()))
         if n % 50 == 49:
-            await asyncio.sleep(0.05)
-    await asyncio.wait_for(asyncio.gather(*(p.first_shown.wait() for p in pages)), timeout=180)
+            await asyncio.sleep(0.25)
+    with contextlib.suppress(TimeoutError):  # measured with the pages that did open
+        await asyncio.wait_for(asyncio.gather(*(p.first_shown.wait() for p in pages)), timeout=300)
     result.first_panels_s = time.perf_counter() - started
-    await asyncio.sleep(2.0)
+    result.not_open = sum(not p.first_shown.is_set() for p in pages)
+    pages = [p for p in pages if p.first_shown.is_set()]
+    await asyncio.sleep(3.0)  # each stream connected, its first event's request answered
     for page in pages:
         page.events.clear()
         page.shown.clear()
@@ -406,8 +419,8 @@ async def run_one(
         revision = await asyncio.to_thread(session_revision, database_url, session)
         marks.append((revision, done))
         await asyncio.sleep(random.uniform(2.0, 3.0))
-    # The last change: every page has it, or 15 s have passed.
-    for _ in range(150):
+    # The last change: every page has it, or 30 s have passed.
+    for _ in range(300):
         if all(p.shown and p.shown[-1][1] >= marks[-1][0] for p in pages):
             break
         await asyncio.sleep(0.1)
@@ -438,6 +451,7 @@ async def run_one(
             result.statuses[status] = result.statuses.get(status, 0) + n
         result.connects += page.connects
         result.stream_errors += page.stream_errors
+        result.load_errors += page.load_errors
     return result
 
 
@@ -493,6 +507,9 @@ def main() -> int:
         help="PostgreSQL: DATABASE_POOL=true (psycopg_pool, decision 0014; default)",
     )
     parser.add_argument("--port", type=int, default=8217)
+    parser.add_argument(
+        "--label", default="", help="added to the report's name: push-<engine>-<label>.md"
+    )
     args = parser.parse_args()
     args.voters = args.voters or max(args.delegates)
     if not port_is_free(args.port):
@@ -546,17 +563,24 @@ def main() -> int:
                 )
                 runs.append(run)
                 print(summary_line(run), flush=True)
+                write_report(args, database_url, info, runs)  # each run kept as it ends
         finally:
             stop_gunicorn(proc)
 
-    text = report(args, database_url, info, runs)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"push-{engine_name(database_url).lower()}.md"
-    out.write_text(text, encoding="utf-8")
+    text, out = write_report(args, database_url, info, runs)
     print()
     print(text)
     print(f"written to {out.relative_to(ROOT)}")
     return 0
+
+
+def write_report(args, database_url, info, runs: list[Run]) -> tuple[str, Path]:  # type: ignore[no-untyped-def]
+    text = report(args, database_url, info, runs)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    label = f"-{args.label}" if args.label else ""
+    out = RESULTS / f"push-{engine_name(database_url).lower()}{label}.md"
+    out.write_text(text, encoding="utf-8")
+    return text, out
 
 
 def _all(values: dict[str, list[float]]) -> list[float]:
@@ -627,7 +651,8 @@ def report(args, database_url, info, runs: list[Run]) -> str:  # type: ignore[no
         lines.append(
             f"- {run.mode}, {run.delegates} d + {run.consoles} c: {run.changes} changes in "
             f"{run.seconds:.0f} s; first panels of all {run.clients} clients in "
-            f"{run.first_panels_s:.1f} s; POST p50 {percentile(run.post_ms, 50):.0f} ms, "
+            f"{run.first_panels_s:.1f} s ({run.load_errors} loads failed and tried again, "
+            f"{run.not_open} pages never opened); POST p50 {percentile(run.post_ms, 50):.0f} ms, "
             f"max {max(run.post_ms or [float('nan')]):.0f} ms; panel requests: statuses "
             + ", ".join(f"{k}: {v}" for k, v in sorted(run.statuses.items()))
             + f", p50 {percentile(run.fetch_ms, 50):.0f} ms, p95 "
