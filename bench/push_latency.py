@@ -365,9 +365,12 @@ class Run:
 
 
 def first_after(seen: list[tuple[float, int]], revision: int, done: float) -> float | None:
+    """Seconds from `done` to the first panel or event showing `revision` or a later one; 0
+    when it came before the POST's answer (the change is committed before its answer is
+    sent: the push may arrive first when the server is busy)."""
     for when, shown in seen:
-        if shown >= revision and when >= done:
-            return when - done
+        if shown >= revision:
+            return max(0.0, when - done)
     return None
 
 
