@@ -48,7 +48,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connections, transaction
 from django.http import HttpRequest, StreamingHttpResponse
 
 logger = logging.getLogger(__name__)
@@ -133,6 +133,12 @@ def _read_closing(reader: Reader, keys: list[int]) -> dict[int, Version]:
         return reader(keys)
     finally:
         close_old_connections()
+
+
+def _give_back_connections() -> None:
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
 
 
 @dataclass
@@ -301,6 +307,10 @@ async def _events(
     last_id: str,
     label: Callable[[Hashable], str],
 ) -> AsyncIterator[bytes]:
+    # The view's database connection (its request thread's) is given back before the stream
+    # waits: held for the stream's life (up to MAX_STREAM_SECONDS), it emptied the pool of
+    # DATABASE_POOL=true with a few dozen open pages (issue #10, bench/push_latency.py).
+    await sync_to_async(_give_back_connections, thread_sensitive=True)()
     the_hub = hub()
     entry = await the_hub.watch(topic)
     try:

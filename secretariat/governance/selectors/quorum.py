@@ -10,8 +10,11 @@ credentials, proxies, seats, standing or rules always does.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -238,10 +241,35 @@ def live_roll(session: Session) -> LiveRoll:
     key = f"governance:roll2:{session.pk}:{session.state}:{day.isoformat()}:{lang}:{stamp}"
     live: LiveRoll | None = caches["local"].get(key)
     if live is None:
-        roll = session_roll(session, day)
-        live = _summarise(session, roll, body_rule(session.body, "quorum", roll.day))
-        caches["local"].set(key, live, ROLL_CACHE_SECONDS)
+        with _computing(key):
+            # Another request of this process may have computed it while this one waited.
+            live = caches["local"].get(key)
+            if live is None:
+                roll = session_roll(session, day)
+                live = _summarise(session, roll, body_rule(session.body, "quorum", roll.day))
+                caches["local"].set(key, live, ROLL_CACHE_SECONDS)
     return dataclasses.replace(live, stamp=key)
+
+
+# One computation of a roll at a time per process and key. With server push every open page
+# asks for its panel within milliseconds of a change (decision 0011): without this, each of
+# those requests found the cache empty and computed the roll itself (107-164 ms of CPU with
+# 1,000 members; bench/push_latency.py, issue #10). The others now wait for the first one.
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def _computing(key: str) -> Iterator[None]:
+    with _locks_guard:
+        lock = _locks.setdefault(key, threading.Lock())
+    try:
+        with lock:
+            yield
+    finally:
+        with _locks_guard:
+            if _locks.get(key) is lock and not lock.locked():
+                del _locks[key]
 
 
 def live_quorum(session: Session) -> QuorumPanel:

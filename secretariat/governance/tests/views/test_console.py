@@ -252,3 +252,53 @@ def test_opening_before_the_scheduled_day_asks_for_a_reason_on_the_console(
     )
     assert "The session is open." in response.content.decode()
     assert ActionLog.objects.get(event="session.opened").reason == "Huracán: se adelanta"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_panels_asked_at_once_after_a_change_compute_the_roll_once(live, officer, monkeypatch):
+    # given: an open session; the roll to compute (a change just happened), and computing it
+    # slow enough that the other requests arrive meanwhile, as they do with server push
+    import threading
+    import time
+
+    from django.core.cache import caches
+    from django.db import connections
+
+    from secretariat.governance.selectors import quorum
+
+    open_with_quorum(officer, live)
+    clients = [client_for(officer) for _ in range(4)]
+    state_url = url("console-state", pk=live.session.pk)
+    poll = {"X-Live-Poll": "1"}  # console.js's header: the login session is not written
+    for client in clients:  # each page shown once (its login session allowed the panel)
+        assert client.get(state_url, headers=poll).status_code == 200
+    caches["local"].clear()
+    computed = []
+    real_roll = quorum.session_roll
+
+    def slow_roll(*args, **kwargs):  # type: ignore[no-untyped-def]
+        computed.append(threading.get_ident())
+        time.sleep(0.3)
+        return real_roll(*args, **kwargs)
+
+    monkeypatch.setattr(quorum, "session_roll", slow_roll)
+    start = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def ask(client) -> None:  # type: ignore[no-untyped-def]
+        try:
+            start.wait()
+            statuses.append(client.get(state_url, headers=poll).status_code)
+        finally:
+            connections.close_all()
+
+    # when: four panels are asked for at the same moment, each in its own thread (as the
+    # ASGI server runs each request)
+    threads = [threading.Thread(target=ask, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    # then: every panel is answered, and the roll was computed once, not once per request
+    assert statuses == [200] * len(clients)
+    assert len(computed) == 1
