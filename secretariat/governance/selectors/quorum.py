@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -239,7 +240,10 @@ def live_roll(session: Session) -> LiveRoll:
     # The summary holds translated text (the rule in words, why a member has no vote).
     lang = get_language() or ""
     key = f"governance:roll2:{session.pk}:{session.state}:{day.isoformat()}:{lang}:{stamp}"
-    live: LiveRoll | None = caches["local"].get(key)
+    live = _memo_get(key)
+    if live is not None and caches["local"].has_key(key):  # kept as long as the cache keeps it
+        return dataclasses.replace(live, stamp=key)
+    live = caches["local"].get(key)
     if live is None:
         with _computing(key):
             # Another request of this process may have computed it while this one waited.
@@ -248,7 +252,34 @@ def live_roll(session: Session) -> LiveRoll:
                 roll = session_roll(session, day)
                 live = _summarise(session, roll, body_rule(session.body, "quorum", roll.day))
                 caches["local"].set(key, live, ROLL_CACHE_SECONDS)
+    _memo_put(key, live)
     return dataclasses.replace(live, stamp=key)
+
+
+# The last few rolls this process read, unpickled: a cache read unpickles the whole roll (213 kB
+# with 1,000 members: 4-7 ms, a third of a delegate's panel), and with server push every open
+# page asks for its panel at once after a change (bench/push_latency.py, issue #10). Keyed by
+# the fingerprint of everything the roll depends on, like the cache, so never stale; used only
+# while the cache still holds the key (a cheap check, no unpickling); read only.
+_MEMO_SIZE = 8
+_memo: OrderedDict[str, LiveRoll] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _memo_get(key: str) -> LiveRoll | None:
+    with _memo_lock:
+        live = _memo.get(key)
+        if live is not None:
+            _memo.move_to_end(key)
+        return live
+
+
+def _memo_put(key: str, live: LiveRoll) -> None:
+    with _memo_lock:
+        _memo[key] = live
+        _memo.move_to_end(key)
+        while len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
 
 
 # One computation of a roll at a time per process and key. With server push every open page

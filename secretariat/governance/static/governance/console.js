@@ -77,6 +77,18 @@
     lastAnnounce = text;
   }
 
+  // A request that failed (the server busy, the network gone) is made again a little later,
+  // at a moment of its own (not with every other page at once), so the page does not stay
+  // one change behind until the next event.
+  var retryTimer = null;
+  function retrySoon() {
+    if (retryTimer) return;
+    retryTimer = window.setTimeout(function () {
+      retryTimer = null;
+      refresh();
+    }, 1500 + Math.random() * 1500);
+  }
+
   function done() {
     busy = false;
     if (pending) refresh();
@@ -130,6 +142,7 @@
     refreshRegions(rs)
       .catch(function () {
         setStatus("lost");
+        retrySoon();
       })
       .then(done);
   }
@@ -162,6 +175,7 @@
       setStatus("ok");
     } else {
       setStatus("lost");
+      retrySoon();
     }
     if (busy === "panels") done();
   });
@@ -169,6 +183,7 @@
   document.addEventListener("htmx:sendError", function (event) {
     if (!livePanel(event.detail.elt)) return;
     setStatus("lost");
+    retrySoon();
     if (busy === "panels") done();
   });
 
