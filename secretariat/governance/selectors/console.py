@@ -12,6 +12,7 @@ session ("follow", 404 to others).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -50,6 +51,12 @@ class LiveVersion:
     standing: int = 0
 
 
+@functools.cache
+def _live_version_sql_for(vendor: str) -> str:
+    """Built once per database engine (the history model's manager is slow to reach)."""
+    return _live_version_sql()
+
+
 def _live_version_sql() -> str:
     from secretariat.members.models import VotingSuspension
 
@@ -77,7 +84,7 @@ def _live_version_sql() -> str:
 def live_version(pk: int, user_pk: int | None) -> LiveVersion | None:
     """The session's revision and the open ballot's receipts, all and the user's: one query."""
     with connection.cursor() as cursor:
-        cursor.execute(_live_version_sql(), [user_pk or 0, pk])
+        cursor.execute(_live_version_sql_for(connection.vendor), [user_pk or 0, pk])
         row = cursor.fetchone()
     return LiveVersion(int(row[0]), int(row[1]), int(row[2]), int(row[3] or 0)) if row else None
 
