@@ -41,7 +41,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Hashable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -297,15 +297,18 @@ def hub() -> Hub:
 # --- The stream of one page -----------------------------------------------------------------
 
 
+def version_label(part: Version) -> str:
+    """How a stream names a version (its event id), and how a page states the version it
+    shows (``data-live-id``): the parts joined with dots."""
+    return ".".join(str(p) for p in part)
+
+
 def _frame(event_id: str, data: dict[str, Any]) -> bytes:
     return f"id: {event_id}\nevent: change\ndata: {json.dumps(data)}\n\n".encode()
 
 
 async def _events(
-    topic: str,
-    shown: Callable[[Version], Hashable],
-    last_id: str,
-    label: Callable[[Hashable], str],
+    topic: str, shown: Callable[[Version], Version], last_id: str
 ) -> AsyncIterator[bytes]:
     # The view's database connection (its request thread's) is given back before the stream
     # waits: held for the stream's life (up to MAX_STREAM_SECONDS), it emptied the pool of
@@ -321,7 +324,7 @@ async def _events(
         while True:
             if entry.version is None:  # the topic is gone (a session that no longer exists)
                 return
-            current = label(shown(entry.version))
+            current = version_label(shown(entry.version))
             if current != sent:
                 gap = MIN_GAP_SECONDS - (time.monotonic() - last_sent_at)
                 if gap > 0:
@@ -342,9 +345,7 @@ async def _events(
         the_hub.unwatch(topic)
 
 
-def _once(
-    topic: str, shown: Callable[[Version], Hashable], last_id: str, label: Callable[[Hashable], str]
-) -> list[bytes]:
+def _once(topic: str, shown: Callable[[Version], Version], last_id: str) -> list[bytes]:
     """Under a WSGI server (a thread per request, no event loop to wait in): one read, the
     event if the page is behind, and the stream ends; the browser reconnects after
     ``WSGI_RETRY_MS``. Live pages then follow changes every few seconds instead of at once."""
@@ -352,7 +353,7 @@ def _once(
     reader = _readers.get(kind)
     version = reader([key]).get(key) if reader is not None else None
     frames = [f"retry: {WSGI_RETRY_MS}\n: no server push under WSGI\n\n".encode()]
-    if version is not None and (current := label(shown(version))) != last_id:
+    if version is not None and (current := version_label(shown(version))) != last_id:
         frames.append(_frame(current, {"version": current}))
     return frames
 
@@ -361,7 +362,7 @@ def event_stream(
     request: HttpRequest,
     *,
     topic: str,
-    shown: Callable[[Version], Hashable],
+    shown: Callable[[Version], Version],
     last_id: str,
 ) -> StreamingHttpResponse:
     """The ``text/event-stream`` of one open page of ``topic``.
@@ -371,15 +372,11 @@ def event_stream(
     from what the page shows (``last_id``: the ``Last-Event-ID`` header or ``?last=``).
     Call it only after the viewer's permission for the page was checked.
     """
-
-    def label(part: Hashable) -> str:
-        return ".".join(str(p) for p in part) if isinstance(part, tuple) else str(part)
-
     last_id = last_id[:100]
     if isinstance(request, ASGIRequest):
-        content: Any = _events(topic, shown, last_id, label)
+        content: Any = _events(topic, shown, last_id)
     else:
-        content = _once(topic, shown, last_id, label)
+        content = _once(topic, shown, last_id)
     response = StreamingHttpResponse(content, content_type="text/event-stream")
     response["Cache-Control"] = "private, no-cache, no-transform"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once

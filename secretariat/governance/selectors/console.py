@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from django.db import connection
 
+from secretariat.core import push
 from secretariat.core.access import can
 from secretariat.governance.models import BallotReceipt, Motion, Participant, Session, Vote
 from secretariat.governance.selectors.attendance import AttendanceCounts, attendance_counts
@@ -52,12 +54,9 @@ class LiveVersion:
 
 
 @functools.cache
-def _live_version_sql_for(vendor: str) -> str:
-    """Built once per database engine (the history model's manager is slow to reach)."""
-    return _live_version_sql()
-
-
-def _live_version_sql() -> str:
+def _live_version_sql(vendor: str) -> str:
+    """Built once per database engine, `vendor` (the history model's manager is slow to
+    reach)."""
     from secretariat.members.models import VotingSuspension
 
     q = connection.ops.quote_name
@@ -84,7 +83,7 @@ def _live_version_sql() -> str:
 def live_version(pk: int, user_pk: int | None) -> LiveVersion | None:
     """The session's revision and the open ballot's receipts, all and the user's: one query."""
     with connection.cursor() as cursor:
-        cursor.execute(_live_version_sql_for(connection.vendor), [user_pk or 0, pk])
+        cursor.execute(_live_version_sql(connection.vendor), [user_pk or 0, pk])
         row = cursor.fetchone()
     return LiveVersion(int(row[0]), int(row[1]), int(row[2]), int(row[3] or 0)) if row else None
 
@@ -248,11 +247,19 @@ def live_versions(pks: list[int]) -> dict[int, tuple[int, ...]]:
     return {pk: (revision, standing, ballots) for pk, revision, standing, ballots in rows}
 
 
+# What each live panel shows of a session's version (revision, standing, ballots), as
+# `live_versions` reads it: the console follows the count of ballots too; a delegate's page
+# not (a ballot changes no one's page but the caster's, decision 0008); the public session
+# page only the revision (it shows no quorum). The stream and the page's `live_id` both use it.
+PANEL_PARTS: dict[str, Callable[[tuple[int, ...]], tuple[int, ...]]] = {
+    "c": lambda v: v[:3],
+    "d": lambda v: v[:2],
+    "p": lambda v: v[:1],
+}
+
+
 def live_id(version: LiveVersion, panel: str) -> str:
-    """What an open page of `panel` shows of the session's version, as the push stream names
-    it (`views.live.PANEL_SHOWS`): the console follows the ballots too."""
-    if panel == "c":
-        return f"{version.revision}.{version.standing}.{version.ballots}"
-    if panel == "p":  # the public session page shows no quorum
-        return str(version.revision)
-    return f"{version.revision}.{version.standing}"
+    """What an open page of `panel` shows of the session's version, named as its stream
+    names it (`core.push.version_label`)."""
+    parts = PANEL_PARTS[panel]((version.revision, version.standing, version.ballots))
+    return push.version_label(parts)

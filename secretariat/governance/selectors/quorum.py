@@ -92,14 +92,10 @@ def quorum_panel(roll: SessionRoll, rule: RuleInForce) -> QuorumPanel:
 
 
 @functools.cache
-def _fingerprint_sql_for(vendor: str) -> str:
-    """Built once per database engine: reaching the history models through django-simple-
+def _fingerprint_sql(vendor: str) -> str:
+    """SELECT the latest change of each input of the roll (built from the models' tables),
+    once per database engine, `vendor`: reaching the history models through django-simple-
     history's managers costs about 0.3 ms each, 2.4 ms a live panel (issue #10)."""
-    return _fingerprint_sql()
-
-
-def _fingerprint_sql() -> str:
-    """SELECT the latest change of each input of the roll (built from the models' tables)."""
     from secretariat.core.models import RuleSetting
     from secretariat.governance.models import AttendanceEvent, Proxy, Seat
     from secretariat.members.models import Category, Membership, VotingSuspension
@@ -135,7 +131,7 @@ def roll_fingerprint(session: Session) -> tuple[Any, ...]:
     the ORM would spend longer compiling eight subqueries than the database running them.)"""
     with connection.cursor() as cursor:
         pk = session.pk
-        cursor.execute(_fingerprint_sql_for(connection.vendor), [pk, pk, pk, session.body_id])
+        cursor.execute(_fingerprint_sql(connection.vendor), [pk, pk, pk, session.body_id])
         return tuple(cursor.fetchone() or ())
 
 

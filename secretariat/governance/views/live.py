@@ -10,8 +10,6 @@ the panel's `_get_for_user` selector, on every 200).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
@@ -20,7 +18,7 @@ from django.utils.translation import gettext as _
 from secretariat.core.access import can, public
 from secretariat.core.push import event_stream, topic_name
 from secretariat.governance.models import Session
-from secretariat.governance.selectors.console import READ, LiveVersion, live_id
+from secretariat.governance.selectors.console import PANEL_PARTS, READ, LiveVersion, live_id
 from secretariat.governance.selectors.console import live_version as read_live_version
 from secretariat.governance.selectors.sessions import SessionAction, session_get_for_user
 
@@ -91,15 +89,8 @@ def revision_of(etag: str) -> int:
 
 # --- Server push (decision 0011) ------------------------------------------------------------
 
-# What each panel's stream follows of the session's version (revision, standing, ballots),
-# and who may open it: the console's stream follows the count of ballots; a delegate's only
-# what changes their page (a ballot changes no one's page but the caster's, decision 0008);
-# the public session page's, its revision (the page shows no quorum).
-PANEL_SHOWS: dict[str, tuple[SessionAction, Callable[[tuple[int, ...]], Hashable]]] = {
-    "c": ("console", lambda v: (v[0], v[1], v[2])),
-    "d": ("follow", lambda v: (v[0], v[1])),
-    "p": ("view", lambda v: (v[0],)),
-}
+# Who may open each panel's stream (what it follows of the version: `PANEL_PARTS`).
+PANEL_ACTIONS: dict[str, SessionAction] = {"c": "console", "d": "follow", "p": "view"}
 
 
 @public  # the public session page's stream; the panel's own check follows
@@ -110,12 +101,13 @@ def session_events(request: HttpRequest, pk: int) -> HttpResponseBase:
     as every request. The permission for the panel is checked here, at each (re)connection
     (the stream closes itself after a few minutes: the browser reconnects)."""
     panel = request.GET.get("panel", "p")
-    if panel not in PANEL_SHOWS:
+    if panel not in PANEL_ACTIONS:
         raise Http404
-    action, shows = PANEL_SHOWS[panel]
-    session_get_for_user(user=request.user, pk=pk, action=action)
+    session_get_for_user(user=request.user, pk=pk, action=PANEL_ACTIONS[panel])
     last = request.headers.get("Last-Event-ID") or request.GET.get("last", "")
-    return event_stream(request, topic=topic_name("session", pk), shown=shows, last_id=last)
+    return event_stream(
+        request, topic=topic_name("session", pk), shown=PANEL_PARTS[panel], last_id=last
+    )
 
 
 def live_page(request: HttpRequest, session: Session) -> dict[str, str]:
