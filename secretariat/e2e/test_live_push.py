@@ -25,9 +25,8 @@ from secretariat.governance.tests.conftest import (  # noqa: F401  (fixtures)
     session_world,
     today,
 )
-from secretariat.governance.tests.live_world import (  # noqa: F401  (the `live` fixture)
-    fresh,
-    live_fixture,
+from secretariat.governance.tests.live_world import (
+    live_fixture,  # noqa: F401  (the `live` fixture)
     open_with_quorum,
     table_motion,
 )
@@ -144,7 +143,7 @@ def test_four_delegates_and_the_console_follow_a_secret_vote_without_polling(
         phone.evaluate("window.__notReloaded = true")
 
     # The vote closes: every page shows the result.
-    vote_services.vote_close(actor=officer, vote=fresh_vote(vote))
+    vote_services.vote_close(actor=officer, vote=vote)
     for page in [console, *phones]:
         expect(page.locator(".live")).to_contain_text("Carried", timeout=PUSH_SECONDS)
         assert page.evaluate("window.__notReloaded === true"), "the page was reloaded"
@@ -154,7 +153,3 @@ def test_four_delegates_and_the_console_follow_a_secret_vote_without_polling(
     asked = len(console_polls) + sum(len(p) for p in phone_polls)
     time.sleep(2.5)
     assert len(console_polls) + sum(len(p) for p in phone_polls) == asked
-
-
-def fresh_vote(vote: Vote) -> Vote:
-    return Vote.objects.select_related("motion__session").get(pk=vote.pk)
