@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "secretariat.core",
     "secretariat.members",
     "secretariat.governance",
+    "secretariat.elections",
     "secretariat.api",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("members/", include("secretariat.members.urls")),
     path("", include("secretariat.governance.urls")),
+    path("elections/", include("secretariat.elections.urls")),
     path("", include("secretariat.core.urls")),
     prefix_default_language=True,
 )

@@ -10,6 +10,7 @@ from secretariat.governance.models import (
     Minutes,
     Motion,
     Office,
+    Person,
     Resolution,
     Session,
 )
@@ -22,7 +23,12 @@ class BodyTranslation(TranslationOptions):
 
 @register(Office)
 class OfficeTranslation(TranslationOptions):
-    fields = ("name",)
+    fields = ("name", "requirements")
+
+
+@register(Person)
+class PersonTranslation(TranslationOptions):
+    fields = ("biography",)
 
 
 @register(Session)
@@ -56,5 +62,5 @@ class MinutesTranslation(TranslationOptions):
 
 
 # simple_history must see the translated columns, so history is registered here, after them.
-for _model in (Body, Office, Session, AgendaItem, Document, Motion, Resolution, Minutes):
+for _model in (Body, Office, Person, Session, AgendaItem, Document, Motion, Resolution, Minutes):
     register_history(_model, app="secretariat.governance")

@@ -28,6 +28,7 @@ ALLOWED: dict[str, set[str]] = {
     "core": set(),
     "members": {"core"},
     "governance": {"core", "members"},
+    "elections": {"core", "members", "governance"},
 }
 # Top-level modules any app may import.
 SHARED = {"secretariat.conftest"}

@@ -5,6 +5,7 @@ from secretariat.governance.models.bodies import (
     Mandate,
     MandateQuerySet,
     Office,
+    Person,
     RulesProfile,
     Seat,
     SeatQuerySet,
@@ -28,6 +29,7 @@ from secretariat.governance.models.sessions import (
     roman,
 )
 from secretariat.governance.models.votes import (
+    BallotOption,
     BallotReceipt,
     Choice,
     DecisionKind,
@@ -40,6 +42,7 @@ from secretariat.governance.models.votes import (
 __all__ = [
     "AgendaItem",
     "AttendanceEvent",
+    "BallotOption",
     "BallotReceipt",
     "Body",
     "Choice",
@@ -55,6 +58,7 @@ __all__ = [
     "Motion",
     "Office",
     "Participant",
+    "Person",
     "Proxy",
     "Resolution",
     "ResolutionSeries",

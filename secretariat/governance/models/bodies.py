@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from secretariat.core.models import InForce, ValidityQuerySet
-from secretariat.members.models import DatePrecision, Institution
+from secretariat.members.models import Country, DatePrecision, Institution
 
 
 class RulesProfile(models.TextChoices):
@@ -98,6 +98,29 @@ class Office(models.Model):
         related_name="offices",
     )
     term_years = models.PositiveSmallIntegerField(_("term (years)"), null=True, blank=True)
+    electing_body = models.ForeignKey(
+        Body,
+        verbose_name=_("elected by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="elected_offices",
+    )
+    places = models.PositiveSmallIntegerField(
+        _("holders at once"),
+        default=1,
+        help_text=_("How many people hold the office at the same time (three Vice-Presidents)."),
+    )
+    reelection_limit = models.PositiveSmallIntegerField(
+        _("consecutive terms at most"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: re-electable, no limit stated."),
+    )
+    reelection_source = models.CharField(
+        _("source of the re-election rule"), max_length=500, blank=True
+    )
+    requirements = models.TextField(_("requirements"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     source = models.CharField(_("source"), max_length=500, blank=True)
     # History is registered in translation.py, after the translated fields exist.
@@ -111,6 +134,35 @@ class Office(models.Model):
         return self.name
 
 
+class Person(models.Model):
+    """Someone who holds or held an office, or stood for one: named once, with a short
+    biography in the site's languages and the source of what is known."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    nationality = models.ForeignKey(
+        Country,
+        verbose_name=_("nationality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: not known."),
+    )
+    biography = models.TextField(_("short biography"), blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # History is registered in translation.py, after the translated fields exist.
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class MandateQuerySet(ValidityQuerySet["Mandate"]):
     pass
 
@@ -118,10 +170,48 @@ class MandateQuerySet(ValidityQuerySet["Mandate"]):
 class Mandate(InForce, models.Model):
     """A person holding an office for a period (dates may be known only to the year)."""
 
+    class How(models.TextChoices):
+        ELECTED = "elected", _("Elected by secret ballot")
+        ACCLAMATION = "acclamation", _("Elected by acclamation")
+        RATIFIED = "ratified", _("Ratified")
+        APPOINTED = "appointed", _("Appointed")
+        INTERIM = "interim", _("Interim")
+
     office = models.ForeignKey(
         Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="mandates"
     )
     holder = models.CharField(_("holder"), max_length=200)
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mandates",
+    )
+    how = models.CharField(
+        _("how they came to the office"),
+        max_length=20,
+        choices=How.choices,
+        blank=True,
+        help_text=_("Empty: not known."),
+    )
+    session = models.ForeignKey(
+        "governance.Session",
+        verbose_name=_("elected at"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mandates",
+    )
+    resolution = models.ForeignKey(
+        "governance.Resolution",
+        verbose_name=_("resolution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mandates",
+    )
     valid_from = models.DateField(_("from"), null=True, blank=True)
     valid_from_precision = models.CharField(
         _("precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY

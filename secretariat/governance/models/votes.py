@@ -316,11 +316,33 @@ class BallotReceipt(models.Model):
         return link_hash(payload)
 
 
+class BallotOption(models.Model):
+    """One of the answers a ballot offers besides abstaining (a blank ballot), when the vote is
+    between named options (the candidates of an election's round) rather than yes or no."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="options")
+    key = models.CharField(_("key"), max_length=20)
+    label = models.CharField(_("option"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("ballot option")
+        verbose_name_plural = _("ballot options")
+        ordering = ["vote", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "key"], name="ballot_option_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class SecretTally(models.Model):
-    """How many secret ballots chose each answer; incremented with the receipt, atomically."""
+    """How many secret ballots chose each answer (yes, no, abstain; or an option's key and
+    abstain); incremented with the receipt, atomically."""
 
     vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="tallies")
-    choice = models.CharField(max_length=10, choices=Choice.choices)
+    choice = models.CharField(max_length=20)
     count = models.PositiveIntegerField(default=0)
 
     class Meta:

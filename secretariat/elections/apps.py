@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ElectionsConfig(AppConfig):
+    name = "secretariat.elections"
+    label = "elections"
+    verbose_name = _("Elections")
+
+    def ready(self) -> None:
+        from secretariat.elections import documents, permissions, rule_settings
+
+        permissions.register_permissions()
+        rule_settings.register_rule_settings()
+        documents.register_documents()
+        # --- authorities: panels (term ends, vacancies) ---
+
+        # --- demo ---
