@@ -5,10 +5,11 @@ Public: anyone sees the authorities and the people (elections.view_authorities);
 them needs elections.manage_authorities (the Secretary General and the officers).
 
 Vacancies (issue #11 "A vacancy is shown as a vacancy"; the places are Office.places): on a
-date, an office with fewer holders than places shows the missing places as vacant when
-something is held or the date falls in a gap of its recorded succession (a mandate ended on
-or before it and another starts after it); an office with no holder and no such gap shows
-"not recorded": nothing is known, so nothing is claimed.
+date, an office with fewer holders than places shows the missing places as vacant when the
+date falls in a gap of its recorded succession (a mandate ended on or before it and another
+starts after it); otherwise the missing places show "not recorded": nothing is known, so
+nothing is claimed (three Vice-Presidents are elected, one was recorded per year 2023–2025,
+and whether the three were concurrent or rotating is not stated, shared/domain.md).
 """
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ def _vacancy(
     missing = max(office.places - holders, 0)
     if not missing:
         return 0, False
-    if holders or (ended_before and starts_after):
+    if ended_before and starts_after:
         return missing, False
     return 0, True
 
