@@ -245,6 +245,11 @@ class CallPage:
     can_approve: bool
     can_publish: bool
     can_close: bool
+    # where the cycle goes on from here: nominating, the nominations, the report, the ballot
+    can_nominate: bool = False
+    can_see_nominations: bool = False
+    candidates_published: bool = False
+    can_run_ballot: bool = False
 
 
 def _phase(call: Call, now: dt.datetime) -> str:
@@ -306,6 +311,11 @@ def call_page(
         can_approve=manage and call.state == Call.State.DRAFT,
         can_publish=manage and call.state == Call.State.APPROVED,
         can_close=manage and call.state == Call.State.PUBLISHED and moment >= call.deadline,
+        can_nominate=_phase(call, moment) == "open" and can(user, "elections.nominate"),
+        can_see_nominations=call.state != Call.State.DRAFT
+        and can(user, "elections.view_nominations"),
+        candidates_published=call.candidates_published_at is not None,
+        can_run_ballot=call.session_id is not None and can(user, "elections.manage_ballots"),
     )
 
 

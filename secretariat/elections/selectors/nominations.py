@@ -5,6 +5,7 @@ published list is public and shows no documents (shared/domain.md "Nominations" 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -23,15 +24,34 @@ from secretariat.elections.models import (
     NominationVersion,
     Requirement,
 )
-from secretariat.elections.selectors.eligibility import Eligibility
-from secretariat.elections.services.nominations import (
-    call_accepts_at,
-    call_zone,
-    document_requirements,
-    is_full_member,
-)
+from secretariat.elections.selectors.calls import call_is_open
+from secretariat.elections.selectors.eligibility import Eligibility, applicable_requirements
 from secretariat.members.models import Institution, Membership
 from secretariat.members.permissions import represented_institution_ids
+
+
+def call_zone(call: Call) -> zoneinfo.ZoneInfo:
+    """The Call's time zone (the site's when the name is unknown)."""
+    try:
+        return zoneinfo.ZoneInfo(call.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(timezone.get_default_timezone_name())
+
+
+def is_full_member(institution: Institution, day: dt.date) -> bool:
+    """A member of a category with the right to vote on `day` (only full members nominate:
+    CISS General Assembly page, "Only full members have the right to vote")."""
+    return (
+        Membership.objects.active_on(day)
+        .filter(institution=institution, category__has_vote=True)
+        .exists()
+    )
+
+
+def document_requirements(call_office: CallOffice) -> list[Requirement]:
+    """The document requirements that apply to the office, in order."""
+    return list(applicable_requirements(call_office).filter(kind=Requirement.Kind.DOCUMENT))
+
 
 STAFF_READ = "elections.view_nominations"
 NominationAction = Literal["view", "withdraw", "correct", "review", "request_correction"]
@@ -114,7 +134,7 @@ def call_clock(call: Call, now: dt.datetime | None = None) -> CallClock:
         deadline=call.deadline,
         zone=call_zone(call),
         zone_name=call.time_zone,
-        is_open=call_accepts_at(call, now or timezone.now()),
+        is_open=call_is_open(call, now or timezone.now()),
     )
 
 

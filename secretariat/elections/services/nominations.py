@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -41,11 +40,16 @@ from secretariat.elections.models import (
     Nomination,
     NominationDocument,
     NominationVersion,
-    Requirement,
 )
-from secretariat.elections.selectors.eligibility import applicable_requirements, latest_version
+from secretariat.elections.selectors.calls import call_is_open
+from secretariat.elections.selectors.eligibility import latest_version
+from secretariat.elections.selectors.nominations import (
+    call_zone,
+    document_requirements,
+    is_full_member,
+)
 from secretariat.governance.uploads import validate_document_file
-from secretariat.members.models import Country, Institution, Membership
+from secretariat.members.models import Country, Institution
 from secretariat.members.permissions import represented_institution_ids
 
 NOMINATE = "elections.nominate"
@@ -76,14 +80,6 @@ Uploads = Mapping[int, UploadedFile[bytes]]
 # --- The Call's clock -------------------------------------------------------------------
 
 
-def call_zone(call: Call) -> zoneinfo.ZoneInfo:
-    """The Call's time zone (the site's when the name is unknown)."""
-    try:
-        return zoneinfo.ZoneInfo(call.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(timezone.get_default_timezone_name())
-
-
 def moment_in_zone(moment: dt.datetime, zone: dt.tzinfo, zone_name: str) -> str:
     """A moment to the second in a zone, dated per the language: "15 March 2026, 23:59:59
     (America/Mexico_City)"."""
@@ -97,15 +93,11 @@ def moment_in_call_zone(call: Call, moment: dt.datetime) -> str:
     return moment_in_zone(moment, call_zone(call), call.time_zone)
 
 
-def call_accepts_at(call: Call, moment: dt.datetime) -> bool:
-    """Whether the Call receives nominations at `moment`: published, and opens_at <= moment <
-    deadline (shared/domain.md: the deadline is to the second). Private to this part until the
-    Call part's `selectors.calls.call_is_open` replaces it."""
-    return call.state in LIVE_CALL_STATES and call.opens_at <= moment < call.deadline
-
-
 def _check_open(call: Call, moment: dt.datetime) -> None:
-    """Refuse outside [opens_at, deadline), saying when, in the Call's zone."""
+    """Refuse outside [opens_at, deadline) (`selectors.calls.call_is_open`), saying when, in
+    the Call's zone."""
+    if call_is_open(call, moment):
+        return
     if call.state not in LIVE_CALL_STATES:
         raise ValidationError(_("This Call for Candidates is not receiving nominations."))
     if moment < call.opens_at:
@@ -119,16 +111,6 @@ def _check_open(call: Call, moment: dt.datetime) -> None:
 
 
 # --- Who may nominate --------------------------------------------------------------------
-
-
-def is_full_member(institution: Institution, day: dt.date) -> bool:
-    """A member of a category with the right to vote on `day` (only full members nominate:
-    CISS General Assembly page, "Only full members have the right to vote")."""
-    return (
-        Membership.objects.active_on(day)
-        .filter(institution=institution, category__has_vote=True)
-        .exists()
-    )
 
 
 def _check_nominator(institution: Institution, day: dt.date) -> None:
@@ -209,11 +191,6 @@ def _candidate(data: Mapping[str, Any]) -> Candidate:
         biography=str(data.get("candidate_biography") or "").strip(),
         note=str(data.get("note") or "").strip(),
     )
-
-
-def document_requirements(call_office: CallOffice) -> list[Requirement]:
-    """The document requirements that apply to the office, in order."""
-    return list(applicable_requirements(call_office).filter(kind=Requirement.Kind.DOCUMENT))
 
 
 def _check_files(call_office: CallOffice, files: Uploads) -> dict[int, str]:

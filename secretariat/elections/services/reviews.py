@@ -29,11 +29,8 @@ from secretariat.elections.models import (
     Requirement,
 )
 from secretariat.elections.selectors.eligibility import applicable_requirements, latest_version
-from secretariat.elections.services.nominations import (
-    call_zone,
-    is_full_member,
-    moment_in_call_zone,
-)
+from secretariat.elections.selectors.nominations import call_zone, is_full_member
+from secretariat.elections.services.nominations import moment_in_call_zone
 from secretariat.governance.models import Mandate, Person
 from secretariat.members.models import Membership, Representative, VotingSuspension
 
