@@ -170,10 +170,12 @@ def _titles(contest: Contest, number: int) -> dict[str, str]:
 
 def _motion(actor: User, contest: Contest, number: int) -> Motion:
     t = _titles(contest, number)
+    item = contest.agenda_item
+    assert item is not None  # contest_start always sets it
     return motion_services.motion_add(
         actor=actor,
         session=contest.session,
-        agenda_item=contest.agenda_item,  # type: ignore[arg-type]
+        agenda_item=item,
         title_es=t["title_es"],
         text_es=t["text_es"],
         title_en=t["title_en"],
@@ -365,6 +367,51 @@ def _count(rnd: Round, vote: Vote) -> tuple[dict[str, int], int]:
     return tallies, blank
 
 
+def _result(
+    rules: dict[str, Any], counts: dict[str, int], blank: int, vote: Vote
+) -> arithmetic.RoundResult:
+    """The round's result by the rules recorded when it opened: a round among tied candidates
+    decides only the contested places; a regular round applies the whole arithmetic."""
+    if rules.get("kind") == "tie_round":
+        part = arithmetic.places_result(
+            counts=counts, blank=blank, places=rules["places"], tie_rule="tie_round"
+        )
+        return arithmetic.RoundResult(
+            part.outcome,
+            None,
+            tuple(rules.get("carried", [])) + part.advancing,
+            part.tied,
+            part.contested,
+            part.valid,
+            blank,
+        )
+    return arithmetic.round_result(
+        counts=counts,
+        blank=blank,
+        majority=rules["majority_applied"],
+        present=vote.present,
+        entitled=vote.entitled,
+        next_round_size=rules["next_round_size"],
+        tie_rule=rules["tie_rule"],
+        round_number=rules["regular_number"],
+        max_rounds=rules["max_rounds"],
+    )
+
+
+def _fail(actor: User, contest: Contest) -> None:
+    old = snapshot(contest, ["state"])
+    contest.state = Contest.State.FAILED
+    contest.ended_at = timezone.now()
+    save_audited(
+        contest,
+        actor=actor,
+        event="contest.failed",
+        old=old,
+        new={"state": contest.state},
+        clean=False,  # the outcome of the last round just counted
+    )
+
+
 @transaction.atomic
 def round_close(*, actor: User, rnd: Round) -> Round:
     """Close a round: the vote closes (its tallies checked against its receipts exactly),
@@ -388,31 +435,7 @@ def round_close(*, actor: User, rnd: Round) -> Round:
     vote = vote_services.vote_close(actor=actor, vote=vote)
     counts, blank = _count(rnd, vote)
     rules = rnd.rules
-    if rules.get("kind") == "tie_round":
-        part = arithmetic.places_result(
-            counts=counts, blank=blank, places=rules["places"], tie_rule="tie_round"
-        )
-        result = arithmetic.RoundResult(
-            part.outcome,
-            None,
-            tuple(rules.get("carried", [])) + part.advancing,
-            part.tied,
-            part.contested,
-            part.valid,
-            blank,
-        )
-    else:
-        result = arithmetic.round_result(
-            counts=counts,
-            blank=blank,
-            majority=rules["majority_applied"],
-            present=vote.present,
-            entitled=vote.entitled,
-            next_round_size=rules["next_round_size"],
-            tie_rule=rules["tie_rule"],
-            round_number=rules["regular_number"],
-            max_rounds=rules["max_rounds"],
-        )
+    result = _result(rules, counts, blank, vote)
     candidates = list(rnd.candidates.select_related("nomination"))
     for c in candidates:
         c.votes = counts.get(c.option_key, 0)
@@ -446,17 +469,7 @@ def round_close(*, actor: User, rnd: Round) -> Round:
         winner = next(c.nomination for c in candidates if c.option_key == result.elected)
         _elect(actor, contest, winner, vote.motion)
     elif result.outcome == arithmetic.FAILED:
-        old = snapshot(contest, ["state"])
-        contest.state = Contest.State.FAILED
-        contest.ended_at = timezone.now()
-        save_audited(
-            contest,
-            actor=actor,
-            event="contest.failed",
-            old=old,
-            new={"state": contest.state},
-            clean=False,
-        )
+        _fail(actor, contest)
     return rnd
 
 

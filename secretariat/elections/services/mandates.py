@@ -47,8 +47,9 @@ def person_for_candidate(*, actor: User, version: NominationVersion) -> Person:
     name, else a new one with the candidate's nationality (audited). Inside the caller's
     transaction."""
     nomination = version.nomination
-    if nomination.person_id is not None:
-        return nomination.person  # type: ignore[return-value]
+    known = nomination.person
+    if known is not None:
+        return known
     person = Person.objects.filter(name=version.candidate_name).order_by("pk").first()
     if person is None:
         person = Person(
@@ -82,7 +83,9 @@ def mandate_from_election(*, actor: User, contest: Contest) -> Mandate:
         raise ValidationError(_("Nobody has been elected in this contest."))
     if contest.mandate_id is not None:
         raise ValidationError(_("The mandate of this election is already recorded."))
-    version = latest_version(contest.elected)  # type: ignore[arg-type]
+    elected = contest.elected
+    assert elected is not None  # checked above
+    version = latest_version(elected)
     if version is None:
         raise ValidationError(_("The nomination has no candidate's data."))
     last = contest.rounds.order_by("-number").first()

@@ -6,7 +6,7 @@ at its limit (shared/domain.md "Presidency, Secretary General, ..." [D]; rule se
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from secretariat.elections.arithmetic import (
@@ -69,6 +69,7 @@ def run(r):
     )
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # a loaded CI machine
 @given(rounds)
 def test_it_elects_at_most_one_who_has_the_majority_alone_at_the_top(r):
     out = run(r)
@@ -92,6 +93,7 @@ def test_it_elects_at_most_one_who_has_the_majority_alone_at_the_top(r):
         assert out.elected is None
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # a loaded CI machine
 @given(rounds)
 def test_it_advances_candidates_by_votes_and_never_drops_a_tie(r):
     out = run(r)

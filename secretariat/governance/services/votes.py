@@ -222,6 +222,15 @@ def vote_open(
         reason=reason,
         clean=False,  # built from the motion and the rules just checked; no re-read of each FK
     )
+    _create_ballot(vote, options)
+    _save_motion(motion, reason)
+    touch_session(session)
+    return vote
+
+
+def _create_ballot(vote: Vote, options: list[tuple[str, str]]) -> None:
+    """A secret ballot's options and its tallies, all at zero from the opening (no insert
+    race between ballots): yes, no, abstain; or each option and abstain (a blank ballot)."""
     if options:
         BallotOption.objects.bulk_create(
             [
@@ -232,13 +241,10 @@ def vote_open(
         choices = [k for k, _label in options] + [Choice.ABSTAIN]
     else:
         choices = list(Choice.values)
-    if method == Vote.Method.SECRET:
+    if vote.method == Vote.Method.SECRET:
         SecretTally.objects.bulk_create(
             [SecretTally(vote=vote, choice=c, count=0) for c in choices]
         )
-    _save_motion(motion, reason)
-    touch_session(session)
-    return vote
 
 
 def _locked_open_vote(vote: Vote, *methods: str) -> Vote:
