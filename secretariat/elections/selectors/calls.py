@@ -311,7 +311,7 @@ def call_page(
         can_approve=manage and call.state == Call.State.DRAFT,
         can_publish=manage and call.state == Call.State.APPROVED,
         can_close=manage and call.state == Call.State.PUBLISHED and moment >= call.deadline,
-        can_nominate=_phase(call, moment) == "open" and can(user, "elections.nominate"),
+        can_nominate=can(user, "elections.nominate") and _phase(call, moment) == "open",
         can_see_nominations=call.state != Call.State.DRAFT
         and can(user, "elections.view_nominations"),
         candidates_published=call.candidates_published_at is not None,
