@@ -16,3 +16,6 @@ class ElectionsConfig(AppConfig):
         # --- authorities: panels (term ends, vacancies) ---
 
         # --- demo ---
+        from secretariat.elections import demo
+
+        demo.register_demo()
