@@ -14,6 +14,9 @@ class ElectionsConfig(AppConfig):
         rule_settings.register_rule_settings()
         documents.register_documents()
         # --- authorities: panels (term ends, vacancies) ---
+        from secretariat.elections import panels
+
+        panels.register_panels()
 
         # --- demo ---
         from secretariat.elections import demo

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Mapping
+from typing import Any
 
 from django.core.management.base import CommandError
 
@@ -20,7 +21,15 @@ from secretariat.core.reference_data import (
     translated,
     with_note,
 )
-from secretariat.governance.models import Body, Mandate, Office, Resolution, Seat, Session
+from secretariat.governance.models import (
+    Body,
+    Mandate,
+    Office,
+    Person,
+    Resolution,
+    Seat,
+    Session,
+)
 from secretariat.members.models import Country, Source
 
 # A session known only to the month or year starts on its first day at noon, local time.
@@ -56,10 +65,18 @@ def load_bodies(loader: Loader) -> dict[str, Body]:
     return result
 
 
-def load_officers(loader: Loader, bodies: Mapping[str, Body]) -> dict[str, Office]:
-    data = loader.read("officers.yaml")
+def _load_offices(
+    loader: Loader, rows: list[dict[str, Any]], bodies: Mapping[str, Body]
+) -> dict[str, Office]:
+    """The offices, with their electing body, places and re-election rule as the sources
+    state them (null: unknown, left as the Secretariat set it)."""
     offices: dict[str, Office] = {}
-    for row in data["offices"]:
+    for row in rows:
+        electing = row.get("electing_body")
+        if electing is not None and electing not in bodies:
+            raise CommandError(f"officers.yaml: {row['code']}: unknown body {electing!r}")
+        if row.get("reelection_limit") is not None and not row.get("reelection_source"):
+            raise CommandError(f"officers.yaml: {row['code']}: a re-election limit needs a source")
         offices[row["code"]] = loader.upsert(
             Office,
             {"code": row["code"]},
@@ -67,19 +84,60 @@ def load_officers(loader: Loader, bodies: Mapping[str, Body]) -> dict[str, Offic
                 **translated("name", row.get("name")),
                 "body_id": bodies[row["body"]].pk if row.get("body") else None,
                 "term_years": row.get("term_years"),
+                "electing_body_id": bodies[electing].pk if electing else None,
+                "places": row.get("places"),
+                "reelection_limit": row.get("reelection_limit"),
+                "reelection_source": row.get("reelection_source") or None,
                 "order": row.get("order", 0),
                 "source": row["source"],
             },
         )
+    return offices
+
+
+def _load_people(loader: Loader, rows: list[dict[str, Any]]) -> dict[str, Person]:
+    """The people who held the offices: a nationality only where a source states it."""
+    countries = Country.objects.in_bulk(field_name="code")
+    people: dict[str, Person] = {}
+    for row in rows:
+        if not row.get("source"):
+            raise CommandError(f"officers.yaml: {row['slug']}: no source")
+        nationality = None
+        if row.get("nationality"):
+            nationality = countries.get(row["nationality"])
+            if nationality is None:
+                raise CommandError(f"officers.yaml: {row['slug']}: unknown country")
+        people[row["slug"]] = loader.upsert(
+            Person,
+            {"slug": row["slug"]},
+            {
+                "name": row["name"],
+                "nationality_id": nationality.pk if nationality else None,
+                "source": one_line(row["source"]),
+            },
+        )
+    return people
+
+
+def load_officers(loader: Loader, bodies: Mapping[str, Body]) -> dict[str, Office]:
+    data = loader.read("officers.yaml")
+    offices = _load_offices(loader, data["offices"], bodies)
+    people = _load_people(loader, data.get("people") or [])
     for row in data["mandates"]:
         if not row.get("source"):
             raise CommandError(f"officers.yaml: {row['holder']}: no source")
+        if row.get("person") and row["person"] not in people:
+            raise CommandError(f"officers.yaml: {row['holder']}: unknown person {row['person']!r}")
+        if row.get("how") and row["how"] not in Mandate.How.values:
+            raise CommandError(f"officers.yaml: {row['holder']}: unknown how {row['how']!r}")
         start, start_precision = partial_date(row.get("valid_from"))
         end, end_precision = partial_date(row.get("valid_to"))
         loader.upsert(
             Mandate,
             {"office": offices[row["office"]], "holder": row["holder"]},
             {
+                "person_id": people[row["person"]].pk if row.get("person") else None,
+                "how": row.get("how") or None,
                 "valid_from": start,
                 "valid_from_precision": row.get("valid_from_precision") or start_precision,
                 "valid_to": end,

@@ -152,7 +152,7 @@ def test_it_is_idempotent():
     run("seed_ciss")
     assert ActionLog.objects.filter(event="seed.ciss_loaded").count() == 1
     entry = ActionLog.objects.get(event="seed.ciss_loaded")
-    assert entry.new_values == {"created": 157, "updated": 0} and entry.actor is None
+    assert entry.new_values == {"created": 165, "updated": 0} and entry.actor is None
     before = row_counts()
 
     # when

@@ -228,7 +228,7 @@ def test_seed_ciss_stays_idempotent_with_sessions_resolutions_and_seats():
     # given
     run("seed_ciss")
     entry = ActionLog.objects.get(event="seed.ciss_loaded")
-    assert entry.new_values == {"created": 157, "updated": 0}
+    assert entry.new_values == {"created": 165, "updated": 0}
     assert (Session.objects.count(), Resolution.objects.count(), Seat.objects.count()) == (
         4,
         6,
