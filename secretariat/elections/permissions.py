@@ -31,3 +31,5 @@ def register_permissions() -> None:
     rules.set_perm("elections.manage_ballots", manages_records)
     rules.set_perm("elections.view_authorities", rules.always_allow)
     rules.set_perm("elections.manage_authorities", manages_records)
+    # --- calls for candidates ---
+    rules.set_perm("elections.view_draft_calls", reads_everything)
