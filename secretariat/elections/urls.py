@@ -53,7 +53,51 @@ urlpatterns += [
 ]
 
 # --- nominations and their review ---------------------------------------------------------
-urlpatterns += []
+from secretariat.elections.views import nominations as nomination_views  # noqa: E402
+from secretariat.elections.views import reviews as review_views  # noqa: E402
+
+urlpatterns += [
+    path("nominations/", nomination_views.nomination_mine, name="nomination-mine"),
+    path("calls/<int:pk>/nominate/", nomination_views.nomination_add, name="nomination-add"),
+    path("nominations/<int:pk>/", nomination_views.nomination_detail, name="nomination-detail"),
+    path(
+        "nominations/files/<int:file_pk>/",
+        nomination_views.nomination_file,
+        name="nomination-file",
+    ),
+    path(
+        "nominations/<int:pk>/withdraw/",
+        nomination_views.nomination_withdraw,
+        name="nomination-withdraw",
+    ),
+    path(
+        "nominations/<int:pk>/correct/",
+        nomination_views.nomination_correct,
+        name="nomination-correct",
+    ),
+    path(
+        "calls/<int:pk>/nominations/paper/",
+        nomination_views.nomination_paper,
+        name="nomination-paper",
+    ),
+    path("calls/<int:pk>/nominations/", nomination_views.nomination_list, name="nomination-list"),
+    path(
+        "calls/<int:pk>/candidates/publish/",
+        nomination_views.candidates_publish,
+        name="candidates-publish",
+    ),
+    path("calls/<int:pk>/candidates/", nomination_views.candidate_list, name="candidate-list"),
+    path(
+        "nominations/<int:pk>/review/",
+        review_views.nomination_review,
+        name="nomination-review",
+    ),
+    path(
+        "nominations/<int:pk>/corrections/",
+        review_views.correction_request,
+        name="correction-request",
+    ),
+]
 
 # --- the eligibility report ----------------------------------------------------------------
 urlpatterns += []
