@@ -306,6 +306,7 @@ def review_all_met(w: World, nomination: Any) -> None:
     from secretariat.elections.services import reviews as review_services
 
     version = latest_version(nomination)
+    assert version is not None
     for requirement in applicable_requirements(nomination.call_office):
         review_services.finding_record(
             actor=w.officer,
@@ -377,7 +378,7 @@ def add_offices(page: Page, lang: str, pk: int) -> None:
     from secretariat.governance.models import Office
 
     for code in ["secretary-general", "comptroller"]:
-        office = _db(lambda c=code: Office.objects.get(code=c))
+        office = _db(lambda c=code: Office.objects.get(code=c))  # type: ignore[misc]  # c binds the loop's code
         page.goto(u(lang, "call-office-add", pk=pk))
         page.select_option("select[name=office]", str(office.pk))
         page.fill("[name=term_start]", TERM_START.isoformat())
@@ -707,10 +708,12 @@ def run_round(
     _expect_ok(officer)
     rnd = _db(lambda: Round.objects.filter(contest__call_office__call=call).order_by("-pk").first())
     assert rnd is not None and rnd.number == number
-    options = {
-        rc.nomination.versions.order_by("-number").first().candidate_name: rc.option_key
-        for rc in _db(lambda: list(rnd.candidates.select_related("nomination")))
-    }
+    options = _db(
+        lambda: {
+            rc.nomination.versions.get(number=1).candidate_name: rc.option_key
+            for rc in rnd.candidates.select_related("nomination")
+        }
+    )
     for d, choice in zip(delegates, choices, strict=True):
         d.goto(f"/{lang}/sessions/{session.pk}/live/")
         ballot = d.locator("#delegate-live form[action*='/ballot/']").first

@@ -136,7 +136,7 @@ class ExampleElection:
         self.review(call, nominations)
         self.report(call)
         self.context.summary.append(
-            f"Example election: Call {call.pk} ({call.get_state_display()}), "
+            f"Example election: Call {call.pk} ({call.state}), "
             f"{len(nominations)} nominations reviewed, ballot ready at session "
             f"{session.pk if session else '—'}."
         )
