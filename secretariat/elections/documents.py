@@ -17,5 +17,14 @@ def register_documents() -> None:
     documents.register(CALL_DOCUMENT, build_call)
 
     # --- the eligibility report's PDF ---
+    from secretariat.core import documents as core_documents
+    from secretariat.core.pdf import html_to_pdf
+    from secretariat.elections.selectors import reports
+
+    def build_report(target_id: str, language: str) -> bytes:
+        report = reports.report_for_pdf(int(target_id))
+        return html_to_pdf(reports.report_pdf_html(report, language))
+
+    core_documents.register(reports.REPORT_PDF, build_report)
 
     return None

@@ -100,7 +100,15 @@ urlpatterns += [
 ]
 
 # --- the eligibility report ----------------------------------------------------------------
-urlpatterns += []
+from secretariat.elections.views import reports  # noqa: E402  (this part's views)
+
+urlpatterns += [
+    path("calls/<int:pk>/report/", reports.report_detail, name="report"),
+    path("calls/<int:pk>/report/draft/", reports.report_draft, name="report-draft"),
+    path("reports/<int:pk>/refresh/", reports.report_refresh, name="report-refresh"),
+    path("reports/<int:pk>/sign/", reports.report_sign, name="report-sign"),
+    path("reports/<int:pk>/report-<str:lang>.pdf", reports.report_pdf, name="report-pdf"),
+]
 
 # --- the ballot: contests and rounds --------------------------------------------------------
 urlpatterns += []
