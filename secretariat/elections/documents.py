@@ -18,7 +18,7 @@ def register_documents() -> None:
 
     # --- the eligibility report's PDF ---
     from secretariat.core import documents as core_documents
-    from secretariat.core.pdf import html_to_pdf
+    from secretariat.core.pdf import html_to_pdf  # noqa: F811  (each block imports what it uses)
     from secretariat.elections.selectors import reports
 
     def build_report(target_id: str, language: str) -> bytes:
