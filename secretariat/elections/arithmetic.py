@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from secretariat.governance.arithmetic import MAJORITIES, carried
+from secretariat.governance.arithmetic import MAJORITIES, option_carried
 
 ELECTED = "elected"
 NEXT_ROUND = "next_round"
@@ -47,11 +47,15 @@ class RoundResult:
 def has_majority(
     majority: str, *, votes: int, valid: int, present: int, entitled: int, best_other: int
 ) -> bool:
-    """Whether a candidate with `votes` of `valid` reaches the majority (see module docstring)."""
-    if majority == "simple":
-        return votes > 0 and votes > best_other
-    return carried(
-        majority, yes=votes, no=valid - votes, abstain=0, present=present, entitled=entitled
+    """Whether a candidate with `votes` of `valid` reaches the majority (see module docstring;
+    the sum is governance's, `option_carried`, which closes the round's vote)."""
+    return option_carried(
+        majority,
+        votes=votes,
+        best_other=best_other,
+        valid=valid,
+        present=present,
+        entitled=entitled,
     )
 
 
@@ -94,11 +98,24 @@ def round_result(
         return RoundResult(ELECTED, top_key, (), (), 0, valid, blank)
     if round_number >= max_rounds:
         return RoundResult(FAILED, None, (), (), 0, valid, blank)
-    if len(ranked) <= next_round_size:
+    return places_result(counts=counts, blank=blank, places=next_round_size, tie_rule=tie_rule)
+
+
+def places_result(
+    *, counts: Mapping[str, int], blank: int, places: int, tie_rule: str
+) -> RoundResult:
+    """Who takes `places` places in the next round, most voted first: outcome "next_round",
+    or "tie" when candidates are tied for the last place and the rule is not "all_tied_go_on"
+    (also how a round among tied candidates is counted: `places` is the contested places)."""
+    if tie_rule not in TIE_RULE_CODES:
+        raise ValueError(f"unknown tie rule {tie_rule!r}")
+    ranked = _ranked(counts)
+    valid = sum(counts.values())
+    if len(ranked) <= places:
         return RoundResult(NEXT_ROUND, None, tuple(k for k, _v in ranked), (), 0, valid, blank)
-    cutoff = ranked[next_round_size - 1][1]
+    cutoff = ranked[places - 1][1]
     sure = tuple(k for k, v in ranked if v > cutoff)
     at_cutoff = tuple(k for k, v in ranked if v == cutoff)
-    if len(sure) + len(at_cutoff) == next_round_size or tie_rule == "all_tied_go_on":
+    if len(sure) + len(at_cutoff) == places or tie_rule == "all_tied_go_on":
         return RoundResult(NEXT_ROUND, None, sure + at_cutoff, (), 0, valid, blank)
-    return RoundResult(TIE, None, sure, at_cutoff, next_round_size - len(sure), valid, blank)
+    return RoundResult(TIE, None, sure, at_cutoff, places - len(sure), valid, blank)

@@ -80,3 +80,17 @@ def yes_needed(majority: str, *, no: int = 0, present: int = 0, entitled: int = 
     if majority == "two_thirds_members":
         return max(1, -(-2 * entitled // 3))
     raise ValueError(f"unknown majority {majority!r}")
+
+
+def option_carried(
+    majority: str, *, votes: int, best_other: int, valid: int, present: int, entitled: int
+) -> bool:
+    """Whether an option of a ballot between options (an election's candidates, issue #11)
+    with `votes` of the `valid` votes (blank ballots not counted) reaches the majority:
+    "simple" is more votes than any other option (a plurality); every other rule is the sum
+    of `carried` applied to this option against the rest."""
+    if majority == "simple":
+        return votes > 0 and votes > best_other
+    return carried(
+        majority, yes=votes, no=valid - votes, abstain=0, present=present, entitled=entitled
+    )

@@ -196,15 +196,22 @@ def session_day(session: Session) -> dt.date:
     return sitting_day(session)
 
 
-def session_roll(session: Session, day: dt.date | None = None) -> SessionRoll:
-    """Composition on the session's date, joined to attendance and proxies (constant queries)."""
+def session_roll(
+    session: Session, day: dt.date | None = None, *, remote: bool = False
+) -> SessionRoll:
+    """Composition on the session's date, joined to attendance and proxies (constant queries).
+
+    `remote`: the roll of a non-presential vote (an exceptional election round, issue #11):
+    every accredited delegate (registered, credentials accepted) counts as taking part from
+    their own account, without being marked present; no proxies."""
     day = day or session_day(session)
     rows = composition_on(session.body, day)
     by_key = {r.key: UnitStatus(row=r) for r in rows}
+    attending = Q() if remote else Q(present=True)
     present = list(
         Participant.objects.filter(
+            attending,
             session=session,
-            present=True,
             withdrawn_at__isnull=True,
             credentials=Participant.Credentials.ACCEPTED,
         ).select_related("institution", "seat")
@@ -229,6 +236,8 @@ def session_roll(session: Session, day: dt.date | None = None) -> SessionRoll:
     proxies = Proxy.objects.filter(session=session, state=Proxy.State.ACCEPTED).select_related(
         "holder"
     )
+    if remote:
+        proxies = proxies.none()
     for proxy in proxies:
         grantor = by_key.get(unit_key(institution_id=proxy.grantor_id))
         holder = by_key.get(unit_key(institution_id=proxy.holder_id))
@@ -404,31 +413,41 @@ def _is_suspended(row: Seat | Membership) -> bool:
     return bool(row.__dict__["suspended"])
 
 
-def is_present_voter(participant: Participant) -> bool:
-    """A present, accredited head, delegate or seat holder (not withdrawn)."""
+def is_present_voter(participant: Participant, *, remote: bool = False) -> bool:
+    """A present, accredited head, delegate or seat holder (not withdrawn); in a remote vote,
+    present or not."""
     return (
         participant.withdrawn_at is None
         and participant.credentials == Participant.Credentials.ACCEPTED
-        and participant.present
+        and (participant.present or remote)
         and participant.role in VOTING_ROLES
     )
 
 
 def _present_voter(
-    session: Session, user: Any, registrations: Sequence[Participant] | None
+    session: Session,
+    user: Any,
+    registrations: Sequence[Participant] | None,
+    remote: bool = False,
 ) -> Participant | None:
     """The user's registration as a present, accredited head, delegate or seat holder: among
-    `registrations` (the user's in this session, already read), else read."""
+    `registrations` (the user's in this session, already read), else read. In a remote vote
+    the delegate need not be marked present."""
     if registrations is not None:
-        voters = [p for p in registrations if p.session_id == session.pk and is_present_voter(p)]
+        voters = [
+            p
+            for p in registrations
+            if p.session_id == session.pk and is_present_voter(p, remote=remote)
+        ]
         return min(voters, key=lambda p: p.pk, default=None)
+    attending = Q() if remote else Q(present=True)
     return (
         Participant.objects.filter(
+            attending,
             session=session,
             user=user,
             withdrawn_at__isnull=True,
             credentials=Participant.Credentials.ACCEPTED,
-            present=True,
             role__in=VOTING_ROLES,
         )
         .order_by("pk")
@@ -491,6 +510,8 @@ def caster_for(
     key: str,
     day: dt.date | None = None,
     registrations: Sequence[Participant] | None = None,
+    *,
+    remote: bool = False,
 ) -> Caster:
     """Check that the user may cast the vote of `key` now; raise ValidationError why not.
 
@@ -498,11 +519,15 @@ def caster_for(
     whatever the size of the body; one for a member's own vote in the General Assembly when
     the user's `registrations` in the session were read with the vote): a present,
     accredited head or delegate of a unit with the right to vote casts its vote, and the vote
-    of an absent full member whose accepted proxy its institution holds.
+    of an absent full member whose accepted proxy its institution holds. `remote`: a
+    non-presential vote (issue #11 "Non-presential voting"): an accredited delegate casts
+    their own member's vote without being marked present; no proxies.
     """
     day = day or session_day(session)
-    participant = _present_voter(session, user, registrations)
+    participant = _present_voter(session, user, registrations, remote)
     if participant is None:
+        if remote:
+            raise ValidationError(_("You are not an accredited delegate in this session."))
         raise ValidationError(why_user_cannot_vote(session, user) or _("You have no vote to cast."))
     seat_id = _own_seat_id(session, participant, day)
     own = (
@@ -513,6 +538,8 @@ def caster_for(
         else ""
     )
     if not target_key_is(own, key):
+        if remote:
+            raise ValidationError(_("In a non-presential vote you cast only your own member's."))
         return _proxy_caster(session, participant, key, day)
     unit = _unit_has_vote(session, day, None if seat_id else participant.institution_id, seat_id)
     if not unit.ok:

@@ -22,6 +22,7 @@ the vote opens, through `body_rules.majority_rule`):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -34,9 +35,10 @@ from secretariat.core.access import require, require_reason
 from secretariat.core.anchoring import keyring
 from secretariat.core.audit import locked, save_audited, set_history_reason, snapshot
 from secretariat.core.models import User
-from secretariat.governance.arithmetic import carried
+from secretariat.governance.arithmetic import MAJORITIES, carried, option_carried
 from secretariat.governance.body_rules import majority_rule
 from secretariat.governance.models import (
+    BallotOption,
     BallotReceipt,
     Choice,
     Motion,
@@ -54,6 +56,9 @@ from secretariat.governance.selectors.composition import (
 )
 from secretariat.governance.selectors.votes import roll_call_units
 from secretariat.governance.services.common import touch_session
+
+if TYPE_CHECKING:
+    from secretariat.core.selectors.rule_settings import RuleInForce
 
 VOTE_FIELDS = [
     "method",
@@ -73,11 +78,31 @@ MANAGE = "governance.manage_sessions"
 RECORDED_BY_CHAIR = (Vote.Method.ACCLAMATION, Vote.Method.CONSENSUS)
 
 
-def _session_open(session: Session) -> None:
+def _session_open(session: Session, remote: bool = False) -> None:
+    if remote and session.state in (Session.State.CONVENED, Session.State.OPEN):
+        return
     if session.state != Session.State.OPEN:
         raise ValidationError(
             _("The session is not in progress: votes are taken only while it is.")
         )
+
+
+def _check_options(options: Sequence[tuple[str, str]], method: str) -> list[tuple[str, str]]:
+    """The options of a ballot between options: a secret ballot, each key unique, short and
+    not "abstain" (the blank ballot every such vote offers)."""
+    options = [(str(k).strip(), str(label).strip()) for k, label in options]
+    if not options:
+        return options
+    if method != Vote.Method.SECRET:
+        raise ValidationError(_("A vote between options is taken by secret ballot."))
+    keys = [k for k, _label in options]
+    if (
+        len(set(keys)) != len(keys)
+        or any(not k or len(k) > 20 or k == Choice.ABSTAIN for k in keys)
+        or any(not label for _k, label in options)
+    ):
+        raise ValidationError(_("Each option needs its own short key and a label."))
+    return options
 
 
 def _check_choice(choice: str) -> None:
@@ -124,22 +149,42 @@ def _save_motion(motion: Motion, reason: str | None) -> None:
 
 
 @transaction.atomic
-def vote_open(*, actor: User, motion: Motion, method: str, reason: str = "") -> Vote:
+def vote_open(
+    *,
+    actor: User,
+    motion: Motion,
+    method: str,
+    reason: str = "",
+    options: Sequence[tuple[str, str]] = (),
+    majority: RuleInForce | None = None,
+    remote: bool = False,
+) -> Vote:
     """Put a motion to the vote (shared/domain.md "Majorities" [D]: the majority of its kind
     of decision, rule settings `<body>.majority`, `<body>.statute_majority`,
     `members.affiliation.majority`, `elections.majority`), fixed with the numbers entitled
     and present as the vote opens. Acclamation and consensus are recorded as adopted at once.
     Refused without quorum at this moment, whatever the method (shared/domain.md "Quorum"
     [D], rule setting `<body>.quorum`); the quorum is recorded on the vote.
+
+    A secret ballot between `options` (key, label) — an election's round, issue #11 — offers
+    each option and a blank ballot ("abstain"); `majority` (a rule in force, e.g.
+    `elections.later_rounds_majority`) replaces the kind of decision's and is recorded.
+    `remote`: a non-presential vote (exceptional), opened while the session is convened or
+    in progress, with every accredited delegate counted as taking part (`session_roll`).
     """
     session = motion.session
     require(actor, MANAGE, session)
-    _session_open(session)
+    _session_open(session, remote)
+    options = _check_options(options, method)
+    if remote and method != Vote.Method.SECRET:
+        raise ValidationError(_("A non-presential vote is taken by secret ballot."))
     motion = locked(motion)
     _check_can_open(motion, method)
-    roll = session_roll(session)
+    roll = session_roll(session, remote=remote)
     _check_quorum(roll)
-    rule = majority_rule(session.body, motion.decision_kind, roll.day)
+    rule = majority or majority_rule(session.body, motion.decision_kind, roll.day)
+    if rule.value not in MAJORITIES:
+        raise ValidationError(_("Choose a majority the rules define."))
     now = timezone.now()
     vote = Vote(
         motion=motion,
@@ -165,6 +210,10 @@ def vote_open(*, actor: User, motion: Motion, method: str, reason: str = "") -> 
     if method == Vote.Method.SECRET:
         # Whether its receipts are sealed: from then on, an unsealed one is a forgery.
         new["ballots"] = "sealed" if keyring().current is not None else "unsealed"
+    if options:
+        new["options"] = dict(options)
+    if remote:
+        new["remote"] = True
     save_audited(
         vote,
         actor=actor,
@@ -173,9 +222,19 @@ def vote_open(*, actor: User, motion: Motion, method: str, reason: str = "") -> 
         reason=reason,
         clean=False,  # built from the motion and the rules just checked; no re-read of each FK
     )
+    if options:
+        BallotOption.objects.bulk_create(
+            [
+                BallotOption(vote=vote, key=k, label=label, order=n)
+                for n, (k, label) in enumerate(options, start=1)
+            ]
+        )
+        choices = [k for k, _label in options] + [Choice.ABSTAIN]
+    else:
+        choices = list(Choice.values)
     if method == Vote.Method.SECRET:
         SecretTally.objects.bulk_create(
-            [SecretTally(vote=vote, choice=c, count=0) for c in Choice.values]
+            [SecretTally(vote=vote, choice=c, count=0) for c in choices]
         )
     _save_motion(motion, reason)
     touch_session(session)
@@ -203,6 +262,11 @@ def _finish(actor: User, vote: Vote, yes: int, no: int, abstain: int) -> Vote:
         present=vote.present,
         entitled=vote.entitled,
     )
+    return _close(actor, vote)
+
+
+def _close(actor: User, vote: Vote, extra: dict[str, object] | None = None) -> Vote:
+    """The vote closed with the counts set on it; the motion follows; logged."""
     vote.state = Vote.State.CLOSED
     vote.closed_at = timezone.now()
     vote.closed_by = actor
@@ -210,6 +274,7 @@ def _finish(actor: User, vote: Vote, yes: int, no: int, abstain: int) -> Vote:
     if vote.method == Vote.Method.SECRET:
         # The anchor of the vote's chain of receipts in the action log (decision 0012).
         new |= {"ballots": vote.ballots_cast, "ballots_hash": vote.ballots_hash}
+    new |= extra or {}
     save_audited(
         vote,
         actor=actor,
@@ -299,6 +364,7 @@ def ballot_cast(
     unit_key: str,
     choice: str,
     registrations: Sequence[Participant] | None = None,
+    remote: bool = False,
 ) -> BallotReceipt:
     """A delegate casts their member's secret ballot: one per voting member (shared/domain.md
     "One vote per full member" [D]), its choice kept apart from who cast it (decision 0008).
@@ -315,12 +381,19 @@ def ballot_cast(
     (`selectors.votes.ballot_get_for_user`): one query fewer. The session's
     revision is not bumped: a ballot changes no one's page but the caster's; the console
     follows the count of receipts (decision 0008).
+
+    The choice is one of the vote's tallies: yes, no or abstain; or, on a ballot between
+    options, an option's key or abstain (a blank ballot). `remote`: a non-presential vote,
+    whose window the caller checked (elections' `round_ballot_cast`): the session may be
+    convened, and the delegate need not be marked present (`caster_for`).
     """
     session = vote.motion.session
-    _check_choice(choice)
-    if session.state != Session.State.OPEN:
+    if not isinstance(choice, str) or not choice or len(choice) > 20:
+        raise ValidationError({"choice": _("Choose one of the ballot's answers.")})
+    allowed = (Session.State.CONVENED, Session.State.OPEN) if remote else (Session.State.OPEN,)
+    if session.state not in allowed:
         raise ValidationError(_("The session is not in progress."))
-    caster = caster_for(session, user, unit_key, registrations=registrations)
+    caster = caster_for(session, user, unit_key, registrations=registrations, remote=remote)
     try:
         with transaction.atomic():
             # The tally first, the vote's lock last: every ballot of the vote queues on that
@@ -328,7 +401,11 @@ def ballot_cast(
             # The three tallies exist from the opening: no insert race between ballots. A
             # ballot refused below (closed, already voted) rolls its increment back; the
             # closing, which locks the vote, sees only committed tallies.
-            SecretTally.objects.filter(vote=vote, choice=choice).update(count=F("count") + 1)
+            counted = SecretTally.objects.filter(vote=vote, choice=choice).update(
+                count=F("count") + 1
+            )
+            if not counted:  # not one of this vote's answers: nothing was written
+                raise ValidationError({"choice": _("Choose one of the ballot's answers.")})
             receipt = _append_receipt(vote, caster)
             # The console follows the count of receipts: told after the commit (decision 0011).
             push.publish(push.topic_name("session", session.pk))
@@ -373,7 +450,8 @@ def _append_receipt(vote: Vote, caster: Caster) -> BallotReceipt:
     return receipt
 
 
-def _secret_counts(vote: Vote) -> tuple[int, int, int]:
+def _secret_tallies(vote: Vote) -> dict[str, int]:
+    """Every tally of the secret ballot, checked against its receipts and its chain's head."""
     counts = dict(SecretTally.objects.filter(vote=vote).values_list("choice", "count"))
     total = sum(counts.values())
     receipts = BallotReceipt.objects.filter(vote=vote).count()
@@ -383,7 +461,34 @@ def _secret_counts(vote: Vote) -> tuple[int, int, int]:
             f"vote {vote.pk}: {total} ballots counted for {receipts} receipts "
             f"({vote.ballots_cast} in the chain's head)"
         )
-    return counts.get(Choice.YES, 0), counts.get(Choice.NO, 0), counts.get(Choice.ABSTAIN, 0)
+    return counts
+
+
+def _is_between_options(counts: dict[str, int]) -> bool:
+    return bool(set(counts) - set(Choice.values))
+
+
+def _finish_options(actor: User, vote: Vote, counts: dict[str, int]) -> Vote:
+    """Close a ballot between options (issue #11): `abstain` is the blank ballots, `yes` the
+    most voted option's votes, `no` the other options' votes; it carried when that option,
+    alone at the top, reached the vote's majority (`arithmetic.option_carried`). The closing
+    entry of the action log records every option's count."""
+    blank = counts.get(Choice.ABSTAIN, 0)
+    options = {k: v for k, v in counts.items() if k != Choice.ABSTAIN}
+    ranked = sorted(options.values(), reverse=True)
+    top = ranked[0] if ranked else 0
+    second = ranked[1] if len(ranked) > 1 else 0
+    valid = sum(options.values())
+    vote.yes, vote.no, vote.abstain = top, valid - top, blank
+    vote.carried_computed = top > second and option_carried(
+        vote.majority,
+        votes=top,
+        best_other=second,
+        valid=valid,
+        present=vote.present,
+        entitled=vote.entitled,
+    )
+    return _close(actor, vote, {"tallies": counts})
 
 
 @transaction.atomic
@@ -399,8 +504,16 @@ def vote_close(*, actor: User, vote: Vote) -> Vote:
         if not entries.exists():
             raise ValidationError(_("No answer has been recorded yet."))
         return _finish(actor, vote, counts["yes"], counts["no"], counts["abstain"])
-    yes, no, abstain = _secret_counts(vote)
-    return _finish(actor, vote, yes, no, abstain)
+    counts = _secret_tallies(vote)
+    if _is_between_options(counts):
+        return _finish_options(actor, vote, counts)
+    return _finish(
+        actor,
+        vote,
+        counts.get(Choice.YES, 0),
+        counts.get(Choice.NO, 0),
+        counts.get(Choice.ABSTAIN, 0),
+    )
 
 
 @transaction.atomic

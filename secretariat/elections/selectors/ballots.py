@@ -1,0 +1,257 @@
+"""Reads of the ballot: who is on it, the staff's ballot page of a Call and the public page
+of a contest (rounds, results once each closes, the elected; never who voted what: the
+counts come from governance's tallies, which hold no voter)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from secretariat.core.access import can, get_for_user_or_404, list_for_user
+from secretariat.elections.models import (
+    Call,
+    CallOffice,
+    Contest,
+    EligibilityReport,
+    Nomination,
+    NominationVersion,
+    Round,
+    RoundCandidate,
+)
+from secretariat.elections.selectors.eligibility import eligible_nominations
+from secretariat.governance.models import Session
+
+MANAGE = "elections.manage_ballots"
+PUBLIC_SESSION_STATES = (Session.State.CONVENED, Session.State.OPEN, Session.State.CLOSED)
+
+
+def option_key(nomination: Nomination) -> str:
+    """The key of a candidate's option on a round's ballot (BallotOption.key)."""
+    return f"n{nomination.pk}"
+
+
+def candidate_name(nomination: Nomination) -> str:
+    """The candidate's name on the nomination's latest version (prefetched as `latest`)."""
+    latest = getattr(nomination, "latest", None)
+    if latest is None:
+        version = nomination.versions.order_by("-number").first()
+        return version.candidate_name if version else str(nomination)
+    return latest[0].candidate_name if latest else str(nomination)
+
+
+def _with_latest(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:
+    return queryset.prefetch_related(
+        Prefetch(
+            "versions",
+            queryset=NominationVersion.objects.select_related("candidate_nationality").order_by(
+                "-number"
+            ),
+            to_attr="latest",
+        )
+    )
+
+
+def ballot_candidates(call_office: CallOffice) -> list[Nomination]:
+    """The eligible candidates for a place of the office (`selectors.eligibility`: "Only
+    eligible candidates are on the ballot", issue #11), less those already elected to another
+    place of the same office; in the order received, with their latest version."""
+    elected = set(
+        Contest.objects.filter(call_office=call_office, elected__isnull=False).values_list(
+            "elected_id", flat=True
+        )
+    )
+    ids = [n.pk for n in eligible_nominations(call_office) if n.pk not in elected]
+    return list(_with_latest(Nomination.objects.filter(pk__in=ids)).order_by("received_at", "pk"))
+
+
+def signed_report(call: Call) -> EligibilityReport | None:
+    return (
+        EligibilityReport.objects.filter(call=call, state=EligibilityReport.State.SIGNED)
+        .order_by("-version")
+        .first()
+    )
+
+
+# --- Rows --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    name: str
+    votes: int | None
+    advances: bool
+    elected: bool
+
+
+@dataclass
+class RoundRow:
+    round: Round
+    candidates: list[CandidateResult]
+    blank: int | None
+    ballots_cast: int  # receipts while open (how many voted, never what)
+
+    @property
+    def is_open(self) -> bool:
+        return self.round.outcome == Round.Outcome.PENDING
+
+    @property
+    def lot_pending(self) -> bool:
+        return (
+            self.round.outcome == Round.Outcome.TIE
+            and self.round.rules.get("tie_rule") == "lot"
+            and "drawn" not in self.round.rules
+        )
+
+    @property
+    def tied(self) -> list[RoundCandidate]:
+        keys = set(self.round.rules.get("tied", []))
+        return [c for c in self.round.candidates.all() if c.option_key in keys]
+
+
+@dataclass
+class ContestRow:
+    contest: Contest
+    rounds: list[RoundRow]
+    elected_name: str
+
+    @property
+    def current(self) -> RoundRow | None:
+        return self.rounds[-1] if self.rounds else None
+
+    @property
+    def can_open_round(self) -> bool:
+        if self.contest.state != Contest.State.OPEN:
+            return False
+        last = self.current
+        return last is None or (
+            not last.is_open
+            and not last.lot_pending
+            and last.round.outcome in (Round.Outcome.NEXT_ROUND, Round.Outcome.TIE)
+        )
+
+
+def _contests(queryset: QuerySet[Contest]) -> QuerySet[Contest]:
+    return queryset.select_related(
+        "call_office__office", "call_office__call", "session", "elected", "mandate"
+    ).prefetch_related(
+        Prefetch(
+            "rounds",
+            queryset=Round.objects.select_related("vote").prefetch_related(
+                Prefetch("vote__tallies"),
+                Prefetch(
+                    "candidates",
+                    queryset=_with_latest_candidates(),
+                ),
+            ),
+        ),
+        Prefetch("elected__versions", to_attr="latest_versions"),
+    )
+
+
+def _with_latest_candidates() -> QuerySet[RoundCandidate]:
+    return RoundCandidate.objects.prefetch_related(
+        Prefetch(
+            "nomination__versions",
+            queryset=NominationVersion.objects.order_by("-number"),
+            to_attr="latest",
+        )
+    ).select_related("nomination")
+
+
+def _contest_row(contest: Contest) -> ContestRow:
+    rows = []
+    for rnd in contest.rounds.all():
+        closed = rnd.outcome != Round.Outcome.PENDING
+        tallies = {t.choice: t.count for t in rnd.vote.tallies.all()} if rnd.vote else {}
+        rows.append(
+            RoundRow(
+                round=rnd,
+                candidates=[
+                    CandidateResult(
+                        name=candidate_name(c.nomination),
+                        votes=c.votes if closed else None,
+                        advances=c.advances,
+                        elected=contest.elected_id == c.nomination_id
+                        and rnd.outcome == Round.Outcome.ELECTED,
+                    )
+                    for c in rnd.candidates.all()
+                ],
+                blank=tallies.get("abstain") if closed and rnd.vote else None,
+                ballots_cast=rnd.vote.ballots_cast if rnd.vote else 0,
+            )
+        )
+    elected = ""
+    if contest.elected is not None:
+        prefetched = contest.elected.__dict__.get("latest_versions", [])
+        versions = sorted(prefetched, key=lambda v: -v.number)
+        elected = versions[0].candidate_name if versions else str(contest.elected)
+    return ContestRow(contest=contest, rounds=rows, elected_name=elected)
+
+
+def contest_get_for_user(*, user: Any, pk: int) -> ContestRow:
+    """A contest's page: public once its session is convened (issue #11: results are
+    recorded and public); the Secretariat sees it always."""
+    queryset = Contest.objects.all()
+    if not can(user, MANAGE):
+        queryset = queryset.filter(session__state__in=PUBLIC_SESSION_STATES)
+    contest = get_for_user_or_404(_contests(queryset), user=user, perm=None, pk=pk)
+    return _contest_row(contest)
+
+
+# --- The staff's ballot page of a Call -----------------------------------------------------
+
+
+@dataclass
+class PlaceRow:
+    place: int
+    contest: ContestRow | None
+
+
+@dataclass
+class OfficeRow:
+    call_office: CallOffice
+    candidates: list[Nomination]
+    places: list[PlaceRow] = field(default_factory=list)
+
+    @property
+    def candidate_names(self) -> list[str]:
+        return [candidate_name(n) for n in self.candidates]
+
+
+@dataclass
+class BallotPage:
+    call: Call
+    report: EligibilityReport | None
+    offices: list[OfficeRow]
+    sessions: list[Session]
+
+
+def ballot_page_for_user(*, user: Any, call_pk: int) -> BallotPage:
+    """Everything the Secretariat runs the ballot of a Call with: per office and place, the
+    contest and its rounds, the eligible candidates still to elect, and the sessions of the
+    electing body where a contest can start."""
+    calls = list_for_user(Call.objects.all(), user=user, perm=MANAGE)
+    call = get_for_user_or_404(calls, user=user, perm=None, pk=call_pk)
+    offices = list(
+        CallOffice.objects.filter(call=call)
+        .select_related("office")
+        .order_by("order", "office__order", "pk")
+    )
+    contests = {
+        (c.call_office_id, c.place): _contest_row(c)
+        for c in _contests(Contest.objects.filter(call_office__call=call))
+    }
+    rows = []
+    for co in offices:
+        row = OfficeRow(call_office=co, candidates=ballot_candidates(co))
+        row.places = [PlaceRow(p, contests.get((co.pk, p))) for p in range(1, co.places + 1)]
+        rows.append(row)
+    body_ids = {co.office.electing_body_id for co in offices if co.office.electing_body_id}
+    sessions = Session.objects.filter(
+        state__in=[Session.State.CONVENED, Session.State.OPEN]
+    ).order_by("-starts_at")
+    if body_ids:
+        sessions = sessions.filter(body_id__in=body_ids)
+    return BallotPage(call=call, report=signed_report(call), offices=rows, sessions=list(sessions))
