@@ -776,18 +776,18 @@ def elected_through_the_services(w: World) -> Any:
     """What step 4 leaves: the two rounds run through the ballot's services (round 1: A 2,
     B 2, C 1; round 2: A 3, B 2), the candidate A elected and their mandate recorded."""
     from secretariat.elections.models import Contest
-    from secretariat.elections.services import ballots
+    from secretariat.elections.services import ballots as ballot_services
     from secretariat.governance.selectors.composition import unit_key
 
     session, call = ballot_ready(w)
-    contest = ballots.contest_start(
+    contest = ballot_services.contest_start(
         actor=w.officer,
         call_office=call.offices.get(office__code="secretary-general"),
         place=1,
         session=session,
     )
     for votes in ([0, 0, 1, 1, 2], [0, 0, 0, 1, 1]):
-        rnd = ballots.round_open(actor=w.officer, contest=contest)
+        rnd = ballot_services.round_open(actor=w.officer, contest=contest)
         keys = [rc.option_key for rc in rnd.candidates.order_by("order", "pk")]
         names = [
             rc.nomination.versions.get().candidate_name
@@ -795,13 +795,13 @@ def elected_through_the_services(w: World) -> Any:
         ]
         by_name = dict(zip(names, keys, strict=True))
         for user, institution, choice in zip(w.reps, w.full, votes, strict=True):
-            ballots.round_ballot_cast(
+            ballot_services.round_ballot_cast(
                 user=user,
                 rnd=rnd,
                 unit_key=unit_key(institution_id=institution.pk),
                 choice=by_name[CANDIDATES[choice][0]],
             )
-        ballots.round_close(actor=w.officer, rnd=rnd)
+        ballot_services.round_close(actor=w.officer, rnd=rnd)
     contest = Contest.objects.get(pk=contest.pk)
     assert contest.state == Contest.State.ELECTED and contest.mandate is not None
     return contest
