@@ -696,15 +696,12 @@ def run_round(
     number: int,
 ) -> None:
     """The officer opens a round; each delegate chooses on their own page; the officer closes."""
-    from secretariat.elections.models import Round
+    from secretariat.elections.models import Contest, Round
 
+    contest = _db(lambda: Contest.objects.get(call_office__call=call))
     visit(officer, u(lang, "ballot", pk=call.pk), lang, f"ballot-round{number}-before")
-    _submit(
-        officer,
-        officer.locator(
-            "form[action*='round'][action*='open'] button[type=submit], form[action*='open-round'] button[type=submit]"
-        ).first,
-    )
+    opening = officer.locator(f"form[action$='{u(lang, 'round-open', pk=contest.pk)}']")
+    _submit(officer, opening.locator("button[type=submit]"))
     _expect_ok(officer)
     rnd = _db(lambda: Round.objects.filter(contest__call_office__call=call).order_by("-pk").first())
     assert rnd is not None and rnd.number == number
@@ -730,7 +727,8 @@ def run_round(
             _submit(d, ballot.locator(f"button[value='{option}']"))
         expect(d.locator(".messages .callout--ok").first).to_be_visible()
     visit(officer, u(lang, "ballot", pk=call.pk), lang)
-    _submit(officer, officer.locator("form[action*='close'] button[type=submit]").first)
+    closing = officer.locator(f"form[action$='{u(lang, 'round-close', pk=rnd.pk)}']")
+    _submit(officer, closing.locator("button[type=submit]"))
     _expect_ok(officer)
     axe_check(officer)
     shot(officer, f"ballot-round{number}-closed", lang)
@@ -757,7 +755,10 @@ def test_4_a_two_round_secret_ballot_at_the_general_assembly(
 
     # the contest for Secretary General is started at the session
     visit(officer, u(lang, "ballot", pk=call.pk), lang, "ballot")
-    _submit(officer, officer.locator("form[action*='start'] button[type=submit]").first)
+    office = _db(lambda: call.offices.get(office__code="secretary-general"))
+    start = officer.locator(f"form[action$='{u(lang, 'contest-start', pk=office.pk)}']")
+    start.locator("select[name=session]").select_option(str(session.pk))
+    _submit(officer, start.locator("button[type=submit]"))
     _expect_ok(officer)
     a, b, c = (name for name, _ in CANDIDATES)
     # round 1: A 2, B 2, C 1 → no absolute majority; A and B go on
