@@ -111,4 +111,14 @@ urlpatterns += [
 ]
 
 # --- the ballot: contests and rounds --------------------------------------------------------
-urlpatterns += []
+from secretariat.elections.views import ballots as ballot_views  # noqa: E402
+
+urlpatterns += [
+    path("calls/<int:pk>/ballot/", ballot_views.ballot, name="ballot"),
+    path("ballot/offices/<int:pk>/start/", ballot_views.contest_start, name="contest-start"),
+    path("contests/<int:pk>/", ballot_views.contest_detail, name="contest-detail"),
+    path("contests/<int:pk>/acclaim/", ballot_views.contest_acclaim, name="contest-acclaim"),
+    path("contests/<int:pk>/rounds/open/", ballot_views.round_open, name="round-open"),
+    path("rounds/<int:pk>/close/", ballot_views.round_close, name="round-close"),
+    path("rounds/<int:pk>/draw/", ballot_views.round_draw, name="round-draw"),
+]

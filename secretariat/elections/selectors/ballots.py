@@ -105,9 +105,14 @@ class RoundRow:
         )
 
     @property
-    def tied(self) -> list[RoundCandidate]:
+    def tied(self) -> list[tuple[str, str]]:
+        """(option key, name) of the candidates tied for the contested places."""
         keys = set(self.round.rules.get("tied", []))
-        return [c for c in self.round.candidates.all() if c.option_key in keys]
+        return [
+            (c.option_key, candidate_name(c.nomination))
+            for c in self.round.candidates.all()
+            if c.option_key in keys
+        ]
 
 
 @dataclass
@@ -228,7 +233,7 @@ class BallotPage:
     sessions: list[Session]
 
 
-def ballot_page_for_user(*, user: Any, call_pk: int) -> BallotPage:
+def ballot_page_get_for_user(*, user: Any, call_pk: int) -> BallotPage:
     """Everything the Secretariat runs the ballot of a Call with: per office and place, the
     contest and its rounds, the eligible candidates still to elect, and the sessions of the
     electing body where a contest can start."""
@@ -255,3 +260,24 @@ def ballot_page_for_user(*, user: Any, call_pk: int) -> BallotPage:
     if body_ids:
         sessions = sessions.filter(body_id__in=body_ids)
     return BallotPage(call=call, report=signed_report(call), offices=rows, sessions=list(sessions))
+
+
+# --- The objects the Secretariat's actions work on ------------------------------------------
+
+
+def contest_manage_get_for_user(*, user: Any, pk: int) -> Contest:
+    """A contest the Secretariat acts on (404 to anyone else)."""
+    queryset = Contest.objects.select_related("call_office__office", "session")
+    return get_for_user_or_404(queryset, user=user, perm=MANAGE, pk=pk)
+
+
+def round_get_for_user(*, user: Any, pk: int) -> Round:
+    """A round the Secretariat acts on (404 to anyone else)."""
+    queryset = Round.objects.select_related("contest__session", "vote__motion__session")
+    return get_for_user_or_404(queryset, user=user, perm=MANAGE, pk=pk)
+
+
+def call_office_get_for_user(*, user: Any, pk: int) -> CallOffice:
+    """An office of a Call whose places the Secretariat puts to the vote (404 otherwise)."""
+    queryset = CallOffice.objects.select_related("office", "call")
+    return get_for_user_or_404(queryset, user=user, perm=MANAGE, pk=pk)

@@ -1,0 +1,44 @@
+"""The ballot's forms: start a contest, open a round (in the hall or remote), acclaim, and
+record a draw of lots."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from secretariat.governance.models import Session
+
+
+class ContestStartForm(forms.Form):
+    place = forms.IntegerField(label=_("Place"), min_value=1, initial=1)
+    session = forms.ModelChoiceField(
+        label=_("Session"),
+        queryset=Session.objects.filter(state__in=[Session.State.CONVENED, Session.State.OPEN]),
+    )
+
+
+class RoundOpenForm(forms.Form):
+    remote = forms.BooleanField(
+        label=_("Non-presential (exceptional): delegates vote from their own accounts"),
+        required=False,
+    )
+    window_end = forms.DateTimeField(
+        label=_("Voting closes at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class DrawForm(forms.Form):
+    keys = forms.MultipleChoiceField(
+        label=_("Drawn"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    reason = forms.CharField(label=_("How the lots were drawn"), max_length=500)
+
+    def __init__(self, *args, choices=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["keys"].choices = list(choices)

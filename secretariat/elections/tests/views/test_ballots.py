@@ -1,0 +1,121 @@
+"""The ballot's pages: the Secretariat's ballot of a Call and its actions, and the public page
+of a contest; each without permission, with it, and out of scope; query counts pinned."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from secretariat.conftest import client_for
+from secretariat.core.models import ActionLog
+from secretariat.elections.models import Contest, Round
+from secretariat.elections.services import ballots as services
+from secretariat.elections.tests.ballot_world import (  # noqa: F401
+    ballot_fixture,
+    cast,
+    live_fixture,
+    session_world,
+    start,
+    today,
+)
+from secretariat.governance.models import Session
+
+
+def url(name: str, pk: int) -> str:
+    return reverse(f"elections:{name}", kwargs={"pk": pk})
+
+
+def two_rounds(ballot):
+    a, b, c = (ballot.key(n) for n in ballot.nominations)
+    contest = start(ballot)
+    first = services.round_open(actor=ballot.officer, contest=contest)
+    cast(ballot, first, [a, a, b, b, c, "abstain"])
+    services.round_close(actor=ballot.officer, rnd=first)
+    second = services.round_open(actor=ballot.officer, contest=contest)
+    return contest, first, second
+
+
+def test_it_runs_an_election_through_the_ballot_page(ballot):
+    client = client_for(ballot.officer)
+    # start
+    response = client.post(
+        url("contest-start", ballot.call_office.pk),
+        {"place": "1", "session": str(ballot.live.session.pk)},
+    )
+    assert response.status_code == 302
+    contest = Contest.objects.get()
+    assert ActionLog.objects.filter(event="contest.started").exists()
+    # open a round in the hall
+    response = client.post(url("round-open", contest.pk), {})
+    assert response.status_code == 302
+    rnd = contest.rounds.get()
+    page = client.get(url("ballot", ballot.call.pk))
+    assert page.status_code == 200
+    assert "0 of 6 ballots cast" in page.content.decode()
+    a = ballot.key(ballot.nominations[0])
+    cast(ballot, rnd, [a, a, a, a, "abstain", "abstain"])
+    # close: elected
+    response = client.post(url("round-close", rnd.pk))
+    assert response.status_code == 302
+    contest.refresh_from_db()
+    assert contest.state == Contest.State.ELECTED
+    detail = client_for(None).get(url("contest-detail", contest.pk)).content.decode()
+    assert "Ana Candidata" in detail and "Blank ballots" in detail
+
+
+def test_it_shows_the_refusal_of_an_action(ballot):
+    client = client_for(ballot.officer)
+    contest = start(ballot)
+    response = client.post(url("contest-acclaim", contest.pk), {"reason": "x"}, follow=True)
+    assert "exactly one" in response.content.decode()
+    assert not contest.rounds.exists()
+
+
+def test_the_ballot_page_is_the_secretariats(ballot, rep_a, finance_officer):
+    assert client_for(rep_a).get(url("ballot", ballot.call.pk)).status_code == 403
+    assert client_for(finance_officer).get(url("ballot", ballot.call.pk)).status_code == 403
+    assert client_for(ballot.officer).get(url("ballot", 9999)).status_code == 404
+
+
+def test_the_contest_page_is_public_once_the_session_is_convened(ballot, rep_a):
+    contest, _first, _second = two_rounds(ballot)
+    assert client_for(None).get(url("contest-detail", contest.pk)).status_code == 200
+    Session.objects.filter(pk=ballot.live.session.pk).update(state=Session.State.DRAFT)
+    assert client_for(rep_a).get(url("contest-detail", contest.pk)).status_code == 404
+    assert client_for(ballot.officer).get(url("contest-detail", contest.pk)).status_code == 200
+
+
+def test_the_contest_page_shows_counts_only_after_each_round_closes(ballot):
+    contest, first, second = two_rounds(ballot)
+    html = client_for(None).get(url("contest-detail", contest.pk)).content.decode()
+    assert "Goes on to the next round" in html  # round 1 counted
+    assert "0 of 6 ballots cast" in html  # round 2 open: only how many voted
+
+
+@pytest.mark.parametrize("extra_rounds", [1, 2])
+def test_the_pages_read_a_fixed_number_of_queries(ballot, django_assert_num_queries, extra_rounds):
+    a, b, c = (ballot.key(n) for n in ballot.nominations)
+    contest = start(ballot)
+    for _ in range(extra_rounds):
+        rnd = services.round_open(actor=ballot.officer, contest=contest)
+        cast(ballot, rnd, [a, a, b, b, c, c])
+        services.round_close(actor=ballot.officer, rnd=rnd)
+    anonymous = client_for(None)
+    # contest (+ office, session), rounds (+ vote), tallies, candidates (+ nomination),
+    # their latest versions
+    with django_assert_num_queries(5):
+        assert anonymous.get(url("contest-detail", contest.pk)).status_code == 200
+    officer = client_for(ballot.officer)
+    officer.get(url("ballot", ballot.call.pk))  # warm the session and the user
+    with django_assert_num_queries(BALLOT_PAGE_QUERIES) as ctx:
+        assert officer.get(url("ballot", ballot.call.pk)).status_code == 200
+    assert ctx is not None
+    assert Round.objects.filter(contest=contest).count() == extra_rounds
+
+
+# session, user, MFA (3); the Call, its offices, contests (+ rounds, votes, tallies,
+# candidates, versions, elected's versions: 6), the sessions, the signed report; the eligible
+# candidates: `selectors.eligibility.eligible_nominations` reads each nomination's findings
+# (2 queries per nomination, 4 here: the cost grows with nominations, not with rounds), the
+# elected of the office and the candidates' versions.
+BALLOT_PAGE_QUERIES = 28
