@@ -257,7 +257,8 @@ def _phase(call: Call, now: dt.datetime) -> str:
 
 def requirement_rows(call: Call, lang: str) -> list[RequirementRow]:
     rows = []
-    for req in call.requirements.select_related("call_office__office").order_by("order", "pk"):
+    reqs = call.requirements.select_related("call_office__office", "other_office")
+    for req in reqs.order_by("order", "pk"):
         label, label_pending = in_language(req, "label", lang)
         description, description_pending = in_language(req, "description", lang)
         rows.append(
@@ -375,8 +376,8 @@ def call_recipients(call: Call, day: dt.date) -> list[CallRecipient]:
     seen: set[str] = set()
     found = []
     for rep in reps:
-        email = rep.email or (rep.user.email if rep.user else "")
-        key = email.strip().casefold()
+        email = (rep.email or (rep.user.email if rep.user else "")).strip()
+        key = email.casefold()
         if not key or key in seen:
             continue
         seen.add(key)
