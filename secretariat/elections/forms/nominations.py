@@ -57,6 +57,8 @@ class NominationForm(forms.Form):
                     "name"
                 ),
             )
+            if len(institutions) == 1:
+                field.initial = institutions[0].pk
             self.fields = {"institution": field, **self.fields}
         if offices is not None:
             office_field = _Choice(

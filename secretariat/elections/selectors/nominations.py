@@ -152,6 +152,7 @@ class NominationPage:
     can_withdraw: bool
     can_correct: bool
     can_review: bool
+    can_list: bool
 
 
 def nomination_page(*, user: Any, nomination: Nomination) -> NominationPage:
@@ -185,6 +186,7 @@ def nomination_page(*, user: Any, nomination: Nomination) -> NominationPage:
         can_withdraw=own and live,
         can_correct=own and nomination.state == Nomination.State.CORRECTION_REQUESTED,
         can_review=can(user, "elections.review_nominations"),
+        can_list=can(user, STAFF_READ),
     )
 
 

@@ -30,7 +30,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from secretariat.core.access import require, require_reason
-from secretariat.core.audit import locked, save_audited, snapshot
+from secretariat.core.audit import locked, record_action, save_audited, snapshot
 from secretariat.core.models import User
 from secretariat.core.selectors.rule_settings import rule_value
 from secretariat.core.services.outbox import email_queue
@@ -301,10 +301,15 @@ def _new_version(
     return version
 
 
-def _files_summary(rows: list[NominationDocument]) -> list[dict[str, Any]]:
-    return [
-        {"requirement": r.requirement_id, "name": r.file_name, "sha256": r.sha256} for r in rows
+def _log_files(actor: User, nomination: Nomination, number: int, rows: list[Any]) -> None:
+    """The files of a version, on the nomination's action log (they have no history)."""
+    if not rows:
+        return
+    summary = [
+        {"requirement": r.requirement_id, "name": r.file_name, "sha": r.sha256} for r in rows
     ]
+    new = {"version": number, "documents": summary}
+    record_action(actor=actor, event="nomination.documents_added", target=nomination, new=new)
 
 
 # --- Receiving a nomination ----------------------------------------------------------------
@@ -346,16 +351,7 @@ def _receive(
     version = _new_version(
         actor=actor, nomination=nomination, number=1, candidate=candidate, reason="", now=now
     )
-    stored = _store_files(version, files, types, now)
-    if stored:
-        save_audited(
-            nomination,
-            actor=actor,
-            event="nomination.documents_added",
-            old={},
-            new={"version": 1, "documents": _files_summary(stored)},
-            clean=False,
-        )
+    _log_files(actor, nomination, 1, _store_files(version, files, types, now))
     return nomination
 
 
@@ -495,6 +491,7 @@ def nomination_withdraw(
         fields=NOMINATION_FIELDS,
         before=before,
         reason=text,
+        clean=False,  # only the state and its time change, set here
     )
     return nomination
 
@@ -586,15 +583,8 @@ def nomination_correct(
         event="nomination.corrected",
         fields=NOMINATION_FIELDS,
         before=before,
+        clean=False,  # only the state changes, set here
         reason=_("Version %(number)s") % {"number": version.number},
     )
-    if stored:
-        save_audited(
-            nomination,
-            actor=actor,
-            event="nomination.documents_added",
-            old={},
-            new={"version": version.number, "documents": _files_summary(stored)},
-            clean=False,
-        )
+    _log_files(actor, nomination, version.number, stored)
     return version

@@ -95,7 +95,12 @@ def correction_request(
     before = snapshot(nomination, ["state"])
     nomination.state = Nomination.State.CORRECTION_REQUESTED
     save_audited(
-        nomination, actor=actor, event="nomination.state_changed", fields=["state"], before=before
+        nomination,
+        actor=actor,
+        event="nomination.state_changed",
+        fields=["state"],
+        before=before,
+        clean=False,  # only the state changes, set here
     )
     _tell_representatives(nomination, correction)
     return correction
@@ -145,7 +150,7 @@ def candidates_publish(*, actor: User, call: Call, now: dt.datetime | None = Non
         event="call.candidates_published",
         fields=["candidates_published_at"],
         before=before,
-        exclude=["state"],
+        clean=False,  # only the publication's time changes, set here
     )
     return call
 

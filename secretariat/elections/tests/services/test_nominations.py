@@ -326,3 +326,32 @@ def test_make_nomination_builds_what_the_services_build(nom_world, rep_a):
         nom_world["co_secretary"], nom_world["member_a"], "Ana", nom_world["countries"]["PE"]
     )
     assert made.versions.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("zone_name", "stated"),
+    [
+        ("America/Sao_Paulo", "June 30, 2026, 18:00:00 (America/Sao_Paulo)"),
+        ("Pacific/Auckland", "June 30, 2026, 18:00:00 (Pacific/Auckland)"),
+        ("America/Los_Angeles", "June 30, 2026, 18:00:00 (America/Los_Angeles)"),
+    ],
+)
+def test_the_deadline_holds_to_the_second_in_the_calls_own_zone(
+    nom_world, rep_a, zone_name, stated
+):
+    # given: a deadline at 18:00:00 local time in the Call's zone
+    import zoneinfo
+
+    from secretariat.elections.tests.nominations_world import add_office
+
+    deadline = dt.datetime(2026, 6, 30, 18, 0, 0, tzinfo=zoneinfo.ZoneInfo(zone_name))
+    call = make_call(
+        opens_at=deadline - dt.timedelta(days=30), deadline=deadline, time_zone=zone_name
+    )
+    add_office(call, nom_world["president"])
+    # when / then: 17:59:59 there is in time, 18:00:00 there is late
+    assert _submit(nom_world, rep_a, call=call, now=deadline - dt.timedelta(seconds=1)).pk
+    with pytest.raises(ValidationError) as exc:
+        _submit(nom_world, rep_a, call=call, now=deadline.astimezone(dt.UTC), name="Tarde")
+    assert exc.value.messages == [f"The deadline was {stated}."]
