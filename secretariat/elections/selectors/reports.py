@@ -187,6 +187,8 @@ def report_content(call: Call) -> dict[str, Any]:
             "id": call.pk,
             "reference": call.reference,
             "title": _in_every_language(call, "title"),
+            "time_zone": call.time_zone,
+            "session": _in_every_language(call.session, "title") if call.session else None,
         },
         "built_at": _iso(timezone.now()),
         "offices": built,
@@ -313,6 +315,8 @@ class ReportView:
     language: str
     call_title: str
     call_reference: str
+    time_zone: str
+    session_title: str
     built_at: dt.datetime | None
     offices: tuple[ReportOffice, ...]
     summary: dict[str, int]
@@ -396,6 +400,8 @@ def report_view(content: dict[str, Any], language: str | None = None) -> ReportV
         language=lang,
         call_title=content.get("call", {}).get("title", {}).get(lang, ""),
         call_reference=content.get("call", {}).get("reference", ""),
+        time_zone=content.get("call", {}).get("time_zone") or "America/Mexico_City",
+        session_title=(content.get("call", {}).get("session") or {}).get(lang, ""),
         built_at=_datetime(content.get("built_at")),
         offices=offices,
         summary=dict(content.get("summary", {})),

@@ -140,8 +140,8 @@ def test_it_builds_the_content_in_a_fixed_number_of_queries(
 ):
     # given
     add_candidates(world, extra)
-    # when / then: offices, requirements, nominations, versions, findings
-    with django_assert_num_queries(5):
+    # when / then: the Call's session, offices, requirements, nominations, versions, findings
+    with django_assert_num_queries(6):
         report_content(world.call)
 
 

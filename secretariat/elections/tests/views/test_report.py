@@ -54,7 +54,7 @@ def test_it_hides_a_draft_from_those_who_only_read(world, finance_officer):
     client = client_for(finance_officer)
     response = client.get(_page(world))
     assert response.status_code == 200
-    assert "Ana Pérez" not in response.text and "No draft yet" in response.text
+    assert "Ana Pérez" not in response.text and "No signed version yet" in response.text
     pdf = reverse("elections:report-pdf", kwargs={"pk": draft.pk, "lang": "es"})
     assert client.get(pdf).status_code == 404
 
