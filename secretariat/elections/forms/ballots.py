@@ -3,6 +3,9 @@ record a draw of lots."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +14,7 @@ from secretariat.governance.models import Session
 
 class ContestStartForm(forms.Form):
     place = forms.IntegerField(label=_("Place"), min_value=1, initial=1)
-    session = forms.ModelChoiceField(
+    session: forms.ModelChoiceField[Session] = forms.ModelChoiceField(
         label=_("Session"),
         queryset=Session.objects.filter(state__in=[Session.State.CONVENED, Session.State.OPEN]),
     )
@@ -39,6 +42,8 @@ class DrawForm(forms.Form):
     )
     reason = forms.CharField(label=_("How the lots were drawn"), max_length=500)
 
-    def __init__(self, *args, choices=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, choices: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["keys"].choices = list(choices)
+        field = self.fields["keys"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = list(choices)

@@ -13,11 +13,11 @@ from django.test import Client
 from django.urls import reverse
 
 from secretariat.core.testing import (
-    L,
     POST_ONLY,
     PUBLIC,
     ROLES,
     STAFF_WRITE,
+    L,
     get_document,
     log_in,
 )

@@ -225,6 +225,15 @@ class AttendanceMarkForm(forms.Form):
     present = forms.TypedChoiceField(choices=(("1", "1"), ("0", "0")), coerce=lambda v: v == "1")
 
 
+class BallotForm(forms.Form):
+    """A delegate's secret ballot: yes, no or abstain; or, on a ballot between options (an
+    election's round), an option's key or abstain (a blank ballot), checked by the service
+    against the vote's own answers."""
+
+    unit = forms.RegexField(regex=r"^[is]\d+$", max_length=20)
+    choice = forms.CharField(max_length=20)
+
+
 class AnswerForm(forms.Form):
     """One answer: a roll-call answer entered by the secretary, or a delegate's secret ballot."""
 

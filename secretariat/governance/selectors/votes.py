@@ -18,7 +18,17 @@ from django.utils.translation import gettext as _
 from secretariat.core.access import can, get_for_user_or_404, permission_for
 from secretariat.governance.arithmetic import yes_needed
 from secretariat.governance.body_rules import majority_label
-from secretariat.governance.models import BallotReceipt, Participant, RollCallEntry, Session, Vote
+from secretariat.governance.models import (
+    BallotOption,
+    BallotReceipt,
+    Choice,
+    DecisionKind,
+    Participant,
+    RollCallEntry,
+    SecretTally,
+    Session,
+    Vote,
+)
 from secretariat.governance.selectors.composition import UnitStatus, session_roll
 
 FOLLOW = "governance.follow_session"
@@ -104,6 +114,15 @@ def ballot_get_for_user(*, user: Any, pk: int) -> BallotTarget:
 
 
 @dataclass(frozen=True)
+class OptionCount:
+    """One option of a ballot between options, with its count only once the vote closed."""
+
+    key: str
+    label: str
+    count: int | None
+
+
+@dataclass
 class VoteView:
     """A vote as the pages show it: majority in words and, only once closed, the counts."""
 
@@ -114,6 +133,9 @@ class VoteView:
     expected: int
     yes_needed: int | None
     roll_call: list[RollCallEntry] = field(default_factory=list)
+    # A ballot between options (an election's round): each option, and its count once closed.
+    options: list[OptionCount] = field(default_factory=list)
+    blank: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -145,7 +167,8 @@ def vote_view(vote: Vote, *, with_roll_call: bool = False) -> VoteView:
         else:
             cast = RollCallEntry.objects.filter(vote=vote).count()
     needed = None
-    if vote.state == Vote.State.CLOSED and vote.no is not None:
+    options, blank = _options(vote)
+    if vote.state == Vote.State.CLOSED and vote.no is not None and not options:
         needed = yes_needed(vote.majority, no=vote.no, present=vote.present, entitled=vote.entitled)
     return VoteView(
         vote=vote,
@@ -155,7 +178,26 @@ def vote_view(vote: Vote, *, with_roll_call: bool = False) -> VoteView:
         expected=vote.present,
         yes_needed=needed,
         roll_call=entries,
+        options=options,
+        blank=blank,
     )
+
+
+def _options(vote: Vote) -> tuple[list[OptionCount], int | None]:
+    """The options of an election's secret ballot (issue #11) and, once closed, each one's
+    count and the blank ballots: read only for votes on an election (other votes are yes or
+    no, and pay no query for this)."""
+    if vote.method != Vote.Method.SECRET or vote.motion.decision_kind != DecisionKind.ELECTION:
+        return [], None
+    closed = vote.state == Vote.State.CLOSED
+    counts = (
+        dict(SecretTally.objects.filter(vote=vote).values_list("choice", "count")) if closed else {}
+    )
+    options = [
+        OptionCount(o.key, o.label, counts.get(o.key, 0) if closed else None)
+        for o in BallotOption.objects.filter(vote=vote).order_by("order", "pk")
+    ]
+    return options, (counts.get(Choice.ABSTAIN, 0) if closed and options else None)
 
 
 def vote_progress(vote: Vote) -> tuple[int, int]:

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from secretariat.core.http import HtmxHttpRequest, actor
-from secretariat.governance.forms.console import AnswerForm
+from secretariat.governance.forms.console import BallotForm
 from secretariat.governance.models import Choice, Vote
 from secretariat.governance.selectors.console import delegate_state, live_id
 from secretariat.governance.selectors.sessions import session_get_for_user
@@ -76,9 +76,9 @@ def _cast(request: HttpRequest, vote_pk: int) -> tuple[str, int]:
     session's id)."""
     target = ballot_get_for_user(user=request.user, pk=vote_pk)
     session_pk = target.vote.motion.session.pk
-    form = AnswerForm(request.POST)
+    form = BallotForm(request.POST)
     if not form.is_valid():
-        return _("Choose yes, no or abstain."), session_pk
+        return _("Choose one of the ballot's answers."), session_pk
     try:
         services.ballot_cast(
             user=actor(request),

@@ -119,3 +119,35 @@ def test_the_pages_read_a_fixed_number_of_queries(ballot, django_assert_num_quer
 # (2 queries per nomination, 4 here: the cost grows with nominations, not with rounds), the
 # elected of the office and the candidates' versions.
 BALLOT_PAGE_QUERIES = 28
+
+
+def test_a_delegate_casts_a_round_on_governances_ballot_page_with_radio_buttons(ballot):
+    # given a round open in the hall
+    contest = start(ballot)
+    rnd = services.round_open(actor=ballot.officer, contest=contest)
+    inst = ballot.live.full[0]
+    delegate = client_for(ballot.live.users[inst.pk])
+    page_url = reverse("governance:ballot", kwargs={"vote_pk": rnd.vote_id})
+    # when the delegate opens the ballot
+    html = delegate.get(page_url).content.decode()
+    # then one radio button per eligible candidate and a blank ballot, each labelled
+    a = ballot.key(ballot.nominations[0])
+    assert f'type="radio" name="choice" value="{a}"' in html
+    assert "Ana Candidata" in html and "Blank ballot" in html
+    assert "Diego Inelegible" not in html
+    # when they cast for a candidate
+    response = delegate.post(page_url, {"unit": f"i{inst.pk}", "choice": a})
+    assert response.status_code == 302
+    # a choice not on this ballot is refused with its reason
+    other = ballot.live.full[1]
+    refused = client_for(ballot.live.users[other.pk]).post(
+        page_url, {"unit": f"i{other.pk}", "choice": "yes"}
+    )
+    assert refused.status_code == 400 and "answers" in refused.content.decode()
+    # once closed, the vote's page shows each candidate's votes
+    services.round_close(actor=ballot.officer, rnd=rnd)
+    detail = client_for(ballot.officer).get(
+        reverse("governance:vote-detail", kwargs={"vote_pk": rnd.vote_id})
+    )
+    text = detail.content.decode()
+    assert "Ana Candidata" in text and "Blank ballots" in text
