@@ -471,7 +471,9 @@ def submit_nomination(
     visit(page, u(lang, "nomination-add", pk=call.pk), lang, "nomination-form" if check else None)
     form = page.locator("main form[enctype='multipart/form-data']")
     form.locator("select[name=call_office]").select_option(str(office_pk))
-    form.locator("select[name=institution]").select_option(str(institution_pk))
+    member = form.locator("select[name=institution]")
+    if member.count():  # offered only when the user represents more than one full member
+        member.select_option(str(institution_pk))
     form.locator("input[name=candidate_name]").fill(name)
     form.locator("select[name=candidate_nationality]").select_option(
         str(_db(lambda: Country.objects.get(code=country).pk))
