@@ -377,8 +377,9 @@ def draft_call(page: Page, lang: str, w: World, session: Any) -> int:
 def add_offices(page: Page, lang: str, pk: int) -> None:
     from secretariat.governance.models import Office
 
+    offices = _db(lambda: {o.code: o for o in Office.objects.all()})
     for code in ["secretary-general", "comptroller"]:
-        office = _db(lambda c=code: Office.objects.get(code=c))  # type: ignore[misc]  # c binds the loop's code
+        office = offices[code]
         page.goto(u(lang, "call-office-add", pk=pk))
         page.select_option("select[name=office]", str(office.pk))
         page.fill("[name=term_start]", TERM_START.isoformat())
