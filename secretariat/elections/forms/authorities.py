@@ -172,12 +172,12 @@ class MandateForm(forms.Form):
         help_text=_("Record the person first if they are not on the list."),
     )
     valid_from = _date(_("From"), help_text=_("The first day in office; empty when not known."))
-    valid_from_precision = _precision(_("Start known to the"))
+    valid_from_precision = _precision(_("How precisely the start is known"))
     valid_to = _date(
         _("Until (exclusive)"),
         help_text=_("The first day no longer in office; empty when not known or not ended."),
     )
-    valid_to_precision = _precision(_("End known to the"))
+    valid_to_precision = _precision(_("How precisely the end is known"))
     term_label = forms.CharField(
         label=_("Term"), max_length=60, required=False, help_text=_("E.g. “2023–2025”.")
     )
