@@ -19,3 +19,6 @@ class ElectionsConfig(AppConfig):
         panels.register_panels()
 
         # --- demo ---
+        from secretariat.elections import demo
+
+        demo.register_demo()
