@@ -28,7 +28,14 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     # The Roles entry: asked of rules itself, since through Django's backends a refusal goes
     # on to ModelBackend's two permission queries on every staff page.
     manages_roles = is_staff and rules.has_perm("core.manage_roles", user)
+    represents = bool(
+        user is not None
+        and user.is_authenticated
+        and not is_staff
+        and user.has_role("representative")
+    )
     return {
+        "shell_is_representative": represents,
         "shell_languages": languages,
         "shell_is_staff": is_staff,
         "shell_manages_roles": manages_roles,

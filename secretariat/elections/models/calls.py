@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -19,10 +20,10 @@ class Call(models.Model):
     recorded decision, published; nominations are received until its deadline."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        APPROVED = "approved", _("Approved")
-        PUBLISHED = "published", _("Published")
-        CLOSED = "closed", _("Closed")
+        DRAFT = "draft", pgettext_lazy("a Call for Candidates", "Draft")
+        APPROVED = "approved", pgettext_lazy("a Call for Candidates", "Approved")
+        PUBLISHED = "published", pgettext_lazy("a Call for Candidates", "Published")
+        CLOSED = "closed", pgettext_lazy("a Call for Candidates", "Closed")
 
     reference = models.CharField(_("reference"), max_length=60, blank=True)
     title = models.CharField(_("title"), max_length=300)

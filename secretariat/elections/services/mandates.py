@@ -4,6 +4,8 @@ created from the term's start")."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
@@ -104,7 +106,8 @@ def mandate_from_election(*, actor: User, contest: Contest) -> Mandate:
         resolution=contest.resolution,
         valid_from=call_office.term_start,
         valid_to=call_office.term_end,
-        term_label=f"{call_office.term_start.year}–{call_office.term_end.year}",
+        # the term's end is exclusive: a term to 1 January 2032 is "2029–2031"
+        term_label=f"{call_office.term_start.year}–{(call_office.term_end - dt.timedelta(days=1)).year}",
         decision=(
             _("Resolution No. %(number)s") % {"number": contest.resolution.number}
             if contest.resolution

@@ -67,6 +67,7 @@ def test_it_elects_in_two_rounds_and_records_the_mandate_from_the_term_start(bal
     assert mandate.holder == "Ana Candidata" and mandate.person.name == "Ana Candidata"
     assert mandate.person.nationality.code == "MX"
     assert (mandate.valid_from, mandate.valid_to) == (dt.date(2025, 1, 1), dt.date(2028, 1, 1))
+    assert mandate.term_label == "2025–2027"  # the end is exclusive
     assert mandate.how == Mandate.How.ELECTED and mandate.session_id == ballot.live.session.pk
     assert "round 2" in mandate.source
     assert logged("mandate.elected").target_id == str(mandate.pk)
