@@ -487,13 +487,17 @@ REPORT_PDF = "elections.eligibility_report"
 def report_pdf_html(report: EligibilityReport, language: str) -> str:
     """The HTML the PDF of a version is laid out from, in one content language: a draft says
     so on every page; a signed version carries the Secretary General's name and date."""
+    from django.utils import translation
+
     from secretariat.core.pdf import pdf_html
 
     signer = report.signed_by
+    with translation.override(language):  # the findings' and conclusions' words too
+        view = report_view(report.content, language)
     context = {
         "report": report,
         "call": report.call,
-        "view": report_view(report.content, language),
+        "view": view,
         "signed_by": (signer.full_name or signer.email) if signer is not None else "",
     }
     return pdf_html("elections/pdf/report.html", context, language=language)

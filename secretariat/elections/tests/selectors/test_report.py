@@ -165,3 +165,22 @@ def test_it_refuses_the_sign_action_to_an_officer(world):
     with pytest.raises(Http404):
         report_get_for_user(user=world.officer, pk=draft.pk, action="sign")
     assert report_get_for_user(user=world.secretary_general, pk=draft.pk, action="sign") == draft
+
+
+def test_the_pdf_says_its_findings_and_conclusions_in_its_own_language(world):
+    # given a reviewed report, read while the site speaks Spanish
+    from django.utils import translation
+
+    from secretariat.elections.selectors.reports import report_pdf_html
+
+    review_everyone(world)
+    report = EligibilityReport.objects.create(
+        call=world.call, version=1, content=report_content(world.call), created_by=world.officer
+    )
+    # when
+    with translation.override("es"):
+        english = report_pdf_html(report, "en")
+        spanish = report_pdf_html(report, "es")
+    # then
+    assert "Met" in english and "Cumplido" not in english
+    assert "Cumplido" in spanish
