@@ -121,4 +121,5 @@ urlpatterns += [
     path("contests/<int:pk>/rounds/open/", ballot_views.round_open, name="round-open"),
     path("rounds/<int:pk>/close/", ballot_views.round_close, name="round-close"),
     path("rounds/<int:pk>/draw/", ballot_views.round_draw, name="round-draw"),
+    path("rounds/<int:pk>/ballot/", ballot_views.round_ballot, name="round-ballot"),
 ]

@@ -47,3 +47,24 @@ class DrawForm(forms.Form):
         field = self.fields["keys"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = list(choices)
+
+
+class RemoteBallotForm(forms.Form):
+    """A delegate's ballot in a non-presential round: the member cast for, and one candidate
+    or a blank ballot ("abstain")."""
+
+    unit = forms.ChoiceField(label=_("Member"), choices=())
+    choice = forms.ChoiceField(label=_("Your choice"), choices=())
+
+    def __init__(
+        self,
+        *args: Any,
+        units: Sequence[str] = (),
+        candidates: Sequence[tuple[str, str]] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        unit, choice = self.fields["unit"], self.fields["choice"]
+        assert isinstance(unit, forms.ChoiceField) and isinstance(choice, forms.ChoiceField)
+        unit.choices = [(k, k) for k in units]
+        choice.choices = [*candidates, ("abstain", _("Blank ballot"))]

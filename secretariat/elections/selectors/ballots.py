@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
 from secretariat.core.access import can, get_for_user_or_404, list_for_user
 from secretariat.elections.models import (
@@ -21,7 +23,12 @@ from secretariat.elections.models import (
     RoundCandidate,
 )
 from secretariat.elections.selectors.eligibility import eligible_nominations
-from secretariat.governance.models import Session
+from secretariat.governance.models import BallotReceipt, Session, Vote
+from secretariat.governance.selectors.composition import (
+    UnitStatus,
+    session_roll,
+    units_for_user,
+)
 
 MANAGE = "elections.manage_ballots"
 PUBLIC_SESSION_STATES = (Session.State.CONVENED, Session.State.OPEN, Session.State.CLOSED)
@@ -281,3 +288,100 @@ def call_office_get_for_user(*, user: Any, pk: int) -> CallOffice:
     """An office of a Call whose places the Secretariat puts to the vote (404 otherwise)."""
     queryset = CallOffice.objects.select_related("office", "call")
     return get_for_user_or_404(queryset, user=user, perm=MANAGE, pk=pk)
+
+
+# --- A delegate's ballot in a non-presential round -------------------------------------------
+
+
+@dataclass(frozen=True)
+class RemoteUnit:
+    """A member the delegate casts for, and whether its ballot was received (never what)."""
+
+    key: str
+    label: str
+    received: bool
+
+
+@dataclass
+class RemoteBallot:
+    round: Round
+    session: Session
+    candidates: list[tuple[str, str]]  # (option key, candidate's name), in ballot order
+    units: list[RemoteUnit]
+
+    @property
+    def is_open(self) -> bool:
+        return self.round.outcome == Round.Outcome.PENDING and (
+            self.round.vote is not None and self.round.vote.state == Vote.State.OPEN
+        )
+
+    @property
+    def within_window(self) -> bool:
+        start, end = self.round.window_start, self.round.window_end
+        return start is not None and end is not None and start <= timezone.now() <= end
+
+    @property
+    def pending_units(self) -> list[RemoteUnit]:
+        return [u for u in self.units if not u.received]
+
+
+def remote_units_for_user(session: Session, user: Any) -> list[UnitStatus]:
+    """The members a user casts for in a non-presential vote: governance's roll with
+    `remote=True` (every accredited delegate of a member with the right to vote, present or
+    not; no proxies) read through `units_for_user`. Staff cast nothing (issue #11)."""
+    if not (user and user.is_authenticated) or user.is_staff:
+        return []
+    roll = session_roll(session, remote=True)
+    return units_for_user(session, user, roll)
+
+
+def remote_ballot_get_for_user(*, user: Any, pk: int) -> RemoteBallot:
+    """A non-presential round's ballot for one of its accredited delegates: 404 to anyone
+    who casts for no entitled member in it (issue #11 "Non-presential voting")."""
+    rnd = (
+        Round.objects.filter(remote=True, vote__isnull=False)
+        .select_related("contest__call_office__office", "contest__session__body", "vote")
+        .prefetch_related(Prefetch("candidates", queryset=_with_latest_candidates()))
+        .filter(pk=pk)
+        .first()
+    )
+    if rnd is None or rnd.vote is None:
+        raise Http404
+    session = rnd.contest.session
+    units = remote_units_for_user(session, user)
+    if not units:
+        raise Http404
+    institutions = {u.row.institution.pk for u in units if u.row.seat is None and u.row.institution}
+    seats = {u.row.seat.pk for u in units if u.row.seat is not None}
+    received = set(
+        BallotReceipt.objects.filter(
+            Q(institution_id__in=institutions) | Q(seat_id__in=seats), vote=rnd.vote
+        ).values_list("institution_id", "seat_id")
+    )
+    got_institutions = {i for i, _s in received}
+    got_seats = {s for _i, s in received}
+    rows = [
+        RemoteUnit(
+            key=u.row.key,
+            label=u.row.label,
+            received=(u.row.seat.pk in got_seats)
+            if u.row.seat is not None
+            else (u.row.institution is not None and u.row.institution.pk in got_institutions),
+        )
+        for u in units
+    ]
+    candidates = [(c.option_key, candidate_name(c.nomination)) for c in rnd.candidates.all()]
+    return RemoteBallot(round=rnd, session=session, candidates=candidates, units=rows)
+
+
+def remote_ballot_open_for_user(contest: Contest, user: Any) -> Round | None:
+    """The contest's open non-presential round, when the user is one of its delegates (the
+    link "Cast your ballot (non-presential)" on the contest's page)."""
+    rounds = [r for r in contest.rounds.all() if r.remote and r.outcome == Round.Outcome.PENDING]
+    if not rounds or not (user and user.is_authenticated) or user.is_staff:
+        return None
+    rnd = rounds[-1]
+    now = timezone.now()
+    if rnd.window_end is not None and now > rnd.window_end:
+        return None
+    return rnd if remote_units_for_user(contest.session, user) else None

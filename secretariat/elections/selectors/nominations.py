@@ -18,14 +18,17 @@ from secretariat.elections.models import (
     Call,
     CallOffice,
     CorrectionRequest,
-    Finding,
     Nomination,
     NominationDocument,
     NominationVersion,
     Requirement,
 )
 from secretariat.elections.selectors.calls import call_is_open
-from secretariat.elections.selectors.eligibility import Eligibility, applicable_requirements
+from secretariat.elections.selectors.eligibility import (
+    Eligibility,
+    applicable_requirements,
+    eligibilities,
+)
 from secretariat.members.models import Institution, Membership
 from secretariat.members.permissions import represented_institution_ids
 
@@ -237,43 +240,9 @@ def nomination_list_for_user(*, user: Any) -> list[NominationRow]:
 
 def _eligibilities(nominations: list[Nomination]) -> dict[int, Eligibility]:
     """Each nomination's eligibility, counted as `selectors.eligibility.eligibility` counts it
-    (confirmed findings of the latest version against the applicable requirements), in three
-    queries for the whole list."""
-    if not nominations:
-        return {}
-    call_ids = {n.call_id for n in nominations}
-    requirements = list(
-        Requirement.objects.filter(call_id__in=call_ids).values_list(
-            "pk", "call_id", "call_office_id"
-        )
-    )
-    latest = {n.pk: _latest(n) for n in nominations}
-    version_ids = [v.pk for v in latest.values() if v is not None]
-    findings: dict[int, dict[int, tuple[str, bool]]] = defaultdict(dict)
-    for version_id, req_id, result, confirmed in Finding.objects.filter(
-        version_id__in=version_ids
-    ).values_list("version_id", "requirement_id", "result", "confirmed"):
-        findings[version_id][req_id] = (result, confirmed)
-    result_map = {}
-    for n in nominations:
-        required = [
-            pk
-            for pk, call_id, office_id in requirements
-            if call_id == n.call_id and office_id in (None, n.call_office_id)
-        ]
-        version = latest[n.pk]
-        seen = findings.get(version.pk, {}) if version else {}
-        met = sum(1 for r in required if seen.get(r) == (Finding.Result.MET, True))
-        not_met = sum(1 for r in required if seen.get(r) == (Finding.Result.NOT_MET, True))
-        result_map[n.pk] = Eligibility(
-            nomination=n,
-            version=version,
-            met=met,
-            not_met=not_met,
-            pending=len(required) - met - not_met,
-            required=len(required),
-        )
-    return result_map
+    (confirmed findings of the latest version against the applicable requirements), in two
+    queries for the whole list (`eligibilities`, with the versions already prefetched)."""
+    return eligibilities(nominations, {n.pk: _latest(n) for n in nominations})
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ from secretariat.elections.tests.ballot_world import (  # noqa: F401
     today,
 )
 
+NOT_FOUND = (L, 404, 404, 404, 404, 404, 404)
+
 MATRIX: dict[str, tuple] = {
     "elections:ballot": STAFF_WRITE,
     "elections:contest-detail": PUBLIC,
@@ -40,6 +42,9 @@ MATRIX: dict[str, tuple] = {
     "elections:round-open": POST_ONLY,
     "elections:round-close": POST_ONLY,
     "elections:round-draw": POST_ONLY,
+    # a delegate's ballot in a non-presential round: only its accredited delegates (none of
+    # these roles; the round here is in the hall), tested in views/test_round_ballot.py
+    "elections:round-ballot": NOT_FOUND,
 }
 
 
@@ -59,6 +64,7 @@ def world(ballot, rep_a, rep_b, officer, finance_officer, comptroller, secretary
         "elections:round-open": {"pk": contest.pk},
         "elections:round-close": {"pk": second.pk},
         "elections:round-draw": {"pk": first.pk},
+        "elections:round-ballot": {"pk": second.pk},
     }
     users = {
         "anonymous": None,

@@ -17,6 +17,7 @@ from secretariat.elections.forms.ballots import (
     ContestStartForm,
     DrawForm,
     ReasonForm,
+    RemoteBallotForm,
     RoundOpenForm,
 )
 from secretariat.elections.models import Round
@@ -25,6 +26,8 @@ from secretariat.elections.selectors.ballots import (
     call_office_get_for_user,
     contest_get_for_user,
     contest_manage_get_for_user,
+    remote_ballot_get_for_user,
+    remote_ballot_open_for_user,
     round_get_for_user,
 )
 from secretariat.elections.services import ballots as services
@@ -54,7 +57,10 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
 @public
 def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     row = contest_get_for_user(user=request.user, pk=pk)
-    return render(request, "elections/contest_detail.html", {"row": row})
+    remote_round = remote_ballot_open_for_user(row.contest, request.user)
+    return render(
+        request, "elections/contest_detail.html", {"row": row, "remote_round": remote_round}
+    )
 
 
 @require_POST
@@ -149,3 +155,38 @@ def round_draw(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The draw of lots is recorded."))
     return _back(rnd)
+
+
+def round_ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    """A delegate's ballot in a non-presential round (only its accredited delegates: 404 to
+    anyone else). POST casts through `services.ballots.round_ballot_cast`, which refuses
+    outside the window (with its times) and a second ballot; once received the page says so
+    and never shows the choice."""
+    page = remote_ballot_get_for_user(user=request.user, pk=pk)
+    units = [u.key for u in page.pending_units]
+    form = RemoteBallotForm(units=units, candidates=page.candidates)
+    error = ""
+    if request.method == "POST":
+        form = RemoteBallotForm(request.POST, units=units, candidates=page.candidates)
+        try:
+            if not form.is_valid():
+                if not units:
+                    raise ValidationError(_("Your member's ballot was already received."))
+                raise ValidationError(_("Choose one candidate or a blank ballot."))
+            services.round_ballot_cast(
+                user=actor(request),
+                rnd=page.round,
+                unit_key=form.cleaned_data["unit"],
+                choice=form.cleaned_data["choice"],
+            )
+        except ValidationError as exc:
+            error = _error(exc)
+        else:
+            messages.success(request, _("Your ballot was received. Nobody can see how you voted."))
+            return redirect("elections:round-ballot", pk=pk)
+    return render(
+        request,
+        "elections/ballot_remote.html",
+        {"page": page, "form": form, "error": error},
+        status=400 if error else 200,
+    )

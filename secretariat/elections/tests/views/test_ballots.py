@@ -14,11 +14,14 @@ from secretariat.elections.tests.ballot_world import (  # noqa: F401
     ballot_fixture,
     cast,
     live_fixture,
+    make_world,
     session_world,
     start,
     today,
 )
 from secretariat.governance.models import Session
+from secretariat.governance.services import console as console_services
+from secretariat.governance.tests.live_world import mark_present
 
 
 def url(name: str, pk: int) -> str:
@@ -115,10 +118,10 @@ def test_the_pages_read_a_fixed_number_of_queries(ballot, django_assert_num_quer
 
 # session, user, MFA (3); the Call, its offices, contests (+ rounds, votes, tallies,
 # candidates, versions, elected's versions: 6), the sessions, the signed report; the eligible
-# candidates: `selectors.eligibility.eligible_nominations` reads each nomination's findings
-# (2 queries per nomination, 4 here: the cost grows with nominations, not with rounds), the
+# candidates: the office's nominations, their requirements, latest versions and findings
+# (`selectors.eligibility.eligibilities`: the same whatever the number of nominations), the
 # elected of the office and the candidates' versions.
-BALLOT_PAGE_QUERIES = 28
+BALLOT_PAGE_QUERIES = 19
 
 
 def test_a_delegate_casts_a_round_on_governances_ballot_page_with_radio_buttons(ballot):
@@ -151,3 +154,65 @@ def test_a_delegate_casts_a_round_on_governances_ballot_page_with_radio_buttons(
     )
     text = detail.content.decode()
     assert "Ana Candidata" in text and "Blank ballots" in text
+
+
+@pytest.mark.parametrize("candidates", [3, 7])
+def test_the_ballot_page_reads_the_same_queries_whatever_the_nominations(
+    live, officer, django_assert_num_queries, candidates
+):
+    # given an office with 3 or 7 eligible candidates (and one not eligible), a round open
+    console_services.session_open(actor=officer, session=live.session)
+    mark_present(officer, live, live.full)
+    world = make_world(live, officer, candidates=candidates)
+    services.round_open(actor=officer, contest=start(world))
+    client = client_for(officer)
+    client.get(url("ballot", world.call.pk))  # warm the session and the user
+    # then the page reads a fixed number of queries: the eligibility of the office's
+    # nominations is counted for the whole list (`selectors.eligibility.eligibilities`)
+    with django_assert_num_queries(BALLOT_PAGE_QUERIES):
+        page = client.get(url("ballot", world.call.pk))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Carla Candidata" in html and "Diego Inelegible" not in html
+
+
+def test_the_batched_eligibility_concludes_as_the_rule_does(ballot):
+    # given eligible candidates, one with a finding not met, one withdrawn, one whose finding
+    # on a new version is not yet confirmed
+    from secretariat.elections.models import Finding, Nomination, NominationVersion
+    from secretariat.elections.selectors.eligibility import (
+        eligibilities,
+        eligibility,
+        eligible_nominations,
+    )
+
+    first, second, third = ballot.nominations
+    Nomination.objects.filter(pk=second.pk).update(state=Nomination.State.WITHDRAWN)
+    version = NominationVersion.objects.create(
+        nomination=first,
+        number=2,
+        candidate_name="Ana Candidata",
+        candidate_nationality=first.versions.get().candidate_nationality,
+        created_at=first.received_at,
+    )
+    Finding.objects.create(
+        version=version, requirement=ballot.requirement, result=Finding.Result.MET
+    )
+    nominations = list(Nomination.objects.filter(call_office=ballot.call_office))
+    batched = eligibilities(nominations)
+    for n in nominations:
+        one = eligibility(n)
+        got = batched[n.pk]
+        assert (got.version, got.met, got.not_met, got.pending, got.required, got.eligible) == (
+            one.version,
+            one.met,
+            one.not_met,
+            one.pending,
+            one.required,
+            one.eligible,
+        )
+    assert (
+        [n.pk for n in eligible_nominations(ballot.call_office)]
+        == [n.pk for n in nominations if eligibility(n).eligible]
+        == [third.pk]
+    )
