@@ -357,7 +357,8 @@ def test_seed_demo_builds_the_example_sessions_once(client, media):
         "Opening of the session"
     )
     documents = Document.objects.filter(session=assembly)
-    assert documents.count() == 5
+    # five of its own, and the example election cycle's signed eligibility report (elections.demo)
+    assert documents.count() == 6
     files = DocumentFile.objects.filter(document__session=assembly)
     assert set(files.values_list("language", flat=True)) == {"es", "en"}
     assert files.first().file.read().startswith(b"%PDF-")
