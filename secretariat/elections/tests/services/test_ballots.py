@@ -276,3 +276,38 @@ def test_no_table_holds_a_voter_with_a_candidate(ballot):
     # the action log of the ballot says who cast nothing: the closing counts only
     for row in ActionLog.objects.filter(event__in=["vote.closed", "round.closed"]):
         assert "institution" not in str(row.new_values)
+
+
+def test_the_result_is_recorded_as_a_resolution_when_the_series_continues(ballot):
+    # given the series' next number set by the Secretariat (it continues the real one)
+    from secretariat.governance.models import Resolution, ResolutionSeries
+
+    ResolutionSeries.objects.update_or_create(pk=1, defaults={"next_number": 250})
+    a, b, _c = (ballot.key(n) for n in ballot.nominations)
+    contest = start(ballot)
+    rnd = services.round_open(actor=ballot.officer, contest=contest)
+    # when A is elected in the first round
+    cast(ballot, rnd, [a, a, a, a, b, b])
+    services.round_close(actor=ballot.officer, rnd=rnd)
+    # then the result is Resolution No. 250, on the contest and on the mandate
+    contest.refresh_from_db()
+    resolution = Resolution.objects.get(number=250)
+    assert contest.resolution_id == resolution.pk
+    assert resolution.motion_id == rnd.vote.motion_id
+    assert Mandate.objects.get(pk=contest.mandate_id).resolution_id == resolution.pk
+
+
+def test_without_the_series_number_the_person_is_elected_and_the_resolution_left_to_record(
+    ballot,
+):
+    # given no next number set for the series
+    a, b, _c = (ballot.key(n) for n in ballot.nominations)
+    contest = start(ballot)
+    rnd = services.round_open(actor=ballot.officer, contest=contest)
+    # when A is elected
+    cast(ballot, rnd, [a, a, a, a, b, b])
+    services.round_close(actor=ballot.officer, rnd=rnd)
+    # then the contest is decided, its motion carried, and no resolution invented
+    contest.refresh_from_db()
+    assert contest.state == Contest.State.ELECTED and contest.resolution_id is None
+    assert Motion.objects.get(pk=rnd.vote.motion_id).state == Motion.State.CARRIED
