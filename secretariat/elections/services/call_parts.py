@@ -255,8 +255,8 @@ COMPTROLLER_LABEL = gettext_noop(
     "The Comptroller's nationality differs from the Secretary General's"
 )
 COMPTROLLER_NOTE = gettext_noop(
-    "Rule of the Statute: the Comptroller is of a nationality different from the Secretary "
-    "General's."
+    "CISS rule (the Comptroller page of the CISS website): the Comptroller is of a nationality "
+    "different from the Secretary General's."
 )
 
 
