@@ -38,6 +38,11 @@ def _within_maxlength(widget: dict[str, Any]) -> dict[str, Any]:
     return widget
 
 
+def service_error_text(exc: ValidationError) -> str:
+    """A service's ValidationError as one line for a flash message: its messages, in order."""
+    return " ".join(str(message) for message in exc.messages)
+
+
 def add_service_error(
     form: forms.Form, exc: ValidationError, aliases: Mapping[str, str] | None = None
 ) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from secretariat.core.access import public, requires
+from secretariat.core.forms import service_error_text
 from secretariat.core.http import actor
 from secretariat.elections.forms.ballots import (
     ContestStartForm,
@@ -33,10 +34,6 @@ from secretariat.elections.selectors.ballots import (
 from secretariat.elections.services import ballots as services
 
 MANAGE = "elections.manage_ballots"
-
-
-def _error(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 def _form_error(form: object) -> str:
@@ -78,7 +75,7 @@ def contest_start(request: HttpRequest, pk: int) -> HttpResponse:
                 session=form.cleaned_data["session"],
             )
         except ValidationError as exc:
-            messages.error(request, _error(exc))
+            messages.error(request, service_error_text(exc))
         else:
             messages.success(request, _("The election of this place has started."))
     return redirect("elections:ballot", pk=call_office.call_id)
@@ -95,7 +92,7 @@ def contest_acclaim(request: HttpRequest, pk: int) -> HttpResponse:
             actor=actor(request), contest=contest, reason=form.cleaned_data["reason"]
         )
     except ValidationError as exc:
-        messages.error(request, _error(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("Elected by acclamation; the mandate is recorded."))
     return redirect("elections:ballot", pk=contest.call_office.call_id)
@@ -115,7 +112,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
             window_end=form.cleaned_data["window_end"],
         )
     except ValidationError as exc:
-        messages.error(request, _error(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("The round is open: delegates may cast their ballots."))
     return redirect("elections:ballot", pk=contest.call_office.call_id)
@@ -131,7 +128,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.round_close(actor=actor(request), rnd=rnd)
     except ValidationError as exc:
-        messages.error(request, _error(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("The round is closed and counted."))
     return _back(rnd)
@@ -151,7 +148,7 @@ def round_draw(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
-        messages.error(request, _error(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("The draw of lots is recorded."))
     return _back(rnd)
@@ -180,7 +177,7 @@ def round_ballot(request: HttpRequest, pk: int) -> HttpResponse:
                 choice=form.cleaned_data["choice"],
             )
         except ValidationError as exc:
-            error = _error(exc)
+            error = service_error_text(exc)
         else:
             messages.success(request, _("Your ballot was received. Nobody can see how you voted."))
             return redirect("elections:round-ballot", pk=pk)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from secretariat.core.access import public, requires
 from secretariat.core.documents import document_response
-from secretariat.core.forms import add_service_error
+from secretariat.core.forms import add_service_error, service_error_text
 from secretariat.core.http import actor, posted
 from secretariat.core.staff_sessions import recent_authentication_required
 from secretariat.core.tables import paginate
@@ -52,10 +52,6 @@ MANAGE = "elections.manage_calls"
 
 def _site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 def _to_page(call: Call) -> HttpResponse:
@@ -202,7 +198,7 @@ def call_office_remove(request: HttpRequest, office_pk: int) -> HttpResponse:
     try:
         call_parts.call_office_remove(actor=actor(request), call_office=row, reason=reason)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("The office was taken out of the Call."))
     return _to_page(row.call)
@@ -261,7 +257,7 @@ def requirement_remove(request: HttpRequest, requirement_pk: int) -> HttpRespons
     try:
         call_parts.requirement_remove(actor=actor(request), requirement=req, reason=reason)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("The requirement was taken out of the Call."))
     return _to_page(req.call)
@@ -311,7 +307,7 @@ def call_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         calls.call_publish(actor=actor(request), call=call, base_url=_site_url(request))
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("The Call is published and is being sent to the full members."))
     return _to_page(call)
@@ -324,7 +320,7 @@ def call_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         calls.call_close(actor=actor(request), call=call)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("The Call is closed: no more nominations are received."))
     return _to_page(call)

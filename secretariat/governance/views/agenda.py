@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from secretariat.core.access import public, requires
 from secretariat.core.documents import document_response
+from secretariat.core.forms import service_error_text
 from secretariat.core.http import HtmxHttpRequest, actor, posted
 from secretariat.core.languages import session_languages
 from secretariat.core.limits import accepts_uploads
@@ -50,10 +51,6 @@ def _manage_url(session: Session | int, anchor: str = "") -> str:
     pk = session if isinstance(session, int) else session.pk
     url = reverse("governance:agenda-manage", kwargs={"pk": pk})
     return f"{url}#{anchor}" if anchor else url
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(str(message) for message in exc.messages)
 
 
 def _agenda_response(request: HtmxHttpRequest, session: Session) -> HttpResponse:
@@ -171,7 +168,7 @@ def agenda_item_move(request: HtmxHttpRequest, item_pk: int) -> HttpResponse:
             to=form.cleaned_data.get("to"),
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("The item was moved."))
     if request.htmx:
@@ -215,7 +212,7 @@ def agenda_adopt(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"] if form.is_valid() else "",
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("The agenda was adopted; its order is now fixed."))
     return redirect(_manage_url(session))
@@ -381,7 +378,7 @@ def documents_publish(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"] if form.is_valid() else "",
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(
             request, _("The documents were published: anyone may now read those not restricted.")

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from secretariat.core.forms import service_error_text
 from secretariat.core.http import HtmxHttpRequest, actor
 from secretariat.core.tables import paginate
 from secretariat.governance.forms.console import AttendanceMarkForm, AttendanceSearchForm
@@ -26,7 +27,6 @@ from secretariat.governance.selectors.attendance import (
 )
 from secretariat.governance.selectors.sessions import session_get_for_user
 from secretariat.governance.services import attendance as services
-from secretariat.governance.views.console import error_message
 from secretariat.governance.views.live import live_page
 
 
@@ -80,7 +80,7 @@ def attendance_mark(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             actor=actor(request), participant=participant, present=form.cleaned_data["present"]
         )
     except ValidationError as exc:
-        error = error_message(exc)
+        error = service_error_text(exc)
     if request.htmx:
         figures = attendance_figures(session)
         return render(

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from secretariat.core.forms import service_error_text
 from secretariat.core.http import HtmxHttpRequest, actor
 from secretariat.governance.forms.console import ReasonForm
 from secretariat.governance.models import Session, Vote
@@ -34,10 +35,6 @@ from secretariat.governance.views.live import (
     remember_live,
     revision_of,
 )
-
-
-def error_message(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 def _to_console(session: Session) -> HttpResponse:
@@ -81,7 +78,7 @@ def _chair_acts(request: HttpRequest, pk: int, *, opening: bool) -> HttpResponse
     try:
         act(actor=actor(request), session=session, reason=reason)
     except ValidationError as exc:
-        messages.error(request, error_message(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(
             request, _("The session is open.") if opening else _("The session is closed.")

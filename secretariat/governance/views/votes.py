@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from secretariat.core.forms import add_service_error
+from secretariat.core.forms import add_service_error, service_error_text
 from secretariat.core.http import actor, posted
 from secretariat.core.staff_sessions import recent_authentication_required
 from secretariat.governance.forms.console import AnswerForm, HandsForm, OverrideForm, VoteOpenForm
@@ -31,7 +31,6 @@ from secretariat.governance.selectors.votes import (
 )
 from secretariat.governance.selectors.votes import vote_detail as read_vote_detail
 from secretariat.governance.services import votes as services
-from secretariat.governance.views.console import error_message
 from secretariat.governance.views.live import live_page
 
 
@@ -136,7 +135,7 @@ def _answer(request: HttpRequest, vote: Vote) -> HttpResponse:
                 choice=form.cleaned_data["choice"],
             )
         except ValidationError as exc:
-            messages.error(request, error_message(exc))
+            messages.error(request, service_error_text(exc))
     anchor = request.POST.get("next_unit", "")
     url = reverse("governance:vote-roll-call", kwargs={"vote_pk": vote.pk})
     return redirect(f"{url}#unit-{anchor}" if anchor else url)
@@ -172,7 +171,7 @@ def vote_close(request: HttpRequest, vote_pk: int) -> HttpResponse:
     try:
         vote = services.vote_close(actor=actor(request), vote=vote)
     except ValidationError as exc:
-        messages.error(request, error_message(exc))
+        messages.error(request, service_error_text(exc))
         if request.POST.get("back") == "console":
             return redirect("governance:console", pk=vote.motion.session_id)
         return redirect("governance:vote-detail", vote_pk=vote.pk)

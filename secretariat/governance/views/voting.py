@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from secretariat.core.forms import service_error_text
 from secretariat.core.http import HtmxHttpRequest, actor
 from secretariat.governance.forms.console import BallotForm
 from secretariat.governance.models import Choice, Vote
@@ -24,7 +25,6 @@ from secretariat.governance.selectors.console import delegate_state, live_id
 from secretariat.governance.selectors.sessions import session_get_for_user
 from secretariat.governance.selectors.votes import ballot_get_for_user, vote_get_for_user
 from secretariat.governance.services import votes as services
-from secretariat.governance.views.console import error_message
 from secretariat.governance.views.live import (
     live_etag,
     live_not_modified,
@@ -88,7 +88,7 @@ def _cast(request: HttpRequest, vote_pk: int) -> tuple[str, int]:
             registrations=target.registrations,
         )
     except ValidationError as exc:
-        return error_message(exc), session_pk
+        return service_error_text(exc), session_pk
     return "", session_pk
 
 
