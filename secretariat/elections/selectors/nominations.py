@@ -23,7 +23,7 @@ from secretariat.elections.models import (
     NominationVersion,
     Requirement,
 )
-from secretariat.elections.selectors.calls import call_is_open
+from secretariat.elections.selectors.calls import call_is_open, zone
 from secretariat.elections.selectors.eligibility import (
     Eligibility,
     applicable_requirements,
@@ -34,11 +34,8 @@ from secretariat.members.permissions import represented_institution_ids
 
 
 def call_zone(call: Call) -> zoneinfo.ZoneInfo:
-    """The Call's time zone (the site's when the name is unknown)."""
-    try:
-        return zoneinfo.ZoneInfo(call.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(timezone.get_default_timezone_name())
+    """The Call's time zone (the site's when the name is unknown: `selectors.calls.zone`)."""
+    return zone(call.time_zone)
 
 
 def is_full_member(institution: Institution, day: dt.date) -> bool:
