@@ -66,27 +66,9 @@ class Eligibility:
 
 def eligibility(nomination: Nomination) -> Eligibility:
     """Count the confirmed findings of the nomination's latest version against the
-    requirements that apply to its office (an unconfirmed or missing finding is pending)."""
-    version = latest_version(nomination)
-    required = list(applicable_requirements(nomination.call_office).values_list("pk", flat=True))
-    met = not_met = 0
-    if version is not None:
-        rows = Finding.objects.filter(version=version, requirement_id__in=required)
-        for result, confirmed in rows.values_list("result", "confirmed"):
-            if not confirmed:
-                continue
-            if result == Finding.Result.MET:
-                met += 1
-            elif result == Finding.Result.NOT_MET:
-                not_met += 1
-    return Eligibility(
-        nomination=nomination,
-        version=version,
-        met=met,
-        not_met=not_met,
-        pending=len(required) - met - not_met,
-        required=len(required),
-    )
+    requirements that apply to its office (an unconfirmed or missing finding is pending):
+    `eligibilities` for a list of one, so the rule is written once."""
+    return eligibilities([nomination])[nomination.pk]
 
 
 def latest_versions(nominations: Sequence[Nomination]) -> dict[int, NominationVersion | None]:
@@ -104,9 +86,9 @@ def eligibilities(
     nominations: Sequence[Nomination],
     latest: Mapping[int, NominationVersion | None] | None = None,
 ) -> dict[int, Eligibility]:
-    """Each nomination's eligibility, counted exactly as `eligibility` counts it (confirmed
-    findings of the latest version against the requirements of its Call for every office and
-    for its office; a finding is once per requirement), in three queries for the whole list
+    """Each nomination's eligibility: the confirmed findings of its latest version against the
+    requirements of its Call for every office and for its office (a finding is once per
+    requirement; an unconfirmed or missing one is pending), in three queries for the whole list
     (two when the caller gives the latest versions it already read)."""
     if not nominations:
         return {}
