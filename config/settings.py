@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "secretariat.members",
     "secretariat.governance",
     "secretariat.elections",
+    "secretariat.finance",
     "secretariat.api",
 ]
 

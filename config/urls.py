@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("members/", include("secretariat.members.urls")),
     path("", include("secretariat.governance.urls")),
     path("elections/", include("secretariat.elections.urls")),
+    path("finance/", include("secretariat.finance.urls")),
     path("", include("secretariat.core.urls")),
     prefix_default_language=True,
 )

@@ -27,6 +27,10 @@ AUDIT_READ = (L, 403, 403, 200, 403, 200, 200)
 SCOPED_A = (L, 200, 404, 200, 200, 200, 200)  # a record of member A: its representative and staff
 REP_A_ONLY = (L, 200, 404, 403, 403, 403, 403)  # an action only member A's representative takes
 POST_ONLY = (L, 405, 405, 405, 405, 405, 405)
+FINANCE_WRITE = (L, 403, 403, 403, 200, 403, 200)  # the books: finance officers and the SG
+SG_ONLY = (L, 403, 403, 403, 403, 403, 200)
+COMPTROLLER_ONLY = (L, 403, 403, 403, 403, 200, 403)
+AUDIT_PACKAGE = (L, 403, 403, 403, 200, 200, 200)  # finance, the Comptroller and the SG
 
 
 def log_in(client: Client, user: Any, *, second_factor: bool = True) -> Client:

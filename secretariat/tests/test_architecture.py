@@ -29,6 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "members": {"core"},
     "governance": {"core", "members"},
     "elections": {"core", "members", "governance"},
+    "finance": {"core", "members", "governance"},
 }
 # Top-level modules any app may import.
 SHARED = {"secretariat.conftest"}

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FinanceConfig(AppConfig):
+    name = "secretariat.finance"
+    label = "finance"
+    verbose_name = _("Finance")
+
+    def ready(self) -> None:
+        from secretariat.finance import permissions, rule_settings
+
+        permissions.register_permissions()
+        rule_settings.register_rule_settings()
+        # --- parts register their documents, panels, loaders and demo below ---
