@@ -1,0 +1,52 @@
+"""What members owe: each assessment's outstanding amount is its amount less the payments
+applied to it and its write-offs and exemptions, as of a date, computed in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from secretariat.finance.models import Adjustment, Allocation, Assessment
+
+
+def with_outstanding(
+    assessments: QuerySet[Assessment], *, on: dt.date | None = None
+) -> QuerySet[Assessment]:
+    """`assessments` annotated with `paid`, `adjusted` and `outstanding` (minor units) as of
+    `on` (payments received and decisions taken on or before it; all when None)."""
+    allocations = Allocation.objects.filter(assessment=OuterRef("pk"))
+    adjustments = Adjustment.objects.filter(assessment=OuterRef("pk"))
+    if on is not None:
+        allocations = allocations.filter(payment__received_on__lte=on)
+        adjustments = adjustments.filter(decided_on__lte=on)
+    paid = Subquery(
+        allocations.values("assessment").annotate(total=Sum("amount")).values("total"),
+        output_field=IntegerField(),
+    )
+    adjusted = Subquery(
+        adjustments.values("assessment").annotate(total=Sum("amount")).values("total"),
+        output_field=IntegerField(),
+    )
+    return assessments.annotate(
+        paid=Coalesce(paid, Value(0)),
+        adjusted=Coalesce(adjusted, Value(0)),
+    ).annotate(outstanding=F("amount") - F("paid") - F("adjusted"))
+
+
+def outstanding_by_member(
+    *, institution_ids: Iterable[int] | None = None, on: dt.date | None = None
+) -> dict[int, int]:
+    """Each member's total outstanding dues as of `on` (one query)."""
+    assessments = Assessment.objects.all()
+    if on is not None:
+        assessments = assessments.filter(issued_on__lte=on)
+    if institution_ids is not None:
+        assessments = assessments.filter(institution_id__in=list(institution_ids))
+    totals: dict[int, int] = {}
+    for assessment in with_outstanding(assessments, on=on).only("id", "institution_id", "amount"):
+        outstanding = int(assessment.outstanding)  # type: ignore[attr-defined]  # annotated
+        totals[assessment.institution_id] = totals.get(assessment.institution_id, 0) + outstanding
+    return totals
