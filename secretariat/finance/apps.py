@@ -13,3 +13,7 @@ class FinanceConfig(AppConfig):
         permissions.register_permissions()
         rule_settings.register_rule_settings()
         # --- parts register their documents, panels, loaders and demo below ---
+        # --- dues ---
+        from secretariat.finance import documents
+
+        documents.register_documents()
