@@ -55,7 +55,13 @@ def standing_update(
     if actor is not None and check_permission:
         require(actor, PERM)
     position = arrears_of(institution_id=institution.pk, on=on)
-    current = VotingSuspension.objects.active_on(on).filter(institution=institution).first()
+    # In force on `on` or later (a payment may be dated before a suspension recorded since).
+    current = (
+        VotingSuspension.objects.filter(institution=institution)
+        .overlapping(on, None)
+        .order_by("valid_from")
+        .first()
+    )
     context = f" ({reason_context})" if reason_context else ""
     if position.in_arrears and current is None:
         voting_suspend(
