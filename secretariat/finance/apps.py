@@ -17,3 +17,7 @@ class FinanceConfig(AppConfig):
         from secretariat.finance import reference_data
 
         reference_data.register_loaders()
+        # --- dues ---
+        from secretariat.finance import documents
+
+        documents.register_documents()
