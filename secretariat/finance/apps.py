@@ -21,3 +21,7 @@ class FinanceConfig(AppConfig):
         from secretariat.finance import documents
 
         documents.register_documents()
+        # --- accounts ---
+        from secretariat.finance.account_documents import register_account_documents
+
+        register_account_documents()
