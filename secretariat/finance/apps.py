@@ -13,3 +13,7 @@ class FinanceConfig(AppConfig):
         permissions.register_permissions()
         rule_settings.register_rule_settings()
         # --- parts register their documents, panels, loaders and demo below ---
+        # --- statements ---
+        from secretariat.finance.statement_documents import register_statement_documents
+
+        register_statement_documents()
