@@ -39,14 +39,14 @@ def statements_context(
     *, figures: dict[str, Any], statement_set: Any | None, notes: str = ""
 ) -> dict[str, Any]:
     """What the PDF and the page share: the tables, the columns, the notes."""
-    from secretariat.finance.selectors import statements
+    from secretariat.finance.selectors import statement_tables, statements
 
     return {
         "figures": figures,
         "statement_set": statement_set,
         "is_draft": statement_set is None or statement_set.state == "draft",
-        "tables": statements.statement_tables(figures),
-        "columns": statements.column_titles(figures),
+        "tables": statement_tables.statement_tables(figures),
+        "columns": statement_tables.column_titles(figures),
         "period": statements.period_label(figures["first_year"], figures["last_year"]),
         "notes": notes,
         "receivables": figures["notes"]["receivables_by_member"],
@@ -69,13 +69,13 @@ def statements_xlsx(
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from secretariat.finance.selectors import statements
+    from secretariat.finance.selectors import statement_tables
 
     with translation.override(language):
         workbook = Workbook()
         workbook.remove(workbook.active)  # the default empty sheet
-        current, comparative = statements.column_titles(figures)
-        for table in statements.statement_tables(figures):
+        current, comparative = statement_tables.column_titles(figures)
+        for table in statement_tables.statement_tables(figures):
             sheet = workbook.create_sheet(str(SHEETS[table.key])[:31])
             sheet.append([table.title])
             sheet["A1"].font = Font(bold=True, size=13)

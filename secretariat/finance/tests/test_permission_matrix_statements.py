@@ -101,7 +101,9 @@ def test_it_gives_each_role_the_expected_status(matrix_world):
 def test_it_refuses_post_actions_to_the_wrong_roles(matrix_world):
     def state():
         return (
-            list(StatementSet.objects.order_by("pk").values_list("state", "version", "agenda_item")),
+            list(
+                StatementSet.objects.order_by("pk").values_list("state", "version", "agenda_item")
+            ),
             AuditSample.objects.count(),
         )
 

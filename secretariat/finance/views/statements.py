@@ -29,17 +29,16 @@ from secretariat.finance.forms.statements import (
     StatementFileForm,
     StatementSetForm,
 )
+from secretariat.finance.selectors.statement_tables import column_titles, statement_tables
 from secretariat.finance.selectors.statements import (
     APPROVE,
     PREPARE,
     VIEW,
-    column_titles,
     filing_agenda_items,
     statement_page,
     statement_set_get_for_user,
     statement_set_list_can_prepare,
     statement_set_list_for_user,
-    statement_tables,
     statement_years_open,
     statements_title,
 )

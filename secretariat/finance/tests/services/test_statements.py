@@ -7,10 +7,10 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from secretariat.core.models import ActionLog, GeneratedDocument
-from secretariat.elections.tests.report_world import make_session
 from secretariat.finance.models import StatementSet
 from secretariat.finance.selectors.statements import set_figures, statement_figures
 from secretariat.finance.services.ledger import LineSpec
@@ -25,7 +25,23 @@ from secretariat.finance.tests.statements_world import (  # noqa: F401
     post,
     statements_world_fixture,
 )
-from secretariat.governance.models import AgendaItem, Body, Document, RulesProfile
+from secretariat.governance.models import AgendaItem, Body, Document, RulesProfile, Session
+
+
+def make_session(body: Body, number: int, languages: list[str]) -> Session:
+    session = Session.objects.create(
+        body=body,
+        kind=Session.Kind.ORDINARY,
+        number=number,
+        title_es=f"{number} Asamblea General",
+        title_en=f"{number} General Assembly",
+        starts_at=timezone.now() + dt.timedelta(days=60),
+        languages=languages,
+    )
+    Session.objects.filter(pk=session.pk).update(
+        state=Session.State.CONVENED, convened_at=timezone.now()
+    )
+    return Session.objects.get(pk=session.pk)
 
 
 @pytest.fixture
