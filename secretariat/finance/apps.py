@@ -13,3 +13,7 @@ class FinanceConfig(AppConfig):
         permissions.register_permissions()
         rule_settings.register_rule_settings()
         # --- parts register their documents, panels, loaders and demo below ---
+        # --- journey ---
+        from secretariat.finance import demo
+
+        demo.register_demo()
