@@ -13,6 +13,10 @@ class FinanceConfig(AppConfig):
         permissions.register_permissions()
         rule_settings.register_rule_settings()
         # --- parts register their documents, panels, loaders and demo below ---
+        # --- ledger ---
+        from secretariat.finance import reference_data
+
+        reference_data.register_loaders()
         # --- journey ---
         from secretariat.finance import demo
 

@@ -75,6 +75,9 @@ class LineSpec:
     organ_id: int | None = None
     member_id: int | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    # The USD amount itself, when the line carries a value the rate does not give (a
+    # revaluation restates a foreign balance in USD); such a line takes no rounding residue.
+    base: int | None = None
 
 
 def rate_on(currency: str, day: dt.date) -> Decimal:
@@ -96,8 +99,11 @@ def rate_on(currency: str, day: dt.date) -> Decimal:
     return Decimal(row)
 
 
-def period_for(day: dt.date) -> Period:
-    """The period that contains `day`, refused when there is none or it is not open."""
+def period_for(day: dt.date, *, closing: bool = False) -> Period:
+    """The period that contains `day`, refused when there is none or it is not open.
+
+    `closing`: the year-end closing entry, the one entry the last period of an open year
+    takes once every period is closed (finance.services.years.fiscal_year_close)."""
     period = (
         Period.objects.select_related("fiscal_year").filter(start__lte=day, end__gte=day).first()
     )
@@ -108,6 +114,13 @@ def period_for(day: dt.date) -> Period:
                 % {"day": day.isoformat()}
             }
         )
+    if (
+        closing
+        and period.state == PeriodState.CLOSED
+        and period.fiscal_year.state == PeriodState.OPEN
+        and day == period.fiscal_year.end
+    ):
+        return period
     if period.state != PeriodState.OPEN or period.fiscal_year.state != PeriodState.OPEN:
         raise ValidationError(
             {
@@ -129,6 +142,8 @@ def _check_specs(specs: Sequence[LineSpec]) -> None:
             raise ValidationError(_("A line is either a debit or a credit."))
         if spec.amount <= 0:
             raise ValidationError(_("Every line needs an amount above zero."))
+        if spec.base is not None and spec.base < 0:
+            raise ValidationError(_("Amounts cannot be negative."))
         if not spec.account.is_postable or not spec.account.is_active:
             raise ValidationError(
                 _("Account %(code)s does not take entries.") % {"code": spec.account.code}
@@ -163,7 +178,10 @@ def _lines(entry: Entry, specs: Sequence[LineSpec]) -> list[Line]:
     by_currency: dict[str, list[Line]] = defaultdict(list)
     for spec in specs:
         rate = spec.rate if spec.rate is not None else rate_on(spec.currency, entry.date)
-        base = convert(spec.amount, currency=spec.currency, rate=rate)
+        if spec.base is not None:
+            base = spec.base
+        else:
+            base = convert(spec.amount, currency=spec.currency, rate=rate)
         line = Line(
             entry=entry,
             account=spec.account,
@@ -180,7 +198,8 @@ def _lines(entry: Entry, specs: Sequence[LineSpec]) -> list[Line]:
             member_id=spec.member_id,
         )
         lines.append(line)
-        by_currency[spec.currency].append(line)
+        if spec.base is None:
+            by_currency[spec.currency].append(line)
     for currency_lines in by_currency.values():
         residue = sum(line.base_debit - line.base_credit for line in currency_lines)
         if residue:
@@ -236,7 +255,7 @@ def entry_draft(
     if not description:
         raise ValidationError({"description": _("Describe the entry.")})
     _check_specs(lines)
-    period = period_for(date)
+    period = period_for(date, closing=source_kind == SourceKind.CLOSING)
     entry = Entry(
         journal=journal,
         date=date,
@@ -263,7 +282,7 @@ def entry_post(
     entry = locked(entry)
     if entry.state != EntryState.DRAFT:
         raise ValidationError(_("Only a draft can be posted."))
-    period_for(entry.date)
+    period_for(entry.date, closing=entry.source_kind == SourceKind.CLOSING)
     _check_base_balance(entry)
     before = snapshot(entry, ENTRY_FIELDS)
     entry.number = _next_number(entry)
