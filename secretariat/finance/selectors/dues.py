@@ -9,15 +9,18 @@ from collections.abc import Iterable
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from secretariat.finance.models import Adjustment, Allocation, Assessment
+from secretariat.finance.models import Adjustment, Allocation, Assessment, EntryState
 
 
 def with_outstanding(
     assessments: QuerySet[Assessment], *, on: dt.date | None = None
 ) -> QuerySet[Assessment]:
     """`assessments` annotated with `paid`, `adjusted` and `outstanding` (minor units) as of
-    `on` (payments received and decisions taken on or before it; all when None)."""
-    allocations = Allocation.objects.filter(assessment=OuterRef("pk"))
+    `on` (payments received and decisions taken on or before it; all when None). A reversed
+    payment's allocations stay in the record and no longer count."""
+    allocations = Allocation.objects.filter(assessment=OuterRef("pk")).exclude(
+        payment__entry__state=EntryState.REVERSED
+    )
     adjustments = Adjustment.objects.filter(assessment=OuterRef("pk"))
     if on is not None:
         allocations = allocations.filter(payment__received_on__lte=on)
