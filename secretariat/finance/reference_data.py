@@ -65,7 +65,10 @@ def _named(
     for row in rows:
         on_create = {key: row[key] for key in on_create_keys if key in row}
         loader.upsert(
-            model, {"code": str(row["code"])}, translated("name", row.get("name")), on_create=on_create
+            model,
+            {"code": str(row["code"])},
+            translated("name", row.get("name")),
+            on_create=on_create,
         )
 
 

@@ -6,6 +6,31 @@ app_name = "finance"
 urlpatterns: list = []
 
 # --- ledger: chart, fiscal years and periods, rates, journals and entries ---------------
+from secretariat.finance.views import ledger  # noqa: E402
+
+urlpatterns += [
+    path("", ledger.home, name="home"),
+    path("accounts/", ledger.account_list, name="account-list"),
+    path("accounts/add/", ledger.account_add, name="account-add"),
+    path("accounts/<str:code>/", ledger.account_detail, name="account-detail"),
+    path("accounts/<str:code>/edit/", ledger.account_edit, name="account-edit"),
+    path("accounts/<str:code>/close/", ledger.account_close, name="account-close"),
+    path("entries/", ledger.entry_list, name="entry-list"),
+    path("entries/add/", ledger.entry_add, name="entry-add"),
+    path("entries/<int:pk>/", ledger.entry_detail, name="entry-detail"),
+    path("entries/<int:pk>/post/", ledger.entry_post_view, name="entry-post"),
+    path("entries/<int:pk>/reverse/", ledger.entry_reverse_view, name="entry-reverse"),
+    path("entries/<int:pk>/discard/", ledger.entry_discard_view, name="entry-discard"),
+    path("years/", ledger.year_list, name="year-list"),
+    path("years/open/", ledger.year_open, name="year-open"),
+    path("years/<int:pk>/close/", ledger.year_close, name="year-close"),
+    path("years/<int:pk>/lock/", ledger.year_lock, name="year-lock"),
+    path("periods/<int:pk>/close/", ledger.period_close, name="period-close"),
+    path("periods/<int:pk>/reopen/", ledger.period_reopen, name="period-reopen"),
+    path("rates/", ledger.rate_list, name="rate-list"),
+    path("rates/add/", ledger.rate_add, name="rate-add"),
+    path("trial-balance/", ledger.trial_balance, name="trial-balance"),
+]
 
 # --- banking: statements imported, matched and reconciled -------------------------------
 
