@@ -37,10 +37,15 @@ pytestmark = [
 
 
 def build() -> core_demo.DemoContext:
+    """seed_ciss, the demo accounts, the six example members with a story (members/demo.py:
+    not the eighty fillers, to keep the test quick; the finance builder reads whichever
+    example members exist) and the finance example."""
     context = core_demo.DemoContext(password="demo-test", today=timezone.localdate())
     call_command("seed_ciss", verbosity=0)
     core_demo.build_accounts(context)
-    members_demo.build(context)
+    seeder = members_demo.DemoSeeder(context)
+    for number, (country, periods) in members_demo.SCENARIOS.items():
+        seeder._example(number, country, periods)
     demo.build(context)
     return context
 
@@ -87,7 +92,7 @@ def test_payments_are_full_partial_and_one_in_mxn(books):
     assert Payment.objects.filter(bank_reference__startswith="EJEMPLO-").count() == (
         Payment.objects.count()
     )
-    assert Payment.objects.count() > 100
+    assert Payment.objects.count() >= 10
 
 
 def test_one_full_member_in_arrears_has_lost_its_vote(books):
