@@ -17,6 +17,10 @@ class FinanceConfig(AppConfig):
         from secretariat.finance import reference_data
 
         reference_data.register_loaders()
+        # --- dues ---
+        from secretariat.finance import documents
+
+        documents.register_documents()
         # --- journey ---
         from secretariat.finance import demo
 

@@ -92,16 +92,25 @@ def _check_standing(
         )
 
 
+def _require_standing(actor: User | None, origin: str, check_permission: bool) -> None:
+    """`members.manage_standing`, unless the finance module applies the arrears rule: its
+    service has checked `finance.manage_dues` (or runs as the system for the passage of time)
+    and passes `check_permission=False`, which counts for arrears suspensions only."""
+    if check_permission or origin != VotingSuspension.Origin.ARREARS:
+        require(actor, PERM)
+
+
 @transaction.atomic
 def voting_suspend(
     *,
-    actor: User,
+    actor: User | None,
     institution: Institution,
     valid_from: dt.date,
     reason: str,
     legal_basis: str,
     valid_to: dt.date | None = None,
     origin: str = VotingSuspension.Origin.SECRETARIAT,
+    check_permission: bool = True,
 ) -> VotingSuspension:
     """Suspend a member's right to vote from a date (to a date, exclusive, or until lifted)
     (domain.md, "Members": only full members vote; arrears, `members.arrears.threshold_years`).
@@ -147,12 +156,17 @@ def voting_suspend(
 
 @transaction.atomic
 def voting_suspension_lift(
-    *, actor: User, suspension: VotingSuspension, on: dt.date, reason: str
+    *,
+    actor: User | None,
+    suspension: VotingSuspension,
+    on: dt.date,
+    reason: str,
+    check_permission: bool = True,
 ) -> VotingSuspension:
     """Restore the right to vote from a date (the suspension's end, exclusive): the member
     paid, the General Assembly granted an exemption (`members.arrears.exemption_by_assembly`),
     or the cause ended. The suspension stays in the record with the reason for lifting it."""
-    require(actor, PERM)
+    _require_standing(actor, suspension.origin, check_permission)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the suspension is lifted.")})
