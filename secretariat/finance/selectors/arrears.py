@@ -18,7 +18,6 @@ from secretariat.finance.models import Assessment, FiscalYear
 from secretariat.finance.selectors.dues import with_outstanding
 from secretariat.members.models import Institution, Membership, VotingSuspension
 
-
 # Read from with_outstanding's annotation (a name the type checker cannot see).
 PAST_COLUMNS: tuple[str, ...] = ("institution_id", "fiscal_year__year", "outstanding")
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.text import slugify
 
 from secretariat.core.access import can, get_for_user_or_404, list_for_user, permission_for
@@ -115,8 +115,8 @@ def assessment_list_for_user(
     if year is not None:
         assessments = assessments.filter(fiscal_year__year=year)
     if query:
-        assessments = assessments.filter(institution__name__icontains=query) | assessments.filter(
-            number__icontains=query
+        assessments = assessments.filter(
+            Q(institution__name__icontains=query) | Q(number__icontains=query)
         )
     if unpaid:
         assessments = assessments.filter(**{"outstanding__gt": 0})  # annotated

@@ -120,7 +120,7 @@ def voting_suspend(
     without a voting membership on `valid_from`, for a period overlapping another suspension
     of the same member, and without a reason and a legal basis.
     """
-    require(actor, PERM)
+    _require_standing(actor, origin, check_permission)
     reason = (reason or "").strip()
     legal_basis = (legal_basis or "").strip()
     _check_suspension(
