@@ -239,18 +239,18 @@ def history(b: Books) -> None:
     for year in (b.year - 2, b.year - 1):
         run = assessment_run_start(actor=b.officer, fiscal_year=FiscalYear.objects.get(year=year))
         assessment_run_execute(run.pk)
-        owed = with_outstanding(Assessment.objects.filter(fiscal_year__year=year))
-        for assessment in owed:
-            if assessment.institution_id == b.arrears.pk or assessment.outstanding <= 0:
+        for assessment in with_outstanding(Assessment.objects.filter(fiscal_year__year=year)):
+            left = int(assessment.outstanding)  # type: ignore[attr-defined]  # annotated
+            if assessment.institution_id == b.arrears.pk or left <= 0:
                 continue
             payment_record(
                 actor=b.officer,
                 institution=assessment.institution,
                 received_on=dt.date(year, 3, 1),
-                bank_reference=f"E2E-{year}-{assessment.pk}",
+                bank_reference=f"E2E-{year}-{assessment.institution_id}",
                 bank_account=bank,
                 currency="USD",
-                amount=int(assessment.outstanding),
+                amount=int(left),
             )
 
 
@@ -311,8 +311,7 @@ def record_payment(
 
 def partial_payment(page: Page, lang: str, b: Books) -> None:
     """3. The payer pays part of its year: the sample statement's receipt."""
-    from secretariat.finance.models import Assessment
-    from secretariat.finance.selectors.dues import with_outstanding
+    from secretariat.finance.selectors.dues import outstanding_by_member
 
     visit(page, u(lang, "payment-add"), lang, "03-payment-form")
     record_payment(
@@ -320,23 +319,14 @@ def partial_payment(page: Page, lang: str, b: Books) -> None:
     )
     axe_check(page)
     shot(page, "03-payment", lang)
-    left = _db(
-        lambda: (
-            with_outstanding(
-                Assessment.objects.filter(fiscal_year__year=b.year, institution=b.payer)
-            )
-            .get()
-            .outstanding
-        )
-    )
+    left = _db(lambda: outstanding_by_member(institution_ids=[b.payer.pk])[b.payer.pk])
     assert 0 < left < SCALE["full"], left
 
 
 def vote_lost_and_regained(page: Page, officer: Page, lang: str, b: Books) -> None:
     """4. The member in arrears does not vote at the next Standing Committee session; it
     pays its two years; it votes again."""
-    from secretariat.finance.models import Assessment
-    from secretariat.finance.selectors.dues import with_outstanding
+    from secretariat.finance.selectors.dues import outstanding_by_member
     from secretariat.governance.models import Seat
 
     day = timezone.localtime(b.session.starts_at).date()
@@ -353,12 +343,9 @@ def vote_lost_and_regained(page: Page, officer: Page, lang: str, b: Books) -> No
     expect(officer.locator("tr", has_text=SC_SEAT).locator(".no-vote-reason")).to_have_count(1)
 
     owed = _db(
-        lambda: sum(
-            a.outstanding
-            for a in with_outstanding(
-                Assessment.objects.filter(fiscal_year__year__lt=b.year, institution=b.arrears)
-            )
-        )
+        lambda: outstanding_by_member(
+            institution_ids=[b.arrears.pk], on=dt.date(b.year - 1, 12, 31)
+        )[b.arrears.pk]
     )
     record_payment(page, lang, b, b.arrears, int(owed), timezone.localdate(), f"E2E-ARREARS-{lang}")
     shot(page, "04-arrears-paid", lang)

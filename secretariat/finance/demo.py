@@ -222,15 +222,16 @@ class ExampleBooks:
         self.assessed += run.done
         self.context.created += run.done
 
-    def _outstanding(self, year: int) -> dict[int, tuple[object, int]]:
-        """Each member's assessment of `year` and what is left of it."""
+    def _outstanding(self, year: int) -> dict[int, int]:
+        """What each member still owes of its assessment of `year`."""
         from secretariat.finance.models import Assessment
         from secretariat.finance.selectors.dues import with_outstanding
 
-        rows = with_outstanding(
-            Assessment.objects.filter(fiscal_year__year=year).select_related("institution")
-        )
-        return {a.institution_id: (a, int(a.outstanding)) for a in rows}
+        rows = with_outstanding(Assessment.objects.filter(fiscal_year__year=year))
+        return {
+            a.institution_id: int(a.outstanding)  # type: ignore[attr-defined]  # annotated
+            for a in rows
+        }
 
     def pay(self, year: int) -> None:
         """Who pays what (see the module's docstring): by member, in slug order."""
@@ -239,8 +240,8 @@ class ExampleBooks:
         dues = self._outstanding(year)
         current = year == self.year
         for n, institution in enumerate(self.members()):
-            assessment, outstanding = dues.get(institution.pk, (None, 0))
-            if assessment is None or outstanding <= 0 or institution.slug == ARREARS_SLUG:
+            outstanding = dues.get(institution.pk, 0)
+            if outstanding <= 0 or institution.slug == ARREARS_SLUG:
                 continue
             amount, currency, rate = outstanding, "USD", None
             if year == self.years[1] and n % 7 == 3:
