@@ -86,6 +86,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@requires(VIEW)
 def account_detail(request: HttpRequest, code: str) -> HttpResponse:
     account = account_get_for_user(user=request.user, code=code)
     page = paginate(request, account_lines(account))
@@ -212,6 +213,7 @@ def entry_add(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/entry_form.html", {"form": form, "lines": lines})
 
 
+@requires(VIEW)
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = entry_get_for_user(user=request.user, pk=pk)
     return render(
