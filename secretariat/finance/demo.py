@@ -78,6 +78,8 @@ NEEDS = (
     "secretariat.finance.services.payments",
     "secretariat.finance.services.rates",
 )
+BANKING = ("secretariat.finance.services.banking", "secretariat.finance.services.bank_import")
+STATEMENTS = ("secretariat.finance.services.statements",)
 # (account, description, amount in cents, month) of each year's expenses, paid from 1110.
 EXPENSES = [
     ("5110", "Ejemplo — sueldos del personal, primer trimestre", 90_000_00, 3),
@@ -91,9 +93,9 @@ EXPENSES = [
 ]
 
 
-def parts_ready() -> bool:
+def parts_ready(names: tuple[str, ...] = NEEDS) -> bool:
     """Whether the finance parts the example uses are installed (built in parallel)."""
-    return all(importlib.util.find_spec(name) is not None for name in NEEDS)
+    return all(importlib.util.find_spec(name) is not None for name in names)
 
 
 class ExampleBooks:
@@ -299,10 +301,10 @@ class ExampleBooks:
         """The banking part's sample camt.053 on the USD bank: each of its movements is
         first posted as the example receipt or charge it stands for (same day, amount and
         reference), then the file is imported, auto-matched and reconciled."""
+        if not SAMPLE_CAMT.exists() or not parts_ready(BANKING):
+            return ""
         from secretariat.finance.services import bank_import, banking
 
-        if not SAMPLE_CAMT.exists():
-            return ""
         content = SAMPLE_CAMT.read_bytes()
         parsed = bank_import.parse_camt053(content)
         account = self.accounts["1110"]
@@ -367,6 +369,8 @@ class ExampleBooks:
                 self.context.updated += 1
 
     def statements(self) -> str:
+        if not parts_ready(STATEMENTS):
+            return ""
         from secretariat.finance.services.statements import statement_set_create
 
         statement_set = statement_set_create(
