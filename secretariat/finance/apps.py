@@ -29,3 +29,11 @@ class FinanceConfig(AppConfig):
         from secretariat.finance.statement_documents import register_statement_documents
 
         register_statement_documents()
+        # --- journey ---
+        from secretariat.finance import demo
+
+        demo.register_demo()
+        # --- panels (the dashboard) ---
+        from secretariat.finance import panels
+
+        panels.register_panels()
