@@ -1,8 +1,8 @@
 """Money in templates, formatted for the page's language (core.money):
 
-    {% load finance_tags %}
-    {{ amount|money:"USD" }}        → "US$1,234.50" / "1234,50 US$"
-    {{ amount|amount:"MXN" }}       → "1,234.50" / "1234,50" (the column names the currency)
+{% load finance_tags %}
+{{ amount|money:"USD" }}        → "US$1,234.50" / "1234,50 US$"
+{{ amount|amount:"MXN" }}       → "1,234.50" / "1234,50" (the column names the currency)
 """
 
 from __future__ import annotations
