@@ -17,8 +17,10 @@ ScaleAction = Literal["view", "manage"]
 
 
 def scale_list_for_user(*, user: Any) -> QuerySet[ContributionScale]:
-    scales = ContributionScale.objects.select_related("resolution").annotate(
-        rate_count=Count("rates")
+    scales = (
+        ContributionScale.objects.select_related("resolution")
+        .annotate(rate_count=Count("rates"))
+        .order_by("-effective_from_year")
     )
     return list_for_user(scales, user=user, perm="finance.view_dues")
 

@@ -7,7 +7,8 @@ and the live quorum follows (they publish push.ALL).
 Permission: recording a payment, a write-off or an assessment needs `finance.manage_dues`,
 not `members.manage_standing`; the finance officer's service has checked its own permission
 and the members' services accept `check_permission=False` for arrears suspensions only. The
-daily command runs as the system (actor None)."""
+daily command runs in the name of a finance officer (`--actor`): a suspension records who
+recorded it."""
 
 from __future__ import annotations
 
@@ -54,7 +55,13 @@ def standing_update(
     if actor is not None and check_permission:
         require(actor, PERM)
     position = arrears_of(institution_id=institution.pk, on=on)
-    current = VotingSuspension.objects.active_on(on).filter(institution=institution).first()
+    # In force on `on` or later (a payment may be dated before a suspension recorded since).
+    current = (
+        VotingSuspension.objects.filter(institution=institution)
+        .overlapping(on, None)
+        .order_by("valid_from")
+        .first()
+    )
     context = f" ({reason_context})" if reason_context else ""
     if position.in_arrears and current is None:
         voting_suspend(
@@ -93,9 +100,11 @@ def standing_update(
     return None
 
 
-def standings_update(*, on: dt.date) -> dict[str, int]:
-    """The daily pass for the passage of time (manage.py update_arrears_standing), as the
-    system: every member in arrears or suspended for arrears on `on`."""
+def standings_update(*, actor: User, on: dt.date) -> dict[str, int]:
+    """The daily pass for the passage of time (manage.py update_arrears_standing --actor),
+    in the name of a user who keeps the books (a suspension records who recorded it): every
+    member in arrears or suspended for arrears on `on`."""
+    require(actor, PERM)
     ids = {pk for pk, position in arrears_on(on=on).items() if position.in_arrears}
     ids |= set(
         VotingSuspension.objects.active_on(on)
@@ -104,7 +113,7 @@ def standings_update(*, on: dt.date) -> dict[str, int]:
     )
     counts = {SUSPENDED: 0, LIFTED: 0}
     for institution in Institution.objects.filter(pk__in=ids).order_by("pk"):
-        changed = standing_update(actor=None, institution=institution, on=on)
+        changed = standing_update(actor=actor, institution=institution, on=on)
         if changed:
             counts[changed] += 1
     return counts

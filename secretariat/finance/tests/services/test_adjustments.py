@@ -72,6 +72,7 @@ def test_it_refuses_an_exemption_when_the_assembly_may_not_grant_one(
         valid_from=dt.date(2020, 1, 1),
         status="confirmed",
         legal_basis="Test",
+        source="Test",
     )
     assessment = assess(dues, 2026, member_a)
     # when / then

@@ -25,9 +25,7 @@ from secretariat.finance.tests.dues_world import (  # noqa: F401  (the `dues` fi
 )
 from secretariat.governance.models import Session
 from secretariat.governance.selectors.composition import session_roll
-from secretariat.governance.tests.conftest import (  # noqa: F401  (the `session_world` fixture)
-    session_world as session_world_fixture,
-)
+from secretariat.governance.tests.conftest import session_world  # noqa: F401  (fixture)
 from secretariat.members.models import VotingSuspension
 
 ON = dt.date(2026, 6, 1)
@@ -144,19 +142,23 @@ def test_it_refuses_whoever_does_not_keep_the_books(dues, member_a, officer):
 
 
 @pytest.mark.django_db
-def test_the_daily_command_applies_the_rule_as_the_system(dues, member_a, capsys):
+def test_the_daily_command_applies_the_rule_for_the_passage_of_time(dues, member_a, capsys):
     # given
     _in_arrears(dues, member_a)
     # when
-    call_command("update_arrears_standing", "--date", ON.isoformat())
+    call_command("update_arrears_standing", "--date", ON.isoformat(), "--actor", dues.actor.email)
     # then
     assert "Suspended: 1" in capsys.readouterr().out
     log = ActionLog.objects.get(event="standing.suspended")
-    assert log.actor is None and log.actor_label == "system"
+    assert log.actor == dues.actor
 
 
 @pytest.mark.django_db
-def test_a_standing_committee_session_counts_the_change(session_world, finance_officer, categories):
+def test_a_standing_committee_session_counts_the_change(
+    session_world,  # noqa: F811  (the fixture imported above)
+    finance_officer,
+    categories,
+):
     # given a committee session on 15 June 2026 and a seated full member in arrears
     dues = make_dues(finance_officer, categories)
     member = session_world.full[0]

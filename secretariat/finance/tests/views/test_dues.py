@@ -159,8 +159,8 @@ def test_it_records_a_write_off_from_the_assessment(dues, finance_officer, membe
     assert refused.status_code == 200 and refused.context["form"].errors["body"]
 
 
-def _grow(dues, categories, countries, n: int) -> None:  # type: ignore[no-untyped-def]
-    for i in range(n):
+def _grow(dues, categories, countries, n: int, start: int = 0) -> None:  # type: ignore[no-untyped-def]
+    for i in range(start, start + n):
         member = make_member(f"Instituto {i:02d}", countries["MX"], categories["full"])
         for year in (2024, 2025, 2026):
             assess(dues, year, member)
@@ -181,7 +181,7 @@ def test_the_lists_keep_their_number_of_queries(dues, finance_officer, categorie
     client.get(reverse("finance:scale-list"))  # the session warmed
     _grow(dues, categories, countries, 1)
     small = {name: _count(client, reverse(name)) for name in LIST_QUERIES}
-    _grow(dues, categories, countries, 11)
+    _grow(dues, categories, countries, 11, start=1)
     large = {name: _count(client, reverse(name)) for name in LIST_QUERIES}
     # then
     assert small == large
@@ -189,8 +189,8 @@ def test_the_lists_keep_their_number_of_queries(dues, finance_officer, categorie
 
 
 PINNED = {
-    "finance:assessment-list": 0,
-    "finance:payment-list": 0,
-    "finance:arrears": 0,
-    "finance:scale-list": 0,
+    "finance:assessment-list": 8,
+    "finance:payment-list": 8,
+    "finance:arrears": 12,
+    "finance:scale-list": 7,
 }
