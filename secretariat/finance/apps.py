@@ -21,6 +21,10 @@ class FinanceConfig(AppConfig):
         from secretariat.finance import documents
 
         documents.register_documents()
+        # --- accounts ---
+        from secretariat.finance.account_documents import register_account_documents
+
+        register_account_documents()
         # --- journey ---
         from secretariat.finance import demo
 

@@ -80,3 +80,18 @@ urlpatterns += [
 ]
 
 # --- statements: IPSAS statements, the Comptroller's samples and audit package ----------
+
+# --- accounts: statements of account, aging, collection rates, reminders ----------------
+from secretariat.finance.views import accounts  # noqa: E402  (this part's block)
+
+urlpatterns += [
+    path("my-account/", accounts.my_account, name="my-account"),
+    path("members/<int:pk>/account/", accounts.member_account, name="member-account"),
+    path("members/<int:pk>/account/pdf/", accounts.member_account_pdf, name="member-account-pdf"),
+    path("members/<int:pk>/account/csv/", accounts.member_account_csv, name="member-account-csv"),
+    path("aging/", accounts.aging, name="aging"),
+    path("collection/", accounts.collection, name="collection"),
+    path("reminders/", accounts.reminder_list, name="reminder-list"),
+    path("reminders/schedule/", accounts.reminder_schedule, name="reminder-schedule"),
+    path("reminders/<int:pk>/cancel/", accounts.reminder_cancel, name="reminder-cancel"),
+]

@@ -390,6 +390,7 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     cancelled = models.BooleanField(_("cancelled"), default=False)
     outstanding = models.BigIntegerField(_("outstanding when scheduled"), default=0)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("scheduled by"),
