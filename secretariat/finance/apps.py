@@ -25,6 +25,10 @@ class FinanceConfig(AppConfig):
         from secretariat.finance.account_documents import register_account_documents
 
         register_account_documents()
+        # --- statements ---
+        from secretariat.finance.statement_documents import register_statement_documents
+
+        register_statement_documents()
         # --- journey ---
         from secretariat.finance import demo
 
