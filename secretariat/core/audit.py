@@ -93,10 +93,20 @@ def record_action(
     return entry
 
 
+HISTORY_REASON_LENGTH = 100
+
+
 def set_history_reason(instance: models.Model, reason: str | None) -> None:
-    """Attach the reason django-simple-history records with the instance's next save."""
+    """Attach the reason django-simple-history records with the instance's next save.
+
+    simple_history keeps at most 100 characters (`history_change_reason`, a varchar(100)
+    that PostgreSQL enforces): a longer reason is shortened there, with an ellipsis, and
+    kept whole in the action log row the same save writes."""
+    text = reason or ""
+    if len(text) > HISTORY_REASON_LENGTH:
+        text = text[: HISTORY_REASON_LENGTH - 1] + "…"
     # simple_history reads this attribute; models do not declare it.
-    setattr(instance, "_change_reason", reason or "")  # noqa: B010
+    setattr(instance, "_change_reason", text)  # noqa: B010
 
 
 def locked(instance: M) -> M:

@@ -216,3 +216,19 @@ def test_locked_reads_the_row_again(officer):
         fresh = locked(setting)
     # then: the database's row, not the stale object
     assert fresh.pk == setting.pk and fresh.value == 2 and setting.value == 1
+
+
+@pytest.mark.django_db
+def test_save_audited_keeps_a_long_reason_whole_in_the_log_and_shortened_in_history(officer):
+    from secretariat.core.audit import save_audited
+
+    # given a reason longer than simple_history's 100 characters (PostgreSQL enforces them)
+    reason = "Arrears: " + "x" * 200
+    setting = _setting()
+    # when
+    with transaction.atomic():
+        save_audited(setting, actor=officer, event="rule.recorded", fields=["value"], reason=reason)
+    # then
+    kept = setting.history.get().history_change_reason
+    assert len(kept) == 100 and kept.endswith("…") and reason.startswith(kept[:-1])
+    assert ActionLog.objects.get().reason == reason
