@@ -15,11 +15,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from secretariat.core.access import require
+from secretariat.core.languages import AUTHORITATIVE
 from secretariat.core.models import User
 from secretariat.core.money import format_money
+from secretariat.core.selectors.rule_settings import rule_in_force
 from secretariat.finance.selectors.arrears import Arrears, arrears_of, arrears_on
 from secretariat.members.models import Institution, VotingSuspension
 from secretariat.members.services.standing import voting_suspend, voting_suspension_lift
@@ -28,6 +31,16 @@ PERM = "finance.manage_dues"
 LEGAL_BASIS = (
     "Setting members.arrears.threshold_years (default, to be confirmed) — domain.md Members"
 )
+
+
+def legal_basis_on(day: dt.date) -> str:
+    """The arrears rule's legal basis as recorded by the Secretariat for `day` (the article
+    it cites once confirmed), else the setting named as a default still to be confirmed."""
+    rule = rule_in_force(key="members.arrears.threshold_years", on=day)
+    basis = (rule.legal_basis or "").strip()
+    return basis[:300] if rule.confirmed and basis else LEGAL_BASIS
+
+
 SUSPENDED = "suspended"
 LIFTED = "lifted"
 
@@ -63,18 +76,31 @@ def standing_update(
         .first()
     )
     context = f" ({reason_context})" if reason_context else ""
+    # The reason is part of the record: written in the authoritative language, whoever acts.
+    with translation.override(AUTHORITATIVE):
+        suspended_because = (
+            _(
+                "Dues outstanding from past fiscal years, %(outstanding)s, are equal to or above "
+                "the dues of the %(years)s preceding fiscal years, %(threshold)s."
+            )
+            % _words(position)
+            + context
+        )
+        restored_because = (
+            _(
+                "Dues outstanding from past fiscal years, %(outstanding)s, are now below the "
+                "dues of the %(years)s preceding fiscal years, %(threshold)s."
+            )
+            % _words(position)
+            + context
+        )
     if position.in_arrears and current is None:
         voting_suspend(
             actor=actor,
             institution=institution,
             valid_from=on,
-            reason=_(
-                "Dues outstanding from past fiscal years, %(outstanding)s, are equal to or above "
-                "the dues of the %(years)s preceding fiscal years, %(threshold)s."
-            )
-            % _words(position)
-            + context,
-            legal_basis=LEGAL_BASIS,
+            reason=suspended_because,
+            legal_basis=legal_basis_on(on),
             origin=VotingSuspension.Origin.ARREARS,
             check_permission=False,
         )
@@ -88,12 +114,7 @@ def standing_update(
             actor=actor,
             suspension=current,
             on=max(on, current.valid_from + dt.timedelta(days=1)),
-            reason=_(
-                "Dues outstanding from past fiscal years, %(outstanding)s, are now below the "
-                "dues of the %(years)s preceding fiscal years, %(threshold)s."
-            )
-            % _words(position)
-            + context,
+            reason=restored_because,
             check_permission=False,
         )
         return LIFTED
