@@ -78,7 +78,7 @@ def test_it_restores_the_vote_when_a_payment_brings_the_arrears_below(dues, memb
     # then the suspension ends that day and says why
     suspension = VotingSuspension.objects.get(institution=member_a)
     assert suspension.valid_to == dt.date(2026, 6, 10)
-    assert "inferiores" in suspension.lift_reason  # the record speaks Spanish, the authoritative language
+    assert "inferiores" in suspension.lift_reason  # the record is in Spanish
     assert ActionLog.objects.filter(event="standing.lifted").count() == 1
 
 
