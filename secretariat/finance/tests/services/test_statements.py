@@ -7,7 +7,6 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from secretariat.core.models import ActionLog, GeneratedDocument
@@ -22,42 +21,11 @@ from secretariat.finance.services.statements import (
     statements_xlsx,
 )
 from secretariat.finance.tests.statements_world import (  # noqa: F401
+    assembly_item_fixture,
     post,
     statements_world_fixture,
 )
-from secretariat.governance.models import AgendaItem, Body, Document, RulesProfile, Session
-
-
-def make_session(body: Body, number: int, languages: list[str]) -> Session:
-    session = Session.objects.create(
-        body=body,
-        kind=Session.Kind.ORDINARY,
-        number=number,
-        title_es=f"{number} Asamblea General",
-        title_en=f"{number} General Assembly",
-        starts_at=timezone.now() + dt.timedelta(days=60),
-        languages=languages,
-    )
-    Session.objects.filter(pk=session.pk).update(
-        state=Session.State.CONVENED, convened_at=timezone.now()
-    )
-    return Session.objects.get(pk=session.pk)
-
-
-@pytest.fixture
-def assembly_item(db):
-    body = Body.objects.create(
-        code="general-assembly",
-        name_es="Asamblea General",
-        name_en="General Assembly",
-        kind=Body.Kind.ASSEMBLY,
-        rules_profile=RulesProfile.GENERAL_ASSEMBLY,
-        all_members_sit=True,
-    )
-    session = make_session(body, 31, ["es", "en"])
-    return AgendaItem.objects.create(
-        session=session, title_es="Estados financieros", title_en="Financial statements", position=1
-    )
+from secretariat.governance.models import Document
 
 
 @pytest.mark.django_db
