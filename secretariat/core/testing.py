@@ -10,6 +10,7 @@ the Comptroller and the Secretary General.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -82,3 +83,29 @@ def get_document(client: Any, url: str, **extra: Any) -> HttpResponse:
             served[header] = value
         return served
     return response
+
+
+def status_failures(
+    matrix: Mapping[str, tuple[Any, ...]],
+    users: Mapping[str, Any],
+    url_for: Callable[[str], str],
+) -> list[str]:
+    """GET every route of `matrix` as every role of ROLES (`users[role]`, None = anonymous)
+    and list each answer that is not the row's: "login" is a redirect to the login page;
+    a document is asked for as its reader does (get_document). Empty when all agree."""
+    failures = []
+    for role_index, role in enumerate(ROLES):
+        client = Client()
+        if users[role] is not None:
+            log_in(client, users[role])
+        for name, expected_row in matrix.items():
+            expected = expected_row[role_index]
+            response = get_document(client, url_for(name))
+            got = response.status_code
+            if expected == L:
+                ok = got == 302 and "/accounts/login/" in response["Location"]
+            else:
+                ok = got == expected
+            if not ok:
+                failures.append(f"{role:12} {name:40} expected {expected} got {got}")
+    return failures

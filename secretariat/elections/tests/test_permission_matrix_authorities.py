@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from secretariat.core.testing import PUBLIC, ROLES, STAFF_WRITE, L, log_in
+from secretariat.core.testing import PUBLIC, STAFF_WRITE, log_in, status_failures
 from secretariat.elections.tests.authorities_world import (
     assembly_fixture,  # noqa: F401  (the `assembly` fixture)
     mandates_fixture,  # noqa: F401  (the `mandates` fixture)
@@ -57,21 +57,7 @@ def _url(name: str, world) -> str:
 
 @pytest.mark.django_db
 def test_it_gives_each_role_the_expected_status(world):
-    failures = []
-    for role_index, role in enumerate(ROLES):
-        client = Client()
-        if world["users"][role] is not None:
-            log_in(client, world["users"][role])
-        for name, expected_row in MATRIX.items():
-            expected = expected_row[role_index]
-            response = client.get(_url(name, world))
-            got = response.status_code
-            if expected == L:
-                ok = got == 302 and "/accounts/login/" in response["Location"]
-            else:
-                ok = got == expected
-            if not ok:
-                failures.append(f"{role:12} {name:40} expected {expected} got {got}")
+    failures = status_failures(MATRIX, world["users"], lambda name: _url(name, world))
     assert failures == [], "\n" + "\n".join(failures)
 
 

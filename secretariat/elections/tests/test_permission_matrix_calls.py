@@ -12,7 +12,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from secretariat.core.testing import POST_ONLY, PUBLIC, ROLES, STAFF_WRITE, L, get_document, log_in
+from secretariat.core.testing import (
+    POST_ONLY,
+    PUBLIC,
+    STAFF_WRITE,
+    log_in,
+    status_failures,
+)
 from secretariat.elections.models import Call, CallOffice, Requirement
 from secretariat.elections.tests.calls_world import (
     draft_call,
@@ -78,21 +84,7 @@ def _url(name: str, world) -> str:
 
 @pytest.mark.django_db
 def test_it_gives_each_role_the_expected_status(world):
-    failures = []
-    for role_index, role in enumerate(ROLES):
-        client = Client()
-        if world["users"][role] is not None:
-            log_in(client, world["users"][role])
-        for name, expected_row in MATRIX.items():
-            expected = expected_row[role_index]
-            response = get_document(client, _url(name, world))
-            got = response.status_code
-            if expected == L:
-                ok = got == 302 and "/accounts/login/" in response["Location"]
-            else:
-                ok = got == expected
-            if not ok:
-                failures.append(f"{role:12} {name:40} expected {expected} got {got}")
+    failures = status_failures(MATRIX, world["users"], lambda name: _url(name, world))
     assert failures == [], "\n" + "\n".join(failures)
 
 

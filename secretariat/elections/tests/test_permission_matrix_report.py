@@ -13,7 +13,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from secretariat.core.testing import POST_ONLY, ROLES, STAFF_READ, L, get_document, log_in
+from secretariat.core.testing import (
+    POST_ONLY,
+    STAFF_READ,
+    log_in,
+    status_failures,
+)
 from secretariat.elections.models import EligibilityReport
 from secretariat.elections.selectors.reports import report_content
 from secretariat.elections.tests.report_world import review_everyone
@@ -68,21 +73,7 @@ def _url(name: str, matrix_world) -> str:
 
 @pytest.mark.django_db
 def test_it_gives_each_role_the_expected_status(matrix_world):
-    failures = []
-    for role_index, role in enumerate(ROLES):
-        client = Client()
-        if matrix_world["users"][role] is not None:
-            log_in(client, matrix_world["users"][role])
-        for name, expected_row in MATRIX.items():
-            expected = expected_row[role_index]
-            response = get_document(client, _url(name, matrix_world))
-            got = response.status_code
-            if expected == L:
-                ok = got == 302 and "/accounts/login/" in response["Location"]
-            else:
-                ok = got == expected
-            if not ok:
-                failures.append(f"{role:12} {name:40} expected {expected} got {got}")
+    failures = status_failures(MATRIX, matrix_world["users"], lambda name: _url(name, matrix_world))
     assert failures == [], "\n" + "\n".join(failures)
 
 

@@ -13,7 +13,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from secretariat.core.testing import FINANCE_WRITE, POST_ONLY, ROLES, STAFF_READ, L, log_in
+from secretariat.core.testing import (
+    FINANCE_WRITE,
+    POST_ONLY,
+    STAFF_READ,
+    log_in,
+    status_failures,
+)
 from secretariat.finance.models import BankStatement, BankStatementLine
 from secretariat.finance.tests.banking_world import (  # noqa: F401  (fixtures)
     bank_world_fixture,
@@ -66,21 +72,7 @@ def _url(name: str, world) -> str:
 
 @pytest.mark.django_db
 def test_it_gives_each_role_the_expected_status(world):
-    failures = []
-    for role_index, role in enumerate(ROLES):
-        client = Client()
-        if world["users"][role] is not None:
-            log_in(client, world["users"][role])
-        for name, expected_row in MATRIX.items():
-            expected = expected_row[role_index]
-            response = client.get(_url(name, world))
-            got = response.status_code
-            if expected == L:
-                ok = got == 302 and "/accounts/login/" in response["Location"]
-            else:
-                ok = got == expected
-            if not ok:
-                failures.append(f"{role:12} {name:40} expected {expected} got {got}")
+    failures = status_failures(MATRIX, world["users"], lambda name: _url(name, world))
     assert failures == [], "\n" + "\n".join(failures)
 
 

@@ -16,11 +16,9 @@ from secretariat.core.testing import (
     AUDIT_PACKAGE,
     FINANCE_WRITE,
     POST_ONLY,
-    ROLES,
     STAFF_READ,
-    L,
-    get_document,
     log_in,
+    status_failures,
 )
 from secretariat.finance.models import AuditSample, StatementSet
 from secretariat.finance.services.audit import audit_sample_draw
@@ -79,21 +77,7 @@ def _url(name: str, matrix_world) -> str:
 
 @pytest.mark.django_db
 def test_it_gives_each_role_the_expected_status(matrix_world):
-    failures = []
-    for role_index, role in enumerate(ROLES):
-        client = Client()
-        if matrix_world["users"][role] is not None:
-            log_in(client, matrix_world["users"][role])
-        for name, expected_row in MATRIX.items():
-            expected = expected_row[role_index]
-            response = get_document(client, _url(name, matrix_world))
-            got = response.status_code
-            if expected == L:
-                ok = got == 302 and "/accounts/login/" in response["Location"]
-            else:
-                ok = got == expected
-            if not ok:
-                failures.append(f"{role:12} {name:40} expected {expected} got {got}")
+    failures = status_failures(MATRIX, matrix_world["users"], lambda name: _url(name, matrix_world))
     assert failures == [], "\n" + "\n".join(failures)
 
 
