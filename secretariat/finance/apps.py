@@ -17,18 +17,10 @@ class FinanceConfig(AppConfig):
         from secretariat.finance import reference_data
 
         reference_data.register_loaders()
-        # --- dues ---
+        # --- documents: invoices, statements of account, statements, audit package ---
         from secretariat.finance import documents
 
         documents.register_documents()
-        # --- accounts ---
-        from secretariat.finance.account_documents import register_account_documents
-
-        register_account_documents()
-        # --- statements ---
-        from secretariat.finance.statement_documents import register_statement_documents
-
-        register_statement_documents()
         # --- journey ---
         from secretariat.finance import demo
 

@@ -1,4 +1,5 @@
-"""The documents the statements part builds (core.documents), in the background:
+"""How the statements' documents are laid out (documents.py registers them; the worker
+builds them in the background):
 
 - `finance.statements`: the statements as a PDF in one language (cover, the four
   statements with their comparatives, notes);
@@ -139,40 +140,3 @@ def audit_package_zip(fiscal_year: Any) -> bytes:
         archive.writestr(f"statements-{year}-es.pdf", pdf)
         archive.writestr(f"statements-{year}.xlsx", xlsx)
     return buffer.getvalue()
-
-
-def register_statement_documents() -> None:
-    from secretariat.core import documents
-    from secretariat.core.pdf import html_to_pdf
-    from secretariat.finance.models import FiscalYear, StatementSet
-    from secretariat.finance.selectors import audit, statements
-
-    def _set(target_id: str) -> tuple[StatementSet, dict[str, Any]]:
-        statement_set = StatementSet.objects.get(pk=int(target_id))
-        return statement_set, statements.set_figures(statement_set)
-
-    def build_pdf(target_id: str, language: str) -> bytes:
-        statement_set, figures = _set(target_id)
-        html = statements_pdf_html(
-            figures=figures,
-            statement_set=statement_set,
-            language=language,
-            notes=statement_set.notes,
-        )
-        return html_to_pdf(html)
-
-    def build_xlsx(target_id: str, language: str) -> bytes:
-        statement_set, figures = _set(target_id)
-        return statements_xlsx(
-            figures=figures,
-            statement_set=statement_set,
-            language=language,
-            notes=statement_set.notes,
-        )
-
-    def build_package(target_id: str, language: str) -> bytes:
-        return audit_package_zip(FiscalYear.objects.get(pk=int(target_id)))
-
-    documents.register(statements.STATEMENTS_PDF, build_pdf)
-    documents.register(statements.STATEMENTS_XLSX, build_xlsx, content_type=statements.XLSX_TYPE)
-    documents.register(audit.AUDIT_PACKAGE, build_package, content_type=ZIP_TYPE)
