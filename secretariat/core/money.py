@@ -7,11 +7,12 @@ what a user typed in their language and formats an amount for their language (Ba
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import (
     NumberFormatError,
     format_currency,
+    format_percent,
     get_currency_precision,
     parse_decimal,
 )
@@ -74,6 +75,15 @@ def format_amount(minor: int, currency: str, language: str | None = None) -> str
             currency_digits=False,
         )
     )
+
+
+def format_share(part: int, whole: int, language: str | None = None) -> str:
+    """`part` of `whole` as a percentage in the language's style ("87,5 %", "87.5%"), to a
+    tenth of a point; a dash when the whole is nothing (nothing was assessed)."""
+    if not whole:
+        return "—"
+    ratio = (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    return str(format_percent(ratio, locale=_locale(language), decimal_quantization=False))
 
 
 def parse_money(text: str, currency: str, language: str | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from secretariat.core.money import (
     exponent,
     format_amount,
     format_money,
+    format_share,
     from_minor,
     parse_money,
     to_minor,
@@ -69,3 +71,12 @@ def test_it_converts_at_a_rate_rounding_half_to_even():
 @given(st.integers(min_value=-(10**15), max_value=10**15))
 def test_minor_units_survive_a_round_trip_through_decimals(minor):
     assert to_minor(from_minor(minor, "USD"), "USD") == minor
+
+
+def test_it_writes_a_share_as_a_percentage_in_each_language():
+    # when / then
+    with translation.override("en"):
+        assert format_share(625, 1000) == "62.5%"
+    assert format_share(625, 1000, "es").replace("\xa0", " ") == "62,5 %"
+    assert format_share(625, 1000, "fr").replace("\u202f", " ").replace("\xa0", " ") == "62,5 %"
+    assert format_share(0, 0) == "—"

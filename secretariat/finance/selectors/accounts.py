@@ -20,7 +20,7 @@ import io
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from secretariat.core.access import can, get_for_user_or_404, permission_for
@@ -35,9 +35,16 @@ STAFF_PERM = "finance.view_dues"
 OWN_PERM = "finance.view_own_account"
 ACCOUNT_ACTIONS: dict[str, str | None] = {"view": None}
 
-RowKind = Literal["assessment", "applied", "credit", "write_off", "exemption"]
-# Within a day: the assessment first, then what settles it.
-_ORDER = {"assessment": 0, "applied": 1, "credit": 2, "write_off": 3, "exemption": 4}
+RowKind = Literal["assessment", "applied", "credit", "write_off", "exemption", "reversal"]
+# Within a day: the assessment first, then what settles it, then what undoes a payment.
+_ORDER = {
+    "assessment": 0,
+    "applied": 1,
+    "credit": 2,
+    "write_off": 3,
+    "exemption": 4,
+    "reversal": 5,
+}
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,10 @@ def _assessment_events(assessments: list[Assessment]) -> list[_Event]:
 
 
 def _payment_events(
-    payments: list[Payment], allocations: list[Allocation], years: dict[int, Assessment]
+    payments: list[Payment],
+    allocations: list[Allocation],
+    years: dict[int, Assessment],
+    end: dt.date | None,
 ) -> list[_Event]:
     applied: dict[int, int] = {}
     events: list[_Event] = []
@@ -163,6 +173,19 @@ def _payment_events(
             )
         )
     for payment in payments:
+        reversed_on = _reversed_on(payment, end)
+        if reversed_on is not None:
+            events.append(
+                _Event(
+                    day=reversed_on,
+                    kind="reversal",
+                    ident=payment.pk,
+                    description=_("Payment reversed: it no longer counts"),
+                    reference=payment.bank_reference,
+                    debit=payment.base_amount,
+                    credit=0,
+                )
+            )
         left = payment.base_amount - applied.get(payment.pk, 0)
         if left > 0:
             events.append(
@@ -177,6 +200,13 @@ def _payment_events(
                 )
             )
     return events
+
+
+def _reversed_on(payment: Payment, end: dt.date | None) -> dt.date | None:
+    """The day the payment was reversed (annotated by `_load`), if by the statement's end:
+    reversed later, it still counted then."""
+    day: dt.date | None = getattr(payment, "reversed_on", None)
+    return day if day is not None and (end is None or day <= end) else None
 
 
 def _adjustment_events(adjustments: list[Adjustment], years: dict[int, Assessment]) -> list[_Event]:
@@ -210,6 +240,7 @@ def _load(institution: Institution, end: dt.date | None) -> tuple[list[Any], ...
         "payment"
     )
     adjustments = Adjustment.objects.filter(assessment__institution=institution)
+    payments = payments.annotate(reversed_on=F("entry__reversed_by__date"))
     if end is not None:
         assessments = assessments.filter(issued_on__lte=end)
         payments = payments.filter(received_on__lte=end)
@@ -256,7 +287,7 @@ def statement_of_account(
     by_id = {a.pk: a for a in assessments}
     events = (
         _assessment_events(assessments)
-        + _payment_events(payments, allocations, by_id)
+        + _payment_events(payments, allocations, by_id, end)
         + _adjustment_events(adjustments, by_id)
     )
     opening, rows = _rows(events, start)
@@ -272,7 +303,9 @@ def statement_of_account(
         )
         for a in assessments
     ]
-    paid_in = sum(p.base_amount for p in payments)
+    counted = [p for p in payments if _reversed_on(p, end) is None]
+    counted_ids = {p.pk for p in counted}
+    paid_in = sum(p.base_amount for p in counted)
     return Statement(
         institution=institution,
         currency=assessments[0].currency if assessments else BASE_CURRENCY,
@@ -285,7 +318,12 @@ def statement_of_account(
         total_credit=sum(r.credit for r in rows),
         years=[y for y in years if y.outstanding],
         outstanding=sum(y.outstanding for y in years),
-        unapplied_credit=paid_in - sum(a.amount for a in allocations if a.assessment_id in by_id),
+        unapplied_credit=paid_in
+        - sum(
+            a.amount
+            for a in allocations
+            if a.assessment_id in by_id and a.payment_id in counted_ids
+        ),
     )
 
 

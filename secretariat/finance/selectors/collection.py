@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from babel.numbers import format_percent
 from django.db.models import QuerySet, Sum
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from secretariat.core.access import can, get_for_user_or_404, list_for_user, permission_for
-from secretariat.finance.models import Adjustment, Allocation, Assessment, FiscalYear, Reminder
+from secretariat.core.money import format_share
+from secretariat.finance.models import Adjustment, Assessment, FiscalYear, Reminder
+from secretariat.finance.selectors.dues import counted_allocations
 from secretariat.members.models import VotingSuspension
 
 VIEW = "finance.view_dues"
@@ -44,9 +44,9 @@ def _assessed(on: dt.date | None, year: int | None = None) -> dict[Key, int]:
 
 
 def _collected(on: dt.date | None, year: int | None = None) -> dict[Key, int]:
-    rows = Allocation.objects.all()
+    rows = counted_allocations(on)
     if on is not None:
-        rows = rows.filter(payment__received_on__lte=on, assessment__issued_on__lte=on)
+        rows = rows.filter(assessment__issued_on__lte=on)
     if year is not None:
         rows = rows.filter(assessment__fiscal_year__year=year)
     grouped = rows.values_list(
@@ -65,16 +65,6 @@ def _adjusted(on: dt.date | None, year: int | None = None) -> dict[tuple[int, in
         "assessment__institution_id", "assessment__fiscal_year__year", "kind"
     ).annotate(t=Sum("amount"))
     return {(i, y, k): int(t) for i, y, k, t in grouped.order_by()}
-
-
-def percent(part: int, whole: int, language: str | None = None) -> str:
-    """`part` of `whole` as a percentage in the language's style ("87,5 %", "87.5%");
-    a dash when nothing was assessed."""
-    if not whole:
-        return "—"
-    ratio = (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
-    locale = (language or translation.get_language() or "es").split("-")[0]
-    return str(format_percent(ratio, locale=locale, decimal_quantization=False))
 
 
 def _rate(part: int, whole: int) -> Decimal:
@@ -224,7 +214,7 @@ def _collection_row(
         exempted=exempted,
         outstanding=assessed - collected - written_off - exempted,
         rate=_rate(collected, assessed),
-        rate_text=percent(collected, assessed),
+        rate_text=format_share(collected, assessed),
     )
 
 

@@ -12,18 +12,26 @@ from django.db.models.functions import Coalesce
 from secretariat.finance.models import Adjustment, Allocation, Assessment, EntryState
 
 
+def counted_allocations(on: dt.date | None = None) -> QuerySet[Allocation]:
+    """The allocations that count as of `on`: of payments received on or before it and not
+    reversed by then (a payment reversed later still counted on that day). All payments not
+    reversed when `on` is None."""
+    if on is None:
+        return Allocation.objects.exclude(payment__entry__state=EntryState.REVERSED)
+    return Allocation.objects.filter(payment__received_on__lte=on).exclude(
+        payment__entry__reversed_by__date__lte=on
+    )
+
+
 def with_outstanding(
     assessments: QuerySet[Assessment], *, on: dt.date | None = None
 ) -> QuerySet[Assessment]:
     """`assessments` annotated with `paid`, `adjusted` and `outstanding` (minor units) as of
     `on` (payments received and decisions taken on or before it; all when None). A reversed
-    payment's allocations stay in the record and no longer count."""
-    allocations = Allocation.objects.filter(assessment=OuterRef("pk")).exclude(
-        payment__entry__state=EntryState.REVERSED
-    )
+    payment's allocations stay in the record and no longer count from the reversal's date."""
+    allocations = counted_allocations(on).filter(assessment=OuterRef("pk"))
     adjustments = Adjustment.objects.filter(assessment=OuterRef("pk"))
     if on is not None:
-        allocations = allocations.filter(payment__received_on__lte=on)
         adjustments = adjustments.filter(decided_on__lte=on)
     paid = Subquery(
         allocations.values("assessment").annotate(total=Sum("amount")).values("total"),

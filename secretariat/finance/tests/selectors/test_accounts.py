@@ -122,3 +122,36 @@ def test_it_writes_the_csv_with_a_header_in_the_active_language(dues, member_a):
     lines = content.splitlines()
     assert lines[0].startswith("Fecha") or lines[0].startswith("Date")
     assert "1234.56" in lines[1]
+
+
+def _reverse(dues, payment, day: dt.date) -> None:
+    from secretariat.finance.services.ledger import entry_reverse
+
+    entry_reverse(
+        actor=dues.actor, entry=payment.entry, date=day, reason="Bounced", check_permission=False
+    )
+
+
+def test_a_reversed_payment_shows_and_is_undone_from_its_reversal_date(dues, member_a):
+    # given a payment of 700 (600 applied, 100 credit) reversed in July
+    a2024 = dues.assess(member_a, 2024, 100_000)
+    payment = dues.pay(member_a, dt.date(2024, 5, 1), 70_000, {a2024: 60_000})
+    _reverse(dues, payment, dt.date(2024, 7, 1))
+    # when
+    statement = statement_of_account(institution=member_a)
+    june = statement_of_account(institution=member_a, end=dt.date(2024, 6, 30))
+    # then the statement keeps the payment and shows its reversal
+    assert [(r.day, r.kind, r.debit, r.credit, r.balance) for r in statement.rows] == [
+        (dt.date(2024, 1, 1), "assessment", 100_000, 0, 100_000),
+        (dt.date(2024, 5, 1), "applied", 0, 60_000, 40_000),
+        (dt.date(2024, 5, 1), "credit", 0, 10_000, 30_000),
+        (dt.date(2024, 7, 1), "reversal", 70_000, 0, 100_000),
+    ]
+    assert statement.outstanding == 100_000
+    assert statement.unapplied_credit == 0
+    assert statement.closing == statement.outstanding - statement.unapplied_credit
+    # and as of June the payment still counted
+    assert june.rows[-1].kind == "credit"
+    assert june.outstanding == 40_000
+    assert june.unapplied_credit == 10_000
+    assert june.closing == june.outstanding - june.unapplied_credit

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import translation
 
 from secretariat.finance.selectors.collection import (
     aging_report,
@@ -16,7 +15,6 @@ from secretariat.finance.selectors.collection import (
     collection_chart,
     collection_total,
     members_owing,
-    percent,
     reminder_list_for_user,
 )
 from secretariat.finance.tests.accounts_world import dues_fixture  # noqa: F401
@@ -142,15 +140,6 @@ def test_it_gives_the_collection_rate_by_year_and_member(dues, member_a, member_
     assert chart.bars[0].height > chart.bars[1].height == 0
 
 
-def test_it_writes_percentages_in_each_language():
-    # when / then
-    with translation.override("en"):
-        assert percent(625, 1000) == "62.5%"
-    assert percent(625, 1000, "es").replace("\xa0", " ") == "62,5 %"
-    assert percent(625, 1000, "fr").replace("\u202f", " ").replace("\xa0", " ") == "62,5 %"
-    assert percent(0, 0) == "—"
-
-
 def test_it_lists_the_members_owing_dues(dues, member_a, member_b):
     # given
     dues.assess(member_a, 2025, 10_000)
@@ -167,3 +156,24 @@ def test_it_refuses_the_reminders_to_a_representative(dues, rep_a, officer):
     with pytest.raises(PermissionDenied):
         reminder_list_for_user(user=rep_a)
     assert list(reminder_list_for_user(user=officer)) == []
+
+
+def test_a_reversed_payment_stops_counting_as_collected_from_its_reversal(dues, member_a):
+    # given
+    from secretariat.finance.services.ledger import entry_reverse
+
+    a2026 = dues.assess(member_a, 2026, 100_000)
+    payment = dues.pay(member_a, dt.date(2026, 2, 1), 40_000, {a2026: 40_000})
+    entry_reverse(
+        actor=dues.actor,
+        entry=payment.entry,
+        date=dt.date(2026, 4, 1),
+        reason="Bounced",
+        check_permission=False,
+    )
+    # when
+    march = collection_by_member(year=2026, on=dt.date(2026, 3, 31))
+    april = collection_by_member(year=2026, on=dt.date(2026, 4, 1))
+    # then
+    assert [r.collected for r in march if r.key == member_a.pk] == [40_000]
+    assert [r.collected for r in april if r.key == member_a.pk] == [0]
