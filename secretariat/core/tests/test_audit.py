@@ -232,3 +232,41 @@ def test_save_audited_keeps_a_long_reason_whole_in_the_log_and_shortened_in_hist
     kept = setting.history.get().history_change_reason
     assert len(kept) == 100 and kept.endswith("…") and reason.startswith(kept[:-1])
     assert ActionLog.objects.get().reason == reason
+
+
+@pytest.mark.django_db
+def test_save_audited_does_not_ask_again_for_a_related_row_it_holds(
+    officer, django_assert_num_queries
+):
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    from secretariat.core.audit import validate
+
+    # given a rule setting that holds its recorder, read from the database
+    setting = _setting(recorded_by=get_user_model().objects.get(pk=officer.pk))
+    # when validated: its constraints are checked, the recorder is not looked up again
+    with django_assert_num_queries(4) as ctx:  # its unique and constraint checks
+        validate(setting)
+    assert not any('"core_user"' in q["sql"] for q in ctx.captured_queries), ctx.captured_queries
+    # and a recorder named by an id that does not exist is refused, as full_clean() does
+    missing = _setting(recorded_by_id=officer.pk + 1000)
+    with pytest.raises(ValidationError) as refused:
+        validate(missing)
+    assert "recorded_by" in refused.value.message_dict
+
+
+@pytest.mark.django_db
+def test_validate_gathers_field_unique_and_constraint_errors_as_full_clean_does(officer):
+    from django.core.exceptions import ValidationError
+
+    from secretariat.core.audit import save_audited, validate
+
+    with transaction.atomic():
+        save_audited(_setting(), actor=officer, event="e", fields=["key"])
+    twin = _setting(status="confirmed", value=None)
+    with pytest.raises(ValidationError) as ours:
+        validate(twin)
+    with pytest.raises(ValidationError) as django:
+        twin.full_clean()
+    assert ours.value.message_dict == django.value.message_dict
