@@ -19,7 +19,21 @@ from secretariat.finance.selectors.payments import bank_account_choices, member_
 from secretariat.finance.selectors.scales import category_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MEMBER_OVERRIDES = 3
+MEMBER_OVERRIDES = 3  # rows shown at first; "more rows" adds MEMBER_ROWS_STEP at a time
+MEMBER_ROWS_STEP = 5
+MEMBER_ROWS_MAX = 300  # more than the organization's members
+
+
+def member_rows(data: Any) -> int:
+    """How many member rows the scale form shows: what the page said it showed (its hidden
+    `member_rows`), and MEMBER_ROWS_STEP more when "more rows" was pressed."""
+    try:
+        rows = int((data or {}).get("member_rows") or MEMBER_OVERRIDES)
+    except (TypeError, ValueError):
+        rows = MEMBER_OVERRIDES
+    if data is not None and "more_members" in data:
+        rows += MEMBER_ROWS_STEP
+    return max(MEMBER_OVERRIDES, min(rows, MEMBER_ROWS_MAX))
 
 
 class MoneyField(forms.CharField):
@@ -45,7 +59,7 @@ class MoneyField(forms.CharField):
 
 class ScaleForm(forms.Form):
     """The scale: the year it takes effect, the General Assembly's decision, a contribution
-    per category (empty: none) and up to three members' own contributions."""
+    per category (empty: none) and members' own contributions, as many rows as asked for."""
 
     effective_from_year = forms.IntegerField(
         label=_("Effective from the fiscal year"), min_value=2000, max_value=2100
@@ -62,15 +76,16 @@ class ScaleForm(forms.Form):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, member_rows: int = MEMBER_OVERRIDES, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.member_rows = member_rows
         self.categories = list(category_choices())
         for category in self.categories:
             self.fields[f"category_{category.pk}"] = MoneyField(
                 label=_("Yearly contribution (USD): %(category)s") % {"category": category.name},
                 required=False,
             )
-        for n in range(1, MEMBER_OVERRIDES + 1):
+        for n in range(1, self.member_rows + 1):
             self.fields[f"member_{n}"] = forms.ModelChoiceField(
                 label=_("Member with its own contribution (%(n)s)") % {"n": n},
                 queryset=member_choices(),
@@ -87,7 +102,7 @@ class ScaleForm(forms.Form):
             for c in self.categories
             if data.get(f"category_{c.pk}") is not None
         ]
-        for n in range(1, MEMBER_OVERRIDES + 1):
+        for n in range(1, self.member_rows + 1):
             member, amount = data.get(f"member_{n}"), data.get(f"member_{n}_amount")
             if member is not None and amount is not None:
                 found.append((member, amount))
@@ -99,7 +114,7 @@ class ScaleForm(forms.Form):
     def member_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [
             (self[f"member_{n}"], self[f"member_{n}_amount"])
-            for n in range(1, MEMBER_OVERRIDES + 1)
+            for n in range(1, self.member_rows + 1)
         ]
 
 

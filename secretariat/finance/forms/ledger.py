@@ -147,7 +147,26 @@ class LineForm(forms.Form):
         return data
 
 
+LINE_ROWS_STEP = 4
+LINE_ROWS_MAX = 40
+
+
 class BaseLineFormSet(forms.BaseFormSet):
+    """The entry's lines. `prefill`: lines already typed, shown again with LINE_ROWS_STEP
+    empty rows after them (the "more lines" button), as new rows, not initial ones."""
+
+    def __init__(self, *args: Any, prefill: list[dict[str, Any]] | None = None, **kwargs: Any):
+        self.prefill = prefill or []
+        super().__init__(*args, **kwargs)
+        if self.prefill:
+            self.extra = min(len(self.prefill) + LINE_ROWS_STEP, LINE_ROWS_MAX)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index < len(self.prefill):
+            kwargs["initial"] = self.prefill[index]
+        return kwargs
+
     def clean(self) -> None:
         super().clean()
         if any(self.errors):
@@ -157,7 +176,22 @@ class BaseLineFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("An entry needs at least two lines."))
 
 
-LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=4, max_num=40)
+LineFormSet = cast(
+    type[BaseLineFormSet],
+    forms.formset_factory(
+        LineForm, formset=BaseLineFormSet, extra=LINE_ROWS_STEP, max_num=LINE_ROWS_MAX
+    ),
+)
+
+
+def typed_lines(data: Any, prefix: str = "lines") -> list[dict[str, Any]]:
+    """The lines as typed in a posted entry form, to show them again."""
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS") or 0), LINE_ROWS_MAX)
+    except ValueError:
+        total = 0
+    names = list(LineForm.base_fields)
+    return [{name: data.get(f"{prefix}-{i}-{name}", "") for name in names} for i in range(total)]
 
 
 class ReverseForm(forms.Form):

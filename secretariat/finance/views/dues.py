@@ -27,6 +27,7 @@ from secretariat.finance.forms.dues import (
     ReverseForm,
     RunForm,
     ScaleForm,
+    member_rows,
 )
 from secretariat.finance.selectors import arrears as arrears_selectors
 from secretariat.finance.selectors import assessments as assessment_selectors
@@ -72,7 +73,12 @@ def scale_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE)
 def scale_add(request: HttpRequest) -> HttpResponse:
-    form = ScaleForm(posted(request))
+    rows = member_rows(posted(request))
+    if request.method == "POST" and "more_members" in request.POST:
+        # More rows for members' own contributions: the page again, what was typed kept.
+        form = ScaleForm(initial=request.POST.dict(), member_rows=rows)
+        return render(request, "finance/scale_form.html", {"form": form})
+    form = ScaleForm(posted(request), member_rows=rows)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -34,6 +34,7 @@ from secretariat.finance.forms.ledger import (
     ReverseForm,
     TrialBalanceForm,
     YearOpenForm,
+    typed_lines,
 )
 from secretariat.finance.models import Account, Entry
 from secretariat.finance.selectors.chart import (
@@ -198,6 +199,11 @@ def _to_entry(entry: Entry) -> HttpResponse:
 
 @requires(MANAGE)
 def entry_add(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and "more_lines" in request.POST:
+        # More rows for lines: the page again, what was typed kept, nothing checked yet.
+        form = EntryForm(initial=request.POST.dict())
+        lines = LineFormSet(prefix="lines", prefill=typed_lines(request.POST))
+        return render(request, "finance/entry_form.html", {"form": form, "lines": lines})
     form = EntryForm(posted(request))
     lines = LineFormSet(posted(request), prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():

@@ -71,6 +71,39 @@ def test_it_drafts_a_manual_entry_from_the_form(books, finance_officer):
 
 
 @pytest.mark.django_db
+def test_it_adds_lines_keeping_what_was_typed_and_saves_an_entry_of_six_lines(
+    books, finance_officer
+):
+    # given four lines typed (the rows shown at first)
+    a = books["accounts"]
+    client = client_for(finance_officer)
+    typed = [(a["5110"], "100", ""), (a["5310"], "50", ""), (a["5610"], "25", "")]
+    data = _entry_post_data(books, [*typed, (a["1110"], "", "10")])
+    # when "more lines" is pressed
+    response = client.post(reverse("finance:entry-add"), {**data, "more_lines": "1"})
+    # then eight rows, the four typed kept, no error shown, nothing saved
+    lines = response.context["lines"]
+    assert response.status_code == 200 and lines.total_form_count() == 8
+    body = response.content.decode()
+    assert 'name="lines-7-account"' in body and 'value="Office supplies"' in body
+    assert "field--error" not in body
+    assert lines.forms[1].initial["debit"] == "50"
+    assert not Entry.objects.exists()
+    # when six lines are sent
+    data = _entry_post_data(
+        books,
+        [*typed, (a["1110"], "", "100"), (a["1110"], "", "50"), (a["1110"], "", "25")],
+    )
+    data["lines-TOTAL_FORMS"] = "8"
+    for index in (6, 7):
+        data[f"lines-{index}-currency"] = "USD"
+    response = client.post(reverse("finance:entry-add"), data)
+    # then
+    entry = Entry.objects.get()
+    assert response.status_code == 302 and entry.lines.count() == 6
+
+
+@pytest.mark.django_db
 def test_it_shows_the_services_message_for_an_unbalanced_entry(books, finance_officer):
     # given
     a = books["accounts"]
