@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from secretariat.core.money import CURRENCIES
@@ -170,9 +171,9 @@ class Programme(models.Model):
 
 
 class PeriodState(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-    LOCKED = "locked", _("Locked")
+    OPEN = "open", pgettext_lazy("a fiscal year or period", "Open")
+    CLOSED = "closed", pgettext_lazy("a fiscal year or period", "Closed")
+    LOCKED = "locked", pgettext_lazy("a fiscal year or period", "Locked")
 
 
 class FiscalYear(models.Model):
