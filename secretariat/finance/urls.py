@@ -43,6 +43,7 @@ urlpatterns += [
     path("bank/<int:pk>/reconcile/", banking_views.bank_reconcile, name="bank-reconcile"),
     path("bank/<int:pk>/report/", banking_views.bank_report, name="bank-report"),
     path("bank/lines/<int:pk>/match/", banking_views.bank_line_match, name="bank-line-match"),
+    path("bank/lines/<int:pk>/find/", banking_views.bank_line_find, name="bank-line-find"),
     path("bank/lines/<int:pk>/unmatch/", banking_views.bank_line_unmatch, name="bank-line-unmatch"),
     path("bank/lines/<int:pk>/explain/", banking_views.bank_line_explain, name="bank-line-explain"),
 ]

@@ -99,6 +99,24 @@ def ledger_line_for_match(*, bank_line: BankStatementLine, pk: int) -> Line | No
     )
 
 
+def match_candidates(bank_line: BankStatementLine) -> QuerySet[Line]:
+    """Every unmatched posted ledger line of the bank line's account in its currency and for
+    its amount, whatever its date (a cheque that cleared weeks later), newest first: what the
+    officer chooses from when no suggestion falls within the window."""
+    side = Q(debit=bank_line.amount) if bank_line.amount > 0 else Q(credit=-bank_line.amount)
+    return (
+        Line.objects.filter(
+            account_id=bank_line.statement.account_id,
+            currency=bank_line.currency,
+            entry__state__in=COUNTED,
+            bank_line__isnull=True,
+        )
+        .filter(side)
+        .select_related("entry__journal")
+        .order_by("-entry__date", "-pk")
+    )
+
+
 # --- Suggestions ------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ MATRIX: dict[str, tuple] = {
     "finance:bank-report": STAFF_READ,
     "finance:bank-auto-match": FINANCE_WRITE,
     "finance:bank-line-explain": FINANCE_WRITE,
+    "finance:bank-line-find": FINANCE_WRITE,
     "finance:bank-line-unmatch": FINANCE_WRITE,
     "finance:bank-line-match": POST_ONLY,
     "finance:bank-reconcile": POST_ONLY,
@@ -51,6 +52,7 @@ def world_fixture(
         "finance:bank-auto-match": statement,
         "finance:bank-reconcile": statement,
         "finance:bank-line-explain": line,
+        "finance:bank-line-find": line,
         "finance:bank-line-unmatch": line,
         "finance:bank-line-match": line,
     }

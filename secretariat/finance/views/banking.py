@@ -156,6 +156,14 @@ def bank_line_match(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(MANAGE)
+def bank_line_find(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ledger lines of any date that could be this statement line, to match one."""
+    bank_line = selectors.bank_line_get_for_user(user=request.user, pk=pk)
+    page = paginate(request, selectors.match_candidates(bank_line))
+    return render(request, "finance/bank_line_find.html", {"line": bank_line, "page_obj": page})
+
+
+@requires(MANAGE)
 def bank_line_unmatch(request: HttpRequest, pk: int) -> HttpResponse:
     """Undo a match or an explanation, with the reason."""
     bank_line = selectors.bank_line_get_for_user(user=request.user, pk=pk)

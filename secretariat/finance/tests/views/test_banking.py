@@ -191,6 +191,45 @@ def test_it_matches_a_suggested_line(bank_world, finance_officer):
 
 
 @pytest.mark.django_db
+def test_it_finds_a_ledger_line_outside_the_window_and_matches_it(
+    bank_world, finance_officer, django_assert_num_queries
+):
+    # given the debit of 250.50 on 12 March was recorded in the books five weeks earlier
+    from secretariat.finance.tests.banking_world import bank_line_of, pay
+
+    early = bank_line_of(
+        pay(
+            bank_world,
+            finance_officer,
+            amount=25050,
+            day=dt.date(2026, 2, 5),
+            reference="INV-76",
+        ),
+        bank_world["accounts"]["1110"],
+    )
+    client = _client(finance_officer)
+    url = reverse("finance:bank-line-find", kwargs={"pk": bank_world["debit"].pk})
+    # when
+    client.get(url)
+    with django_assert_num_queries(FIND_QUERIES):
+        response = client.get(url)
+    # then both ledger lines of 250.50 are offered, newest first, not the receipt
+    assert response.status_code == 200
+    assert list(response.context["page_obj"].object_list) == [bank_world["payment"], early]
+    assert "Payment INV-76" in response.content.decode()
+    # when the early one is chosen
+    client.post(
+        reverse("finance:bank-line-match", kwargs={"pk": bank_world["debit"].pk}),
+        {"ledger_line": early.pk},
+    )
+    # then
+    assert BankStatementLine.objects.get(pk=bank_world["debit"].pk).matched_line == early
+
+
+FIND_QUERIES = 8
+
+
+@pytest.mark.django_db
 def test_it_refuses_a_match_to_the_wrong_line_and_says_why(bank_world, finance_officer):
     # given
     client = _client(finance_officer)
