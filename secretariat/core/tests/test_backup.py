@@ -110,7 +110,12 @@ class Site:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def two_sites(request, tmp_path):
-    """A site with data, and an empty one to restore into."""
+    """A site with data, and an empty one to restore into, on the engine the suite runs on
+    (CI runs the suite on both: each round trip once)."""
+    from django.db import connection
+
+    if request.param != connection.vendor:
+        pytest.skip(f"the {request.param} round trip runs when the suite runs on {request.param}")
     key_file = tmp_path / "key" / "action-log.key"
     key_file.parent.mkdir()
     key_file.write_text(new_key_text())
