@@ -20,12 +20,12 @@ import io
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db.models import F, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from secretariat.core.access import can, get_for_user_or_404, permission_for
 from secretariat.core.money import BASE_CURRENCY, from_minor
-from secretariat.finance.models import Adjustment, Allocation, Assessment, Payment
+from secretariat.finance.models import Adjustment, Allocation, Assessment, Entry, Payment
 from secretariat.finance.selectors.dues import with_outstanding
 from secretariat.members.models import Institution
 from secretariat.members.permissions import represented_institution_ids
@@ -240,7 +240,12 @@ def _load(institution: Institution, end: dt.date | None) -> tuple[list[Any], ...
         "payment"
     )
     adjustments = Adjustment.objects.filter(assessment__institution=institution)
-    payments = payments.annotate(reversed_on=F("entry__reversed_by__date"))
+    # The reversal's date, looked up by its index (a join let SQLite scan every entry).
+    payments = payments.annotate(
+        reversed_on=Subquery(
+            Entry.objects.filter(reversal_of_id=OuterRef("entry_id")).values("date")[:1]
+        )
+    )
     if end is not None:
         assessments = assessments.filter(issued_on__lte=end)
         payments = payments.filter(received_on__lte=end)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from secretariat.finance.models import Adjustment, Allocation, Assessment, EntryState
+from secretariat.finance.models import Adjustment, Allocation, Assessment, Entry, EntryState
 
 
 def counted_allocations(on: dt.date | None = None) -> QuerySet[Allocation]:
@@ -18,9 +18,10 @@ def counted_allocations(on: dt.date | None = None) -> QuerySet[Allocation]:
     reversed when `on` is None."""
     if on is None:
         return Allocation.objects.exclude(payment__entry__state=EntryState.REVERSED)
-    return Allocation.objects.filter(payment__received_on__lte=on).exclude(
-        payment__entry__reversed_by__date__lte=on
+    reversed_by_then = Entry.objects.filter(
+        reversal_of_id=OuterRef("payment__entry_id"), date__lte=on
     )
+    return Allocation.objects.filter(payment__received_on__lte=on).exclude(Exists(reversed_by_then))
 
 
 def with_outstanding(
@@ -34,11 +35,11 @@ def with_outstanding(
     if on is not None:
         adjustments = adjustments.filter(decided_on__lte=on)
     paid = Subquery(
-        allocations.values("assessment").annotate(total=Sum("amount")).values("total"),
+        allocations.order_by().values("assessment").annotate(total=Sum("amount")).values("total"),
         output_field=IntegerField(),
     )
     adjusted = Subquery(
-        adjustments.values("assessment").annotate(total=Sum("amount")).values("total"),
+        adjustments.order_by().values("assessment").annotate(total=Sum("amount")).values("total"),
         output_field=IntegerField(),
     )
     return assessments.annotate(
