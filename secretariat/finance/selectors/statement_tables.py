@@ -7,8 +7,35 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from secretariat.finance.selectors.statements import FX_EFFECT, line_label, period_label
+
+# The cash-flow statement is presented by the direct method (IPSAS 2): each movement of cash
+# is shown as the receipt or payment its counterpart account makes it.
+CASH_FLOW_LABELS = {
+    "receivables": gettext_lazy("Contributions received"),
+    "advance_receipts": gettext_lazy("Contributions received in advance"),
+    "voluntary_contributions": gettext_lazy("Voluntary contributions received"),
+    "training_revenue": gettext_lazy("Receipts from training and services"),
+    "investment_revenue": gettext_lazy("Interest and investment income received"),
+    "other_receivables": gettext_lazy("Other receipts"),
+    "staff_costs": gettext_lazy("Payments to and on behalf of employees"),
+    "travel": gettext_lazy("Payments for travel"),
+    "services": gettext_lazy("Payments for contractual services"),
+    "supplies": gettext_lazy("Payments for supplies and operating costs"),
+    "payables": gettext_lazy("Payments to suppliers"),
+    "prepayments": gettext_lazy("Advance payments"),
+    "other_expenses": gettext_lazy("Other payments"),
+    "investments": gettext_lazy("Investments placed and redeemed (net)"),
+    "ppe": gettext_lazy("Purchase of property, plant and equipment"),
+}
+
+
+def cash_flow_label(line: str) -> str:
+    """A cash-flow row's label: the receipt or payment, else the counterpart's line."""
+    return str(CASH_FLOW_LABELS[line]) if line in CASH_FLOW_LABELS else line_label(line)
+
 
 # --- the statements as tables (the page, the PDF and the XLSX show the same rows) ------------
 
@@ -85,7 +112,8 @@ def _cash_flow_table(figures: dict[str, Any]) -> Table:
     for section in flow["sections"]:
         rows.append(Row(line_label(section["key"]), None, None, "heading"))
         rows += [
-            Row(line_label(r["line"]), r["current"], r["comparative"]) for r in section["lines"]
+            Row(cash_flow_label(r["line"]), r["current"], r["comparative"])
+            for r in section["lines"]
         ]
         rows.append(
             _row(

@@ -95,6 +95,10 @@ def test_it_shows_the_statements_in_english_with_english_numbers(statements_worl
     assert "Statement of financial position" in body
     assert "183,500.00" in body
     assert "Instituto Alfa" in body  # the note on dues receivable names the members
+    # the cash flow by the direct method: receipts and payments, not the counterpart accounts
+    assert "Contributions received" in body
+    assert "Payments to and on behalf of employees" in body
+    assert "2. Contributions receivable by member" in body  # no other notes: numbered 2
 
 
 @pytest.mark.parametrize(
