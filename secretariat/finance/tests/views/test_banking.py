@@ -224,6 +224,10 @@ def test_it_finds_a_ledger_line_outside_the_window_and_matches_it(
     )
     # then
     assert BankStatementLine.objects.get(pk=bank_world["debit"].pk).matched_line == early
+    # and the line's page no longer offers anything to match
+    page = client.get(url).content.decode()
+    assert "no longer open to matching" in page or "ya no admite" in page
+    assert "/match/" not in page
 
 
 FIND_QUERIES = 8
