@@ -60,6 +60,7 @@ def year_rows(*, user: Any, years: list[FiscalYear]) -> list[YearRow]:
     """The years of a page with their periods (one query) and what the user may do."""
     periods = (
         Period.objects.filter(fiscal_year__in=years)
+        .select_related("fiscal_year")
         .annotate(
             drafts=Count("entries", filter=Q(entries__state="draft")),
             posted=Count("entries", filter=Q(entries__state__in=["posted", "reversed"])),
