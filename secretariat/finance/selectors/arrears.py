@@ -28,7 +28,7 @@ class Arrears:
 
     institution_id: int
     outstanding: int  # from past fiscal years, due before the day
-    threshold: int  # the dues assessed for the N preceding full fiscal years
+    threshold: int  # the dues of the N preceding fiscal years, each at its full-year amount
     years: int  # N
     has_vote: bool
     by_year: dict[int, int] = field(default_factory=dict)
@@ -45,8 +45,10 @@ def current_year(on: dt.date) -> int:
 
 
 def _thresholds(ids: list[int] | None, year: int, years: int) -> dict[int, int]:
-    """Each member's dues assessed in the `years` fiscal years before `year`, for members
-    assessed in every one of them (a member admitted since has no N full years yet)."""
+    """Each member's dues of the `years` full fiscal years before `year`: what a full year
+    is assessed at (a first year charged pro rata counts at its full-year amount, so the
+    threshold is always N full years' dues), for members assessed in every one of them (a
+    member admitted since has no N years yet)."""
     rows = Assessment.objects.filter(
         fiscal_year__year__gte=year - years, fiscal_year__year__lt=year
     )
@@ -55,7 +57,7 @@ def _thresholds(ids: list[int] | None, year: int, years: int) -> dict[int, int]:
     counted: dict[int, tuple[int, int]] = {}
     for institution_id, total, count in (
         rows.values("institution_id")
-        .annotate(total=Sum("amount"), count=Count("fiscal_year", distinct=True))
+        .annotate(total=Sum("full_year_amount"), count=Count("fiscal_year", distinct=True))
         .values_list("institution_id", "total", "count")
     ):
         counted[institution_id] = (int(total or 0), int(count or 0))

@@ -69,6 +69,27 @@ def test_it_does_not_suspend_one_cent_below_the_limit(dues, member_a):
 
 
 @pytest.mark.django_db
+def test_a_first_year_charged_pro_rata_counts_as_a_full_year_in_the_threshold(
+    dues, categories, countries
+):
+    # given a full member admitted on 1 July 2024: half of 2024 and all of 2025 unpaid
+    from secretariat.conftest import make_member
+
+    member = make_member(
+        "Instituto Nuevo", countries["MX"], categories["full"], since=dt.date(2024, 7, 1)
+    )
+    first, second, _current = (assess(dues, year, member) for year in (2024, 2025, 2026))
+    assert first.amount < first.full_year_amount == FULL  # charged pro rata
+    # when
+    position = arrears_of(institution_id=member.pk, on=ON)
+    changed = standing_update(actor=dues.actor, institution=member, on=ON)
+    # then: it owes a year and a half, below two full years' dues: it keeps its vote
+    assert position.outstanding == first.amount + second.amount < 2 * FULL
+    assert position.threshold == 2 * FULL
+    assert changed is None and _suspension(member) is None
+
+
+@pytest.mark.django_db
 def test_it_restores_the_vote_when_a_payment_brings_the_arrears_below(dues, member_a):
     # given a suspended member
     _in_arrears(dues, member_a)
