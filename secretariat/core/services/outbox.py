@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_tasks import default_task_backend
 
+from secretariat.core import documents
 from secretariat.core.access import require, require_reason
 from secretariat.core.audit import record_action
 from secretariat.core.models import EmailDelivery, User
@@ -41,6 +42,17 @@ class Attachment(NamedTuple):
     mimetype: str
 
 
+class DocumentAttachment(NamedTuple):
+    """A document of a registered kind (core.documents: an invoice, minutes), built by the
+    worker when the e-mail is sent, as the record then is; nothing heavy in the caller's
+    transaction."""
+
+    name: str
+    kind: str
+    target_id: str
+    language: str
+
+
 def email_queue(
     *,
     purpose: str,
@@ -50,7 +62,7 @@ def email_queue(
     target: models.Model | None = None,
     reply_to: Sequence[str] = (),
     language: str = "",
-    attachments: Sequence[Attachment] = (),
+    attachments: Sequence[Attachment | DocumentAttachment] = (),
 ) -> EmailDelivery:
     """Record an e-mail; the worker sends it once the caller's transaction has committed."""
     delivery = EmailDelivery.objects.create(
@@ -108,7 +120,12 @@ def _message(delivery: EmailDelivery) -> EmailMessage:
         reply_to=delivery.reply_to or None,
     )
     for attachment in delivery.attachments:
-        message.attach(attachment["name"], attachment["content"], attachment["mimetype"])
+        if "kind" in attachment:  # a DocumentAttachment: built now, by the worker
+            document = documents.kind(attachment["kind"])
+            content = document.build(attachment["target_id"], attachment["language"])
+            message.attach(attachment["name"], content, document.content_type)
+        else:
+            message.attach(attachment["name"], attachment["content"], attachment["mimetype"])
     return message
 
 

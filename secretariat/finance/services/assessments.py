@@ -32,7 +32,7 @@ from secretariat.core.models import GeneratedDocument, User
 from secretariat.core.pdf import pdf_version
 from secretariat.core.selectors.rule_settings import rule_value
 from secretariat.core.services.documents import document_request
-from secretariat.core.services.outbox import email_queue
+from secretariat.core.services.outbox import DocumentAttachment, email_queue
 from secretariat.finance.models import (
     Assessment,
     AssessmentRun,
@@ -244,8 +244,9 @@ def _assessment_entry(actor: User, assessment: Assessment, institution: Institut
 
 
 def _invoice_email(assessment: Assessment, emails: list[str], site_url: str) -> None:
-    """The invoice to the member's representatives, in the invoice's language, with the link
-    to its PDF; queued in this transaction, sent by the worker after the commit."""
+    """The invoice to the member's representatives, in the invoice's language: its PDF
+    attached (built by the worker when it sends) and the link to it; queued in this
+    transaction, sent by the worker after the commit."""
     if not emails:
         return
     with translation.override(assessment.language):
@@ -263,6 +264,14 @@ def _invoice_email(assessment: Assessment, emails: list[str], site_url: str) -> 
         body=body,
         target=assessment,
         language=assessment.language,
+        attachments=[
+            DocumentAttachment(
+                name=f"{assessment.number}-{assessment.language}.pdf",
+                kind=INVOICE_DOCUMENT,
+                target_id=str(assessment.pk),
+                language=assessment.language,
+            )
+        ],
     )
 
 

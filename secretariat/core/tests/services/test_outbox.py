@@ -172,3 +172,49 @@ def test_the_database_worker_sends_a_queued_message(settings):
     assert delivery.state == EmailDelivery.State.SENT and mail.outbox[0].to == [
         "worker@example.org"
     ]
+
+
+def test_a_document_attachment_is_built_by_the_worker_when_it_sends(
+    django_capture_on_commit_callbacks,
+):
+    from secretariat.core import documents
+    from secretariat.core.services.outbox import DocumentAttachment
+
+    built = []
+
+    def build(target_id: str, language: str) -> bytes:
+        built.append((target_id, language))
+        return f"%PDF-{target_id}-{language}".encode()
+
+    documents.register("test.attached", build)
+    attachment = DocumentAttachment("doc-7-en.pdf", "test.attached", "7", "en")
+    # when queued: nothing is built yet
+    with django_capture_on_commit_callbacks(execute=False):
+        delivery = queue(attachments=[attachment])
+    assert built == []
+    # when the worker sends it
+    email_deliver(delivery_id=delivery.pk)
+    # then the document is built then, and attached with its type
+    assert built == [("7", "en")]
+    assert mail.outbox[0].attachments == [("doc-7-en.pdf", b"%PDF-7-en", "application/pdf")]
+
+
+def test_a_document_that_cannot_be_built_is_tried_again_later(
+    django_capture_on_commit_callbacks,
+):
+    from secretariat.core import documents
+    from secretariat.core.services.outbox import DocumentAttachment
+
+    def build(target_id: str, language: str) -> bytes:
+        raise RuntimeError("the record is gone")
+
+    documents.register("test.broken", build)
+    with django_capture_on_commit_callbacks(execute=False):
+        delivery = queue(attachments=[DocumentAttachment("x.pdf", "test.broken", "1", "es")])
+    # when
+    email_deliver(delivery_id=delivery.pk)
+    # then nothing is sent; the failure is recorded and the e-mail queued again
+    delivery.refresh_from_db()
+    assert mail.outbox == []
+    assert delivery.state == EmailDelivery.State.QUEUED
+    assert "the record is gone" in delivery.last_error

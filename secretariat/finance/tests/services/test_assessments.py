@@ -108,6 +108,16 @@ def test_it_runs_the_year_once_per_member_with_its_progress(
     # and the invoice went to member A's representative
     mail = EmailDelivery.objects.get(purpose="finance.invoice")
     assert mail.to == ["rep.a@example.org"] and "CISS-2026" in mail.subject
+    # with the invoice's PDF, in the member's language, built by the worker as it sends
+    assert [a["kind"] for a in mail.attachments] == ["finance.invoice"]
+    from django.core import mail as outbox
+
+    from secretariat.core.services.outbox import _message
+
+    [(name, content, content_type)] = _message(mail).attachments
+    assert name.endswith("-es.pdf") and content.startswith(b"%PDF-")
+    assert content_type == "application/pdf"
+    assert all(m.attachments for m in outbox.outbox if "CISS-2026" in m.subject)
     # when run again
     again = AssessmentRun.objects.create(fiscal_year=dues.years[2026], started_by=dues.actor)
     again = assessment_run_execute(again.pk)
