@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from secretariat.core.money import from_minor
+from secretariat.core.spreadsheets import neutralise
 
 ZIP_TYPE = "application/zip"
 # Sheet names (at most 31 characters in a workbook).
@@ -93,7 +94,8 @@ def statements_xlsx(
         sheet = workbook.create_sheet(_("Dues receivable")[:31])
         sheet.append([_("Member"), current, comparative])
         for row in figures["notes"]["receivables_by_member"]:
-            sheet.append([row["member"], _number(row["current"]), _number(row["comparative"])])
+            name = neutralise(row["member"])  # a name as imported: never a formula
+            sheet.append([name, _number(row["current"]), _number(row["comparative"])])
             for column in (2, 3):
                 sheet.cell(sheet.max_row, column).number_format = XLSX_FORMAT
         sheet.column_dimensions["A"].width = 58

@@ -18,18 +18,12 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from secretariat.core.spreadsheets import FORMULA_PREFIXES, neutralise
 from secretariat.members.models import DatePrecision, Membership
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# OWASP "CSV injection": cells a spreadsheet reads as a formula or a command.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
-
-
-def neutralise(value: str) -> str:
-    """Prefix a cell that a spreadsheet would take for a formula with a quote."""
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
 
 
 def export_filename(day: dt.date, fmt: str) -> str:

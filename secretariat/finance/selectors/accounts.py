@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from secretariat.core.access import can, get_for_user_or_404, permission_for
 from secretariat.core.money import BASE_CURRENCY, from_minor
+from secretariat.core.spreadsheets import safe_cell
 from secretariat.finance.models import Adjustment, Allocation, Assessment, Entry, Payment
 from secretariat.finance.selectors.dues import with_outstanding
 from secretariat.members.models import Institution
@@ -356,16 +357,15 @@ def statement_csv(statement: Statement) -> bytes:
             [statement.start.isoformat(), _("Opening balance"), "", "", "", _d(statement.opening)]
         )
     for row in statement.rows:
-        writer.writerow(
-            [
-                row.day.isoformat(),
-                row.description,
-                row.reference,
-                _d(row.debit) if row.debit else "",
-                _d(row.credit) if row.credit else "",
-                _d(row.balance),
-            ]
-        )
+        cells = [
+            row.day.isoformat(),
+            row.description,
+            row.reference,  # a bank's reference, as typed or imported: never a formula
+            _d(row.debit) if row.debit else "",
+            _d(row.credit) if row.credit else "",
+            _d(row.balance),
+        ]
+        writer.writerow([safe_cell(cell) for cell in cells])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

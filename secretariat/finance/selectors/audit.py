@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 
 from secretariat.core.access import can, get_for_user_or_404, list_for_user, permission_for
 from secretariat.core.money import format_amount
+from secretariat.core.spreadsheets import safe_cell
 from secretariat.finance.models import (
     AuditSample,
     BankStatementLine,
@@ -158,7 +159,8 @@ def _csv(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    # Free text (descriptions, names, a bank's counterparty) is never a formula.
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 

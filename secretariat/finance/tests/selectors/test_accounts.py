@@ -155,3 +155,17 @@ def test_a_reversed_payment_shows_and_is_undone_from_its_reversal_date(dues, mem
     assert june.outstanding == 40_000
     assert june.unapplied_credit == 10_000
     assert june.closing == june.outstanding - june.unapplied_credit
+
+
+def test_the_csv_writes_a_bank_reference_that_looks_like_a_formula_as_text(dues, member_a):
+    # given a payment whose bank reference, as imported, is a spreadsheet formula
+    from secretariat.finance.models import Payment
+
+    assessment = dues.assess(member_a, 2026, 100_000)
+    payment = dues.pay(member_a, dt.date(2026, 2, 1), 40_000, {assessment: 40_000})
+    Payment.objects.filter(pk=payment.pk).update(bank_reference='=HYPERLINK("http://x")')
+    # when
+    text = statement_csv(statement_of_account(institution=member_a)).decode("utf-8-sig")
+    # then
+    assert '"\'=HYPERLINK(""http://x"")"' in text
+    assert ",400.00,600.00" in text  # the amounts stay numbers

@@ -94,3 +94,30 @@ def test_it_builds_the_audit_package_as_one_zip(
     assert sum(float(r["debit_usd"]) for r in trial) == sum(float(r["credit_usd"]) for r in trial)
     assert archive.read("statements-2026-es.pdf").startswith(b"%PDF-")
     assert "general-ledger-2026.csv" in archive.read("README.txt").decode()
+
+
+@pytest.mark.django_db
+def test_the_general_ledger_writes_a_description_that_looks_like_a_formula_as_text(
+    statements_world, finance_officer
+):
+    # given an entry whose description is a spreadsheet formula
+    import datetime as dt
+
+    from secretariat.finance.selectors.audit import general_ledger_csv
+    from secretariat.finance.services.ledger import LineSpec
+    from secretariat.finance.tests.statements_world import post
+
+    a = statements_world.books["accounts"]
+    post(
+        statements_world.books,
+        finance_officer,
+        dt.date(2026, 8, 3),
+        "=cmd|' /C calc'!A0",
+        [LineSpec(a["5310"], "debit", 1_00), LineSpec(a["1110"], "credit", 1_00)],
+    )
+    # when
+    rows = list(csv.reader(io.StringIO(general_ledger_csv(statements_world.year_2026))))
+    # then the description is text, the amounts numbers
+    written = [row for row in rows if "calc" in row[5]]
+    assert [row[5] for row in written] == ["'=cmd|' /C calc'!A0"] * 2
+    assert {row[12] for row in written} == {"1.00", "0.00"}
