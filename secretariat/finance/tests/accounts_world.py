@@ -1,6 +1,8 @@
-"""Members' dues built directly for the accounts part's tests: assessments, payments and
-their allocations, write-offs and exemptions, each with its posted entry (through
-`services.ledger.entry_record`), without the dues services another part writes.
+"""Members' dues set up directly for the tests of what reads them (the statement of
+account, aging, collection rates, reminders): assessments of any amount, payments and their
+allocations, write-offs and exemptions, each with its posted entry (through
+`services.ledger.entry_record`). Thirty years of history in a few seconds; the dues
+services that write these rows are driven by their own tests (dues_world, services/).
 
     world = DuesWorld(actor, books)
     a2024 = world.assess(member_a, 2024, 100_000)
