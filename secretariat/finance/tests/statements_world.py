@@ -10,13 +10,14 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
 
 from secretariat.finance.models import SourceKind
 from secretariat.finance.services.ledger import LineSpec, entry_record, entry_reverse
 from secretariat.finance.services.years import fiscal_year_open
+from secretariat.finance.tests.dues_world import make_bodies
 from secretariat.finance.tests.ledger_world import make_books
-from secretariat.governance.models import AgendaItem, Body, RulesProfile, Session
+from secretariat.governance.models import AgendaItem
+from secretariat.governance.tests.helpers import registration_session
 
 
 def post(books, actor, day, description, lines, *, journal="GEN", kind=SourceKind.MANUAL):
@@ -235,33 +236,14 @@ def statements_world_fixture(db, finance_officer, member_a, member_b):
     return make_statements_world(finance_officer, member_a, member_b)
 
 
-def make_session(body: Body, number: int, languages: list[str]) -> Session:
-    session = Session.objects.create(
-        body=body,
-        kind=Session.Kind.ORDINARY,
-        number=number,
-        title_es=f"{number} Asamblea General",
-        title_en=f"{number} General Assembly",
-        starts_at=timezone.now() + dt.timedelta(days=60),
-        languages=languages,
-    )
-    Session.objects.filter(pk=session.pk).update(
-        state=Session.State.CONVENED, convened_at=timezone.now()
-    )
-    return Session.objects.get(pk=session.pk)
-
-
 @pytest.fixture(name="assembly_item")
 def assembly_item_fixture(db):
-    body = Body.objects.create(
-        code="general-assembly",
-        name_es="Asamblea General",
-        name_en="General Assembly",
-        kind=Body.Kind.ASSEMBLY,
-        rules_profile=RulesProfile.GENERAL_ASSEMBLY,
-        all_members_sit=True,
-    )
-    session = make_session(body, 31, ["es", "en"])
+    """An item of a convened General Assembly session (in Spanish and English), where
+    approved statements are filed."""
+    assembly, _committee = make_bodies()
     return AgendaItem.objects.create(
-        session=session, title_es="Estados financieros", title_en="Financial statements", position=1
+        session=registration_session(assembly),
+        title_es="Estados financieros",
+        title_en="Financial statements",
+        position=1,
     )
