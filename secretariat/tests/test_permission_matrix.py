@@ -28,6 +28,7 @@ from secretariat.core.testing import (
     STAFF_WRITE,
     L,
     log_in,
+    status_failures,
 )
 from secretariat.members.models import ImportBatch
 from secretariat.members.services.corrections import correction_propose
@@ -229,22 +230,7 @@ def _url(name: str, world) -> str:
 
 @pytest.mark.django_db
 def test_it_gives_each_role_the_expected_status(world):
-    failures = []
-    for role_index, role in enumerate(ROLES):
-        client = Client()
-        if world["users"][role] is not None:
-            log_in(client, world["users"][role])
-        for name, expected_row in MATRIX.items():
-            expected = expected_row[role_index]
-            url = _url(name, world)
-            response = client.get(url)
-            got = response.status_code
-            if expected == L:
-                ok = got == 302 and "/accounts/login/" in response["Location"]
-            else:
-                ok = got == expected
-            if not ok:
-                failures.append(f"{role:12} {name:36} expected {expected} got {got}")
+    failures = status_failures(MATRIX, world["users"], lambda name: _url(name, world))
     assert failures == [], "\n" + "\n".join(failures)
 
 
