@@ -76,30 +76,22 @@ def standing_update(
         .first()
     )
     context = f" ({reason_context})" if reason_context else ""
-    # The reason is part of the record: written in the authoritative language, whoever acts.
-    with translation.override(AUTHORITATIVE):
-        suspended_because = (
-            _(
-                "Dues outstanding from past fiscal years, %(outstanding)s, are equal to or above "
-                "the dues of the %(years)s preceding fiscal years, %(threshold)s."
-            )
-            % _words(position)
-            + context
-        )
-        restored_because = (
-            _(
-                "Dues outstanding from past fiscal years, %(outstanding)s, are now below the "
-                "dues of the %(years)s preceding fiscal years, %(threshold)s."
-            )
-            % _words(position)
-            + context
-        )
+    # A reason is part of the record: written in the authoritative language, whoever acts.
     if position.in_arrears and current is None:
+        with translation.override(AUTHORITATIVE):
+            reason = (
+                _(
+                    "Dues outstanding from past fiscal years, %(outstanding)s, are equal to or "
+                    "above the dues of the %(years)s preceding fiscal years, %(threshold)s."
+                )
+                % _words(position)
+                + context
+            )
         voting_suspend(
             actor=actor,
             institution=institution,
             valid_from=on,
-            reason=suspended_because,
+            reason=reason,
             legal_basis=legal_basis_on(on),
             origin=VotingSuspension.Origin.ARREARS,
             check_permission=False,
@@ -110,11 +102,20 @@ def standing_update(
         and current is not None
         and current.origin == VotingSuspension.Origin.ARREARS
     ):
+        with translation.override(AUTHORITATIVE):
+            reason = (
+                _(
+                    "Dues outstanding from past fiscal years, %(outstanding)s, are now below the "
+                    "dues of the %(years)s preceding fiscal years, %(threshold)s."
+                )
+                % _words(position)
+                + context
+            )
         voting_suspension_lift(
             actor=actor,
             suspension=current,
             on=max(on, current.valid_from + dt.timedelta(days=1)),
-            reason=restored_because,
+            reason=reason,
             check_permission=False,
         )
         return LIFTED
